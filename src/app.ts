@@ -1,0 +1,45 @@
+/**
+ * The Hono app, built once per isolate for a validated Config (routes depend on
+ * AUTH_PREFIX). Order matters: auth routes first, then the gate, which takes the rest.
+ */
+import { Hono } from "hono";
+import type { Config } from "./config";
+import { createDb } from "./db/client";
+import type { AppEnv } from "./env";
+import { errorResponse } from "./http/error-response";
+import { NotFoundError } from "./errors";
+import { authResponseHeaders } from "./middleware/security-headers";
+import { STYLESHEET } from "./pages/style";
+import { adminRoutes } from "./routes/admin";
+import { authRoutes } from "./routes/auth";
+import { healthRoutes } from "./routes/health";
+import { edgeRoutes, gateRoutes } from "./gate";
+
+export function createApp(config: Config) {
+  const prefix = config.authPrefix;
+  const app = new Hono<AppEnv>();
+
+  app.use(async function attachContext(c, next) {
+    c.set("config", config);
+    c.set("db", createDb(c.env.DB));
+    await next();
+  });
+
+  app.get(`${prefix}/style.css`, (c) =>
+    c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }),
+  );
+  const auth = new Hono<AppEnv>();
+  auth.use(authResponseHeaders());
+  auth.route("/health", healthRoutes());
+  auth.route("/admin/api", adminRoutes(config));
+  auth.route("/", authRoutes(config));
+  auth.all("*", () => {
+    throw new NotFoundError();
+  });
+  app.route("/", edgeRoutes(config));
+  app.route(prefix, auth);
+  app.route("/", gateRoutes(config));
+
+  app.onError((error, c) => errorResponse(error, c.req.raw, { appName: config.appName, prefix }));
+  return app;
+}

@@ -1,0 +1,66 @@
+/**
+ * The audit trail: one row per security-relevant event in D1 (`auth_events`) and one
+ * structured log line. Reasons and ids only; a raw token, code or cookie never reaches
+ * either. Callers pass token *hashes* in `detail` when they need to correlate.
+ */
+import type { Database } from "../db/client";
+import { authEvents } from "../db/schema";
+
+export type AuthEventName =
+  | "token_issued"
+  | "token_verified"
+  | "token_rejected"
+  | "token_revoked"
+  | "user_created"
+  | "user_updated"
+  | "user_deleted"
+  | "link_requested"
+  | "email_sent"
+  | "email_failed"
+  | "link_redeemed"
+  | "link_rejected"
+  | "code_redeemed"
+  | "code_failed"
+  | "rate_limited"
+  | "session_created"
+  | "session_revoked"
+  | "logout"
+  | "logout_everywhere"
+  | "signup_refused"
+  | "service_token_issued"
+  | "service_token_revoked"
+  | "share_link_issued"
+  | "admin_denied";
+
+export interface AuthEvent {
+  event: AuthEventName;
+  userId?: string | null;
+  reason?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  detail?: Record<string, string | number | boolean | null>;
+}
+
+/** Writes the event to D1 and to the log. A failing write is logged, never thrown. */
+export async function recordEvent(db: Database, event: AuthEvent, now = Date.now()): Promise<void> {
+  const detail = event.detail ? JSON.stringify(event.detail) : null;
+  console.log(
+    JSON.stringify({ level: "info", msg: "auth_event", event: event.event, userId: event.userId ?? null, reason: event.reason ?? null, ip: event.ip ?? null, detail: event.detail ?? null }),
+  );
+  try {
+    await db
+      .insert(authEvents)
+      .values({
+        at: now,
+        event: event.event,
+        userId: event.userId ?? null,
+        reason: event.reason ?? null,
+        ip: event.ip ?? null,
+        userAgent: event.userAgent ?? null,
+        detail,
+      })
+      .run();
+  } catch (error) {
+    console.error(JSON.stringify({ level: "error", msg: "audit_write_failed", event: event.event, error: String(error) }));
+  }
+}

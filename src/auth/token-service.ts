@@ -1,0 +1,76 @@
+/**
+ * The token engine wired to our storage: users from D1, revocations in KV, keys from
+ * config. Routes, the gate and the admin API all go through here.
+ */
+import type { Config } from "../config";
+import type { Database } from "../db/client";
+import type { User } from "../db/schema";
+import { revocationTtlSeconds, revokedTokenKey } from "../kv/keys";
+import { createToken, deriveKey, deriveKeys, verifyToken, type TokenInfo, type VerifyResult } from "../tokens";
+import { findUserById } from "../users/store";
+
+export interface TokenDeps {
+  config: Config;
+  db: Database;
+  kv: KVNamespace;
+  /** Unix ms, for tests that control the clock. */
+  now?: number;
+}
+
+export interface IssueOptions {
+  scope?: string;
+  /** Seconds; defaults to LINK_MAX_AGE. */
+  maxAge?: number;
+  /** Defaults to LINK_ONE_TIME for the login scope, false for every other scope. */
+  oneTime?: boolean;
+}
+
+/** Mints a token for `user` under the current SESAME_SECRET. */
+export async function issueToken(deps: TokenDeps, user: User, options: IssueOptions = {}) {
+  const scope = options.scope ?? "";
+  return createToken(user, {
+    key: await deriveKey(deps.config.secrets.sesame[0]!, "token"),
+    scope,
+    maxAge: options.maxAge ?? deps.config.link.maxAgeSeconds,
+    oneTime: options.oneTime ?? (scope === "" ? deps.config.link.oneTime : false),
+    bindEmail: deps.config.link.invalidateOnEmailChange,
+    now: deps.now,
+  });
+}
+
+export interface CheckOptions {
+  scope: string | ((scope: string) => boolean);
+  maxAge?: number;
+}
+
+/** Verifies under the current secret and every fallback; checks KV revocation last. */
+export async function checkToken(deps: TokenDeps, token: unknown, options: CheckOptions): Promise<VerifyResult<User>> {
+  return verifyToken<User>(token, {
+    keys: await deriveKeys(deps.config.secrets.sesame, "token"),
+    scope: options.scope,
+    maxAge: options.maxAge,
+    bindEmail: deps.config.link.invalidateOnEmailChange,
+    loadUser: (id) => findUserById(deps.db, id),
+    isRevoked: async (hash) => (await deps.kv.get(revokedTokenKey(hash))) !== null,
+    now: deps.now,
+  });
+}
+
+/**
+ * Revokes one token before it expires: its hash goes into REVOKED for its remaining life.
+ * Only genuine, unexpired tokens are written, so junk cannot fill the namespace.
+ */
+export async function revokeToken(
+  deps: TokenDeps,
+  token: unknown,
+): Promise<{ revoked: true; userId: string; token: TokenInfo } | { revoked: false; reason: string }> {
+  const result = await checkToken(deps, token, { scope: () => true });
+  const info = result.token;
+  if (!info) return { revoked: false, reason: result.ok ? "malformed" : result.reason };
+  if (!result.ok && ["expired", "bad_signature", "malformed"].includes(result.reason)) {
+    return { revoked: false, reason: result.reason };
+  }
+  const now = deps.now ?? Date.now();
+  await deps.kv.put(revokedTokenKey(info.hash), "1", { expirationTtl: revocationTtlSeconds(info.expiresAt, now) });
+  return { revoked: true, userId: result.ok ? result.user.id : result.userId!, token: info };
+}

@@ -1,0 +1,299 @@
+/**
+ * Configuration: every variable, secret and binding, parsed and validated once per
+ * isolate. A bad or missing value names the key and what is wrong; the worker then
+ * refuses to serve rather than run insecurely (see ConfigError in errors.ts).
+ *
+ * docs/configuration.md is checked against CONFIG_KEYS by a test, so the two never drift.
+ */
+import { ConfigError } from "./errors";
+
+export type SignupPolicy = "closed" | "open" | "allowlist";
+export type MailerKind = "mailchannels" | "dev";
+
+export interface Config {
+  appName: string;
+  /** The edge's public origin, e.g. https://app.example.com: links, `iss`, cookies. */
+  publicUrl: URL;
+  authPrefix: string;
+  secrets: {
+    /** First is the current secret; the rest are fallbacks accepted for verification. */
+    sesame: string[];
+    adminToken: string | null;
+    signingKeys: JsonWebKey[];
+  };
+  link: { maxAgeSeconds: number; oneTime: boolean; invalidateOnEmailChange: boolean };
+  code: { length: number; maxAttempts: number };
+  session: { maxAgeSeconds: number; revalidateSeconds: number };
+  rateLimit: {
+    windowSeconds: number;
+    loginPerEmail: number;
+    loginPerIp: number;
+    codePerIp: number;
+  };
+  signup: { policy: SignupPolicy; allowedEmails: Set<string>; allowedDomains: Set<string> };
+  mail: {
+    kind: MailerKind;
+    from: string;
+    fromName: string;
+    apiUrl: string;
+    apiKey: string | null;
+    dkim: { domain: string; selector: string; privateKey: string } | null;
+    timeoutMs: number;
+  };
+  origin: {
+    url: URL;
+    timeoutMs: number;
+    assertionAudience: string;
+    assertionTtlSeconds: number;
+    forwardCompatHeaders: boolean;
+    publicPaths: string[];
+  };
+}
+
+/** Every key the worker reads from its environment, with its default ("" = none). */
+export const CONFIG_KEYS = {
+  APP_NAME: "sesame-edge",
+  PUBLIC_URL: "",
+  AUTH_PREFIX: "/.sesame",
+  SESAME_SECRET: "",
+  SESAME_SECRET_FALLBACKS: "",
+  SIGNING_KEYS: "",
+  ADMIN_TOKEN: "",
+  LINK_MAX_AGE: "600",
+  LINK_ONE_TIME: "true",
+  INVALIDATE_ON_EMAIL_CHANGE: "true",
+  CODE_LENGTH: "6",
+  CODE_MAX_ATTEMPTS: "5",
+  SESSION_MAX_AGE: "604800",
+  SESSION_REVALIDATE: "300",
+  RATE_LIMIT_WINDOW: "900",
+  RATE_LIMIT_LOGIN_PER_EMAIL: "5",
+  RATE_LIMIT_LOGIN_PER_IP: "30",
+  RATE_LIMIT_CODE_PER_IP: "30",
+  SIGNUP: "closed",
+  ALLOWED_EMAILS: "",
+  ALLOWED_EMAIL_DOMAINS: "",
+  MAILER: "mailchannels",
+  MAIL_FROM: "",
+  MAIL_FROM_NAME: "",
+  MAILCHANNELS_API_URL: "https://api.mailchannels.net/tx/v1/send",
+  MAILCHANNELS_API_KEY: "",
+  MAIL_TIMEOUT: "10",
+  DKIM_DOMAIN: "",
+  DKIM_SELECTOR: "",
+  DKIM_PRIVATE_KEY: "",
+  ORIGIN_URL: "",
+  ORIGIN_TIMEOUT: "30",
+  ASSERTION_AUDIENCE: "",
+  ASSERTION_TTL: "60",
+  FORWARD_COMPAT_HEADERS: "false",
+  PUBLIC_PATHS: "",
+} as const;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+type RawEnv = Partial<Record<ConfigKey, unknown>>;
+
+/** HMAC keys shorter than this are refused: brute-forcing them offline must stay out of reach. */
+export const MIN_SECRET_BYTES = 32;
+/** Longest accepted token lifetime: one year. */
+export const MAX_TOKEN_AGE_SECONDS = 365 * 24 * 3600;
+
+const cache = new WeakMap<object, Config>();
+
+/** Parses `env` once per isolate (cached by identity of the env object). */
+export function getConfig(env: object): Config {
+  let config = cache.get(env);
+  if (!config) {
+    config = parseConfig(env as RawEnv);
+    cache.set(env, config);
+  }
+  return config;
+}
+
+/** Parses and validates; throws ConfigError listing every problem, each naming its key. */
+export function parseConfig(env: RawEnv): Config {
+  const problems: string[] = [];
+  const read = (key: ConfigKey): string => {
+    const value = env[key];
+    if (value === undefined || value === null) return CONFIG_KEYS[key];
+    if (typeof value !== "string") {
+      problems.push(`${key} must be a string`);
+      return CONFIG_KEYS[key];
+    }
+    return value.trim() === "" ? CONFIG_KEYS[key] : value.trim();
+  };
+  const int = (key: ConfigKey, min: number, max: number): number => {
+    const raw = read(key);
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw) || n < min || n > max) {
+      problems.push(`${key} must be a whole number from ${min} to ${max}`);
+      return Number(CONFIG_KEYS[key]);
+    }
+    return n;
+  };
+  const bool = (key: ConfigKey): boolean => {
+    const raw = read(key).toLowerCase();
+    if (raw === "true" || raw === "1") return true;
+    if (raw === "false" || raw === "0") return false;
+    problems.push(`${key} must be true or false`);
+    return CONFIG_KEYS[key] === "true";
+  };
+  const list = (key: ConfigKey): string[] =>
+    read(key)
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+  const url = (key: ConfigKey): URL => {
+    const raw = read(key);
+    let parsed: URL | null = null;
+    try {
+      parsed = raw ? new URL(raw) : null;
+    } catch {
+      parsed = null;
+    }
+    if (!parsed) {
+      problems.push(`${key} is required: an absolute http(s) URL`);
+      return new URL("http://invalid.invalid");
+    }
+    if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+      problems.push(`${key} must use http or https`);
+    }
+    if (parsed.username || parsed.password) problems.push(`${key} must not hold credentials`);
+    return parsed;
+  };
+
+  const secrets = [read("SESAME_SECRET"), ...list("SESAME_SECRET_FALLBACKS")];
+  if (!secrets[0]) problems.push("SESAME_SECRET is required (a random value of at least 32 bytes)");
+  secrets.forEach((secret, i) => {
+    if (secret && new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
+      const key = i === 0 ? "SESAME_SECRET" : "SESAME_SECRET_FALLBACKS";
+      problems.push(`${key} is too short: at least ${MIN_SECRET_BYTES} bytes`);
+    }
+  });
+
+  const adminToken = read("ADMIN_TOKEN") || null;
+  if (adminToken && adminToken.length < MIN_SECRET_BYTES) {
+    problems.push(`ADMIN_TOKEN is too short: at least ${MIN_SECRET_BYTES} characters, or empty to turn the admin API off`);
+  }
+
+  const signingKeys = parseSigningKeys(read("SIGNING_KEYS"), problems);
+
+  const publicUrl = url("PUBLIC_URL");
+  if (publicUrl.pathname !== "/" || publicUrl.search || publicUrl.hash) {
+    problems.push("PUBLIC_URL must be an origin only, like https://app.example.com");
+  }
+
+  const authPrefix = read("AUTH_PREFIX").replace(/\/+$/, "");
+  if (!/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/.test(authPrefix)) {
+    problems.push("AUTH_PREFIX must be a path like /.sesame");
+  }
+
+  const policy = read("SIGNUP");
+  if (policy !== "closed" && policy !== "open" && policy !== "allowlist") {
+    problems.push("SIGNUP must be closed, open or allowlist");
+  }
+
+  const mailer = read("MAILER");
+  if (mailer !== "mailchannels" && mailer !== "dev") problems.push("MAILER must be mailchannels or dev");
+  const apiKey = read("MAILCHANNELS_API_KEY") || null;
+  if (mailer === "mailchannels" && !apiKey) {
+    problems.push("MAILCHANNELS_API_KEY is required when MAILER=mailchannels");
+  }
+  const mailFrom = read("MAIL_FROM");
+  if (!/^[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+$/.test(mailFrom)) {
+    problems.push("MAIL_FROM is required: the sender address, like login@example.com");
+  }
+  const apiUrl = url("MAILCHANNELS_API_URL");
+  const dkimFields = [read("DKIM_DOMAIN"), read("DKIM_SELECTOR"), read("DKIM_PRIVATE_KEY")];
+  const dkimSet = dkimFields.filter(Boolean).length;
+  if (dkimSet !== 0 && dkimSet !== 3) {
+    problems.push("DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none");
+  }
+
+  const originUrl = url("ORIGIN_URL");
+  const publicPaths = list("PUBLIC_PATHS");
+  for (const pattern of publicPaths) {
+    if (!/^\/[^*?#]*(\/\*|\*)?$/.test(pattern) || /(^|\/)\.\.?(\/|$)|%/.test(pattern)) {
+      problems.push(`PUBLIC_PATHS entry ${JSON.stringify(pattern)} must be a path like /static/* or /healthz`);
+    }
+  }
+
+  const config: Config = {
+    appName: read("APP_NAME"),
+    publicUrl,
+    authPrefix,
+    secrets: { sesame: secrets.filter(Boolean), adminToken, signingKeys },
+    link: {
+      maxAgeSeconds: int("LINK_MAX_AGE", 60, 86400),
+      oneTime: bool("LINK_ONE_TIME"),
+      invalidateOnEmailChange: bool("INVALIDATE_ON_EMAIL_CHANGE"),
+    },
+    code: { length: int("CODE_LENGTH", 6, 10), maxAttempts: int("CODE_MAX_ATTEMPTS", 1, 20) },
+    session: {
+      maxAgeSeconds: int("SESSION_MAX_AGE", 300, 400 * 86400),
+      revalidateSeconds: int("SESSION_REVALIDATE", 0, 86400),
+    },
+    rateLimit: {
+      windowSeconds: int("RATE_LIMIT_WINDOW", 60, 86400),
+      loginPerEmail: int("RATE_LIMIT_LOGIN_PER_EMAIL", 1, 1000),
+      loginPerIp: int("RATE_LIMIT_LOGIN_PER_IP", 1, 100000),
+      codePerIp: int("RATE_LIMIT_CODE_PER_IP", 1, 100000),
+    },
+    signup: {
+      policy: policy as SignupPolicy,
+      allowedEmails: new Set(list("ALLOWED_EMAILS").map((e) => e.toLowerCase())),
+      allowedDomains: new Set(list("ALLOWED_EMAIL_DOMAINS").map((d) => d.toLowerCase().replace(/^@/, ""))),
+    },
+    mail: {
+      kind: mailer as MailerKind,
+      from: mailFrom,
+      fromName: read("MAIL_FROM_NAME") || read("APP_NAME"),
+      apiUrl: apiUrl.href,
+      apiKey,
+      dkim:
+        dkimSet === 3
+          ? { domain: dkimFields[0]!, selector: dkimFields[1]!, privateKey: dkimFields[2]! }
+          : null,
+      timeoutMs: int("MAIL_TIMEOUT", 1, 60) * 1000,
+    },
+    origin: {
+      url: originUrl,
+      timeoutMs: int("ORIGIN_TIMEOUT", 1, 300) * 1000,
+      assertionAudience: read("ASSERTION_AUDIENCE") || originUrl.origin,
+      assertionTtlSeconds: int("ASSERTION_TTL", 10, 3600),
+      forwardCompatHeaders: bool("FORWARD_COMPAT_HEADERS"),
+      publicPaths,
+    },
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {
+  if (!raw) {
+    problems.push("SIGNING_KEYS is required: a JSON array of private ES256 JWKs (npm run keys makes one)");
+    return [];
+  }
+  let keys: unknown;
+  try {
+    keys = JSON.parse(raw);
+  } catch {
+    problems.push("SIGNING_KEYS is not valid JSON");
+    return [];
+  }
+  if (!Array.isArray(keys) || keys.length === 0) {
+    problems.push("SIGNING_KEYS must be a non-empty JSON array of private JWKs");
+    return [];
+  }
+  const kids = new Set<string>();
+  keys.forEach((key: Record<string, unknown>, i) => {
+    const ok =
+      key && typeof key === "object" && key.kty === "EC" && key.crv === "P-256" &&
+      typeof key.d === "string" && typeof key.x === "string" && typeof key.y === "string" &&
+      typeof key.kid === "string" && key.kid.length > 0;
+    if (!ok) problems.push(`SIGNING_KEYS[${i}] must be a private EC P-256 JWK with a kid`);
+    else if (kids.has(key.kid as string)) problems.push(`SIGNING_KEYS[${i}] repeats kid ${JSON.stringify(key.kid)}`);
+    else kids.add(key.kid as string);
+  });
+  return keys as JsonWebKey[];
+}

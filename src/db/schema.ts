@@ -1,0 +1,128 @@
+/**
+ * D1 schema (drizzle). migrations/ is generated from this file by `npm run db:generate`
+ * and applied by `wrangler d1 migrations apply`. docs/storage.md describes every table.
+ * Times are Unix milliseconds. No column ever holds a raw token or code: only keyed hashes.
+ */
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+export const users = sqliteTable("users", {
+  /** UUID; sesame tokens carry its 16 raw bytes. */
+  id: text("id").primaryKey(),
+  /** Normalised: trimmed, lower-case. */
+  email: text("email").notNull().unique(),
+  name: text("name").notNull().default(""),
+  isActive: integer("is_active", { mode: "boolean" }).notNull().default(true),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  /** Strictly increasing login marker; one-time tokens are signed over it. */
+  lastLoginAt: integer("last_login_at"),
+  /** Random; replaced on "revoke all" and deactivation, which kills every token. */
+  securityStamp: text("security_stamp").notNull(),
+  /** When the stamp or the email last changed: lets audit tell `revoked` from `bad_signature`. */
+  stateChangedAt: integer("state_changed_at").notNull(),
+});
+
+export const authEvents = sqliteTable(
+  "auth_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    event: text("event").notNull(),
+    userId: text("user_id"),
+    /** Failure reason (token reason, rate limit key...), never shown to the client. */
+    reason: text("reason"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    /** Small JSON object of ids and hashes (session id, token hash prefix); never a raw token. */
+    detail: text("detail"),
+  },
+  (t) => [index("auth_events_user_at").on(t.userId, t.at), index("auth_events_at").on(t.at)],
+);
+
+/** One row per browser session; the cookie holds a signed JWT naming the row. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** How the session was earned: link or code. */
+    amr: text("amr").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+/**
+ * One row per emailed login (link + code). The code is stored as a keyed hash; the row
+ * dies when either the link or the code is redeemed, or after too many wrong codes.
+ * `userId` is null when the address has no account yet (open or allowlist sign-up):
+ * the user is created only when the link or code is redeemed.
+ */
+export const loginRequests = sqliteTable(
+  "login_requests",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    consumedAt: integer("consumed_at"),
+    /** Random value written by the one redemption that won, so a batch can tell it won. */
+    consumeNonce: text("consume_nonce"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+  },
+  (t) => [index("login_requests_email").on(t.email, t.createdAt), index("login_requests_user").on(t.userId)],
+);
+
+/** Fixed-window counters, updated by one atomic UPSERT ... RETURNING per hit. */
+export const rateLimits = sqliteTable("rate_limits", {
+  key: text("key").primaryKey(),
+  windowStart: integer("window_start").notNull(),
+  count: integer("count").notNull(),
+});
+
+/** MAILER=dev only: the local mailbox listed at /.sesame/dev/mailbox. */
+export const devMessages = sqliteTable("dev_messages", {
+  id: text("id").primaryKey(),
+  to: text("to_address").notNull(),
+  subject: text("subject").notNull(),
+  text: text("text_body").notNull(),
+  html: text("html_body").notNull(),
+  createdAt: integer("created_at").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});
+
+/**
+ * Service tokens (scope `api`) issued to machine clients. The token itself is stateless;
+ * this row lets an operator list and revoke them. Only the token's hash is kept.
+ */
+export const serviceTokens = sqliteTable(
+  "service_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull().unique(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("service_tokens_user").on(t.userId)],
+);
+
+export type User = typeof users.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
+export type LoginRequest = typeof loginRequests.$inferSelect;
+export type ServiceToken = typeof serviceTokens.$inferSelect;

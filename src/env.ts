@@ -1,0 +1,11 @@
+import type { Config } from "./config";
+import type { Database } from "./db/client";
+
+/** Hono's typed context: bindings from wrangler.toml, and what middleware sets per request. */
+export interface AppEnv {
+  Bindings: Env;
+  Variables: {
+    config: Config;
+    db: Database;
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Error types with stable codes. Handlers throw these; the one `onError` in index.ts turns
+ * them into responses (HTML for browsers, JSON for API clients), always `no-store`.
+ * Internal detail (config problems, failure reasons) goes to logs, never onto the wire.
+ */
+export class AppError extends Error {
+  constructor(
+    /** Stable, machine-readable code: clients switch on this, never on the message. */
+    readonly code: string,
+    readonly status: number,
+    /** Safe to show to the client. */
+    message: string,
+    /** The offending input field, for 400s. */
+    readonly field?: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** 400: the request is malformed; names the field. */
+export class BadRequestError extends AppError {
+  constructor(field: string, message: string) {
+    super("invalid_request", 400, message, field);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = "Not found") {
+    super("not_found", 404, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(field: string, message: string) {
+    super("conflict", 409, message, field);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  constructor(message = "Authentication required", headers: Record<string, string> = {}) {
+    super("unauthenticated", 401, message, undefined, headers);
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(code = "forbidden", message = "Forbidden") {
+    super(code, 403, message);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("rate_limited", 429, "Too many attempts. Please wait and try again.", undefined, {
+      "Retry-After": String(retryAfterSeconds),
+    });
+  }
+}
+
+export class ServiceUnavailableError extends AppError {
+  constructor(message = "The service is temporarily unavailable. Please try again shortly.") {
+    super("unavailable", 503, message);
+  }
+}
+
+/**
+ * The configuration is invalid: the worker refuses to serve. `problems` name keys, never
+ * values, so they are safe to log; the client sees only that the gate is misconfigured.
+ */
+export class ConfigError extends AppError {
+  constructor(readonly problems: string[]) {
+    super("misconfigured", 500, "This sign-in gate is misconfigured. The operator has been told why in the logs.");
+  }
+}

@@ -1,0 +1,62 @@
+import { AppError, ConfigError } from "../errors";
+import { ErrorPage } from "../pages/error-page";
+import { AUTH_RESPONSE_HEADERS } from "../middleware/security-headers";
+import { wantsHtml } from "./request-info";
+
+const TITLES: Record<number, string> = {
+  400: "That request was not valid",
+  401: "Please sign in",
+  403: "Not allowed",
+  404: "Page not found",
+  409: "Already exists",
+  429: "Too many attempts",
+  500: "Something went wrong",
+  502: "The application is not answering",
+  503: "Temporarily unavailable",
+  504: "The application took too long",
+};
+
+/**
+ * Turns any error into a response: AppErrors keep their status and safe message; anything
+ * else is logged and becomes a bare 500 that reveals nothing. HTML for browsers, JSON
+ * (`{error, message, field?}`) for everyone else; always no-store.
+ */
+export function errorResponse(
+  error: unknown,
+  request: Request,
+  site: { appName: string; prefix: string },
+): Response {
+  const known = error instanceof AppError ? error : null;
+  if (error instanceof ConfigError) {
+    console.error(JSON.stringify({ level: "error", msg: "config_invalid", problems: error.problems }));
+  } else if (!known) {
+    console.error(JSON.stringify({ level: "error", msg: "unhandled_error", error: describe(error) }));
+  }
+  const status = known?.status ?? 500;
+  const code = known?.code ?? "internal_error";
+  const message = known?.message ?? "Something went wrong on our side. Please try again.";
+  const headers = new Headers({ ...AUTH_RESPONSE_HEADERS, ...(known?.headers ?? {}) });
+
+  if (wantsHtml(request)) {
+    headers.set("Content-Type", "text/html; charset=utf-8");
+    const page = (
+      <ErrorPage
+        appName={site.appName}
+        prefix={site.prefix}
+        title={TITLES[status] ?? "Something went wrong"}
+        message={message}
+        action={status === 401 || status === 429 ? { href: `${site.prefix}/login`, label: "Back to sign in" } : undefined}
+      />
+    );
+    return new Response(`<!doctype html>${page}`, { status, headers });
+  }
+  headers.set("Content-Type", "application/json; charset=utf-8");
+  const body: Record<string, string> = { error: code, message };
+  if (known?.field) body.field = known.field;
+  return new Response(JSON.stringify(body), { status, headers });
+}
+
+/** Name and message only: stack traces stay out of responses and out of log lines. */
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

@@ -1,0 +1,18 @@
+/**
+ * Every KV key and TTL lives here and nowhere else; docs/storage.md lists them.
+ * Namespace REVOKED holds only revocations, keyed by hashes and ids, never raw tokens.
+ */
+
+/** KV refuses expirationTtl below 60 seconds. */
+export const KV_MIN_TTL_SECONDS = 60;
+
+/** TTL for a revocation record: the revoked thing's remaining life, at least KV's minimum. */
+export function revocationTtlSeconds(expiresAtMs: number, nowMs = Date.now()): number {
+  return Math.max(KV_MIN_TTL_SECONDS, Math.ceil((expiresAtMs - nowMs) / 1000));
+}
+
+/** A single token revoked before it expired: `tok:<base64url sha256 of the token>`. */
+export const revokedTokenKey = (tokenHash: string) => `tok:${tokenHash}`;
+
+/** A session ended by logout, logout everywhere or deactivation: `sess:<session id>`. */
+export const revokedSessionKey = (sessionId: string) => `sess:${sessionId}`;

@@ -1,0 +1,52 @@
+const encoder = new TextEncoder();
+
+/**
+ * Compares in time that does not depend on where the bytes differ. The length is not
+ * hidden: use it on fixed-size values (MACs, digests), or on digests of secrets.
+ */
+export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
+  return diff === 0;
+}
+
+/** Constant-time equality of two secrets of any length: compares their SHA-256 digests. */
+export async function timingSafeEqualSecrets(a: string, b: string): Promise<boolean> {
+  const [da, db] = await Promise.all([sha256(a), sha256(b)]);
+  return timingSafeEqual(da, db);
+}
+
+export async function sha256(text: string): Promise<Uint8Array> {
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+}
+
+/**
+ * Concatenates fields, each preceded by its 4-byte big-endian length, so no field can
+ * shift into its neighbour (django-sesame v1 let a scope absorb part of the email).
+ */
+export function lengthPrefixed(fields: (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
+  const parts = fields.map((f) => (typeof f === "string" ? encoder.encode(f) : f));
+  const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0));
+  const view = new DataView(out.buffer);
+  let o = 0;
+  for (const p of parts) {
+    view.setUint32(o, p.length);
+    out.set(p, o + 4);
+    o += 4 + p.length;
+  }
+  return out;
+}
+
+export function uuidToBytes(id: string): Uint8Array | null {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return null;
+  const hex = id.replace(/-/g, "");
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function bytesToUuid(bytes: Uint8Array): string {
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

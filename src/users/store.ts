@@ -1,0 +1,156 @@
+/** User rows in D1. Every function takes the drizzle handle; none knows about HTTP. */
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import type { Database } from "../db/client";
+import { users, type User } from "../db/schema";
+import { encodeBase64url } from "../tokens";
+
+export function newSecurityStamp(): string {
+  return encodeBase64url(crypto.getRandomValues(new Uint8Array(16)));
+}
+
+export async function findUserById(db: Database, id: string): Promise<User | null> {
+  return (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;
+}
+
+/** `email` must already be normalised. */
+export async function findUserByEmail(db: Database, email: string): Promise<User | null> {
+  return (await db.select().from(users).where(eq(users.email, email)).get()) ?? null;
+}
+
+/** Inserts a user; returns null when the email is taken (the unique index decides, atomically). */
+export async function createUser(
+  db: Database,
+  input: { email: string; name?: string; isActive?: boolean },
+  now = Date.now(),
+): Promise<User | null> {
+  const row = await db
+    .insert(users)
+    .values({
+      id: crypto.randomUUID(),
+      email: input.email,
+      name: input.name ?? "",
+      isActive: input.isActive ?? true,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+      securityStamp: newSecurityStamp(),
+      stateChangedAt: now,
+    })
+    .onConflictDoNothing({ target: users.email })
+    .returning()
+    .get();
+  return row ?? null;
+}
+
+/** Finds the user by email or creates it: sign-up at redemption time, race-free. */
+export async function findOrCreateUser(db: Database, email: string, now = Date.now()): Promise<User> {
+  const created = await createUser(db, { email }, now);
+  if (created) return created;
+  const existing = await findUserByEmail(db, email);
+  if (!existing) throw new Error("user vanished between insert and select");
+  return existing;
+}
+
+export interface UserPatch {
+  email?: string;
+  name?: string;
+  isActive?: boolean;
+}
+
+/**
+ * Updates a user. A new email or a deactivation replaces the security stamp, which kills
+ * every token and (at the next revalidation) every session of the user.
+ * Returns "conflict" when the new email belongs to someone else.
+ */
+export async function updateUser(
+  db: Database,
+  id: string,
+  patch: UserPatch,
+  now = Date.now(),
+): Promise<User | null | "conflict"> {
+  const current = await findUserById(db, id);
+  if (!current) return null;
+  const emailChanged = patch.email !== undefined && patch.email !== current.email;
+  const deactivated = patch.isActive === false && current.isActive;
+  const stateChanged = emailChanged || deactivated;
+  try {
+    const row = await db
+      .update(users)
+      .set({
+        ...(patch.email !== undefined && { email: patch.email }),
+        ...(patch.name !== undefined && { name: patch.name }),
+        ...(patch.isActive !== undefined && { isActive: patch.isActive }),
+        updatedAt: now,
+        ...(stateChanged && { securityStamp: newSecurityStamp(), stateChangedAt: now }),
+      })
+      .where(eq(users.id, id))
+      .returning()
+      .get();
+    return row ?? null;
+  } catch (error) {
+    if (String(error).includes("UNIQUE")) return "conflict";
+    throw error;
+  }
+}
+
+/** "Revoke all": a new security stamp kills every outstanding token of the user. */
+export async function rotateSecurityStamp(db: Database, id: string, now = Date.now()): Promise<void> {
+  await db
+    .update(users)
+    .set({ securityStamp: newSecurityStamp(), stateChangedAt: now, updatedAt: now })
+    .where(eq(users.id, id))
+    .run();
+}
+
+export async function deleteUser(db: Database, id: string): Promise<boolean> {
+  const rows = await db.delete(users).where(eq(users.id, id)).returning({ id: users.id });
+  return rows.length > 0;
+}
+
+/** Keyset pagination by email: stable under inserts, no OFFSET scans. */
+export async function listUsers(
+  db: Database,
+  options: { emailPrefix?: string; after?: string; limit: number },
+): Promise<User[]> {
+  const conditions = [];
+  if (options.emailPrefix) {
+    const escaped = options.emailPrefix.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    conditions.push(sql`${users.email} LIKE ${`${escaped}%`} ESCAPE '\\'`);
+  }
+  if (options.after) conditions.push(gt(users.email, options.after));
+  return db
+    .select()
+    .from(users)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(asc(users.email))
+    .limit(options.limit)
+    .all();
+}
+
+/**
+ * Consumes a one-time login atomically: moves the login marker forward only if it still
+ * holds the value the token was signed over. Of any number of concurrent redemptions of
+ * one token, exactly one sees a row come back. The new marker is strictly greater than
+ * the old one, so even two logins in the same millisecond differ.
+ */
+export async function advanceLoginMarker(
+  db: Database,
+  user: Pick<User, "id" | "lastLoginAt" | "securityStamp">,
+  now = Date.now(),
+): Promise<User | null> {
+  const next = Math.max(now, (user.lastLoginAt ?? 0) + 1);
+  const row = await db
+    .update(users)
+    .set({ lastLoginAt: next })
+    .where(
+      and(
+        eq(users.id, user.id),
+        user.lastLoginAt === null ? sql`${users.lastLoginAt} IS NULL` : eq(users.lastLoginAt, user.lastLoginAt),
+        eq(users.securityStamp, user.securityStamp),
+        eq(users.isActive, true),
+      ),
+    )
+    .returning()
+    .get();
+  return row ?? null;
+}
