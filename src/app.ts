@@ -12,6 +12,7 @@ import { authResponseHeaders } from "./middleware/security-headers";
 import { STYLESHEET } from "./pages/style";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
+import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
 import { edgeRoutes, gateRoutes } from "./gate";
 
@@ -32,6 +33,8 @@ export function createApp(config: Config) {
   auth.use(authResponseHeaders());
   auth.route("/health", healthRoutes());
   auth.route("/admin/api", adminRoutes(config));
+  // The dev mailbox exists only with the dev mailer: in production the route is simply absent.
+  if (config.mail.kind === "dev") auth.route("/dev/mailbox", devMailboxRoutes(config));
   auth.route("/", authRoutes(config));
   auth.all("*", () => {
     throw new NotFoundError();

@@ -3,6 +3,7 @@
  * and the variables the worker under test sees, on top of wrangler.toml's [vars].
  */
 import { webcrypto } from "node:crypto";
+import { TEST_MAIL_URL, TEST_ORIGIN_URL } from "../node/ports";
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
 
@@ -20,5 +21,7 @@ export async function testBindings(): Promise<Record<string, string>> {
     SIGNING_KEYS: JSON.stringify([await testSigningKey("test-key-1")]),
     MAILCHANNELS_API_KEY: "",
     MAILER: "dev",
+    ORIGIN_URL: TEST_ORIGIN_URL,
+    MAILCHANNELS_API_URL: TEST_MAIL_URL,
   };
 }
