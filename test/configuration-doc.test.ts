@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import doc from "../docs/configuration.md?raw";
+import { CONFIG_KEYS, type ConfigKey } from "../src/config";
+
+/** Finds the table row documenting `key`: `| \`KEY\` | default | meaning |`. */
+function rowFor(key: string): string[] | null {
+  const line = doc.split("\n").find((l) => l.startsWith(`| \`${key}\` |`));
+  return line ? line.split("|").map((cell) => cell.trim()) : null;
+}
+
+describe("docs/configuration.md", () => {
+  it.each(Object.keys(CONFIG_KEYS) as ConfigKey[])("documents %s with its default", (key) => {
+    const row = rowFor(key);
+    expect(row, `${key} has no row in docs/configuration.md`).not.toBeNull();
+    const documented = row![2]!;
+    const actual = CONFIG_KEYS[key];
+    if (actual === "") expect(documented).toMatch(/^\(|^origin of|^`APP_NAME`$/);
+    else expect(documented).toBe(`\`${actual}\``);
+  });
+
+  it("documents no key the worker does not read", () => {
+    const documented = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
+    const known = new Set([...Object.keys(CONFIG_KEYS), "DB", "REVOKED"]);
+    expect(documented.filter((key) => !known.has(key))).toEqual([]);
+  });
+});
