@@ -42,11 +42,15 @@ export interface ParsedToken extends TokenBody {
 }
 
 const encoder = new TextEncoder();
-const strictDecoder = new TextDecoder("utf-8", { fatal: true });
+// ignoreBOM: keep a leading U+FEFF in the scope. The default strips it, which would let a
+// token minted for scope "\uFEFFapi" verify as scope "api".
+const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 export function packBody(body: TokenBody, userIdBytes: Uint8Array): Uint8Array {
   const scope = encoder.encode(body.scope);
   if (scope.length > MAX_SCOPE_BYTES) throw new TypeError("scope is longer than 255 bytes");
+  // A lone surrogate would be encoded as U+FFFD: the token would carry another scope than asked.
+  if (strictDecoder.decode(scope) !== body.scope) throw new TypeError("scope must be well-formed Unicode");
   const out = new Uint8Array(HEADER_BYTES + scope.length);
   const view = new DataView(out.buffer);
   out[0] = (TOKEN_VERSION << 4) | (body.oneTime ? FLAG_ONE_TIME : 0);
