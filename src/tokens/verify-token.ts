@@ -68,7 +68,9 @@ export async function verifyToken<U extends TokenSubject>(
   if (now >= info.expiresAt || tooOld) return fail("expired");
 
   const user = await options.loadUser(parsed.userId);
-  if (!user) return fail("unknown_user");
+  // The state tag alone would accept another user who shares the stamp, email and marker:
+  // never trust the loader to have returned the user the token names.
+  if (!user || user.id !== parsed.userId) return fail("unknown_user");
   if (!user.isActive) return fail("inactive_user");
 
   const stateTag = await computeStateTag(key, parsed.signed, user, parsed.oneTime, options.bindEmail);
