@@ -1,8 +1,128 @@
+/**
+ * MAILER=dev only (app.ts mounts it under AUTH_PREFIX/dev/mailbox with no other mailer):
+ * the local mailbox. GET lists unexpired messages newest first, as a page for browsers and
+ * as JSON for scripts and tests; `?to=` keeps one address; DELETE clears (also with `?to=`).
+ * It has no authentication: it must never be reachable in production, which is why it
+ * exists only with the dev mailer.
+ */
 import { Hono } from "hono";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
+import { BadRequestError } from "../errors";
+import { wantsHtml } from "../http/request-info";
+import { clearDevMessages, DEV_MESSAGE_TTL_MS, listDevMessages, type DevMessage } from "../mail/dev";
+import { extractLoginDetails } from "../mail/extract-login-details";
+import { Layout } from "../pages/layout";
+import { isValidEmail, normalizeEmail } from "../users/email";
 
-/** MAILER=dev only: the local mailbox at AUTH_PREFIX/dev/mailbox. */
-export function devMailboxRoutes(_config: Config) {
-  return new Hono<AppEnv>();
+export interface MailboxEntry {
+  id: string;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** ISO 8601. */
+  createdAt: string;
+  /** The sign-in link found in the message, if any. */
+  link: string | null;
+  /** The code found in the message, digits only, if any. */
+  code: string | null;
+}
+
+export function devMailboxRoutes(config: Config) {
+  const mailbox = new Hono<AppEnv>();
+
+  mailbox.get("/", async function listMailbox(c) {
+    const to = readRecipient(c.req.query("to"));
+    const entries = (await listDevMessages(c.var.db, { to })).map(toEntry);
+    // One URL, two representations: caches (none should keep it anyway) must tell them apart.
+    c.header("Vary", "Accept");
+    c.header("X-Robots-Tag", "noindex");
+    if (!wantsHtml(c.req.raw)) return c.json({ messages: entries });
+    return c.html(`<!doctype html>${(<MailboxPage config={config} entries={entries} to={to} />).toString()}`);
+  });
+
+  mailbox.delete("/", async function clearMailbox(c) {
+    const to = readRecipient(c.req.query("to"));
+    const deleted = await clearDevMessages(c.var.db, { to });
+    return c.json({ deleted });
+  });
+
+  return mailbox;
+}
+
+function readRecipient(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const email = normalizeEmail(raw);
+  if (!isValidEmail(email)) throw new BadRequestError("to", "to must be an email address");
+  return email;
+}
+
+function toEntry(message: DevMessage): MailboxEntry {
+  return { ...message, createdAt: new Date(message.createdAt).toISOString(), ...extractLoginDetails(message.text) };
+}
+
+function MailboxPage({ config, entries, to }: { config: Config; entries: MailboxEntry[]; to: string | undefined }) {
+  const hours = DEV_MESSAGE_TTL_MS / 3_600_000;
+  return (
+    <Layout title="Dev mailbox" appName={config.appName} prefix={config.authPrefix} wide>
+      <h1>Dev mailbox</h1>
+      <p class="lead">
+        MAILER=dev: no email leaves this machine. Messages {to ? `to ${to} ` : ""}are listed here, newest first, for{" "}
+        {hours} hours.
+      </p>
+      {entries.length === 0 ? (
+        <p>No messages yet. Ask for a sign-in link and reload this page.</p>
+      ) : (
+        entries.map((entry) => <MailboxMessage entry={entry} />)
+      )}
+      <p>
+        <small>
+          JSON: request this page without Accept: text/html. Clear it with DELETE (curl -X DELETE), optionally with ?to=.
+        </small>
+      </p>
+    </Layout>
+  );
+}
+
+function MailboxMessage({ entry }: { entry: MailboxEntry }) {
+  return (
+    <article>
+      <hr />
+      <h2>{entry.subject}</h2>
+      <table>
+        <tbody>
+          <tr>
+            <th>To</th>
+            <td>{entry.to}</td>
+          </tr>
+          <tr>
+            <th>Time</th>
+            <td>
+              <time datetime={entry.createdAt}>{entry.createdAt}</time>
+            </td>
+          </tr>
+          {entry.link && (
+            <tr>
+              <th>Link</th>
+              <td>
+                <a href={entry.link} rel="noreferrer">
+                  {entry.link}
+                </a>
+              </td>
+            </tr>
+          )}
+          {entry.code && (
+            <tr>
+              <th>Code</th>
+              <td>
+                <strong>{entry.code}</strong>
+              </td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      <pre>{entry.text}</pre>
+    </article>
+  );
 }
