@@ -64,7 +64,8 @@ export async function verifyToken<U extends TokenSubject>(
   if (!scopeOk) return fail("wrong_scope");
 
   const now = options.now ?? Date.now();
-  const tooOld = options.maxAge !== undefined && now - parsed.issuedAt > options.maxAge * 1000;
+  // Both limits end on the same boundary: a token lives [issuedAt, issuedAt + age) ms.
+  const tooOld = options.maxAge !== undefined && now - parsed.issuedAt >= options.maxAge * 1000;
   if (now >= info.expiresAt || tooOld) return fail("expired");
 
   const user = await options.loadUser(parsed.userId);
