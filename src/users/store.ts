@@ -88,9 +88,17 @@ export async function updateUser(
       .get();
     return row ?? null;
   } catch (error) {
-    if (String(error).includes("UNIQUE")) return "conflict";
+    if (isUniqueViolation(error)) return "conflict";
     throw error;
   }
+}
+
+/** drizzle wraps D1's "UNIQUE constraint failed" in a DrizzleQueryError: look down the cause chain. */
+function isUniqueViolation(error: unknown): boolean {
+  for (let e = error, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (String(e).includes("UNIQUE constraint failed")) return true;
+  }
+  return false;
 }
 
 /** "Revoke all": a new security stamp kills every outstanding token of the user. */
