@@ -1,14 +1,19 @@
 /**
- * The admin API (DESIGN.md section 6): JSON over `Authorization: Bearer ADMIN_TOKEN`.
- * With no ADMIN_TOKEN configured the whole API answers 404, as if it did not exist.
+ * The admin API (DESIGN.md section 6, docs/admin-api.md): JSON over
+ * `Authorization: Bearer ADMIN_TOKEN`. With no ADMIN_TOKEN configured the whole API answers
+ * 404, as if it did not exist.
  */
 import { Hono } from "hono";
 import type { Config } from "../../config";
 import type { AppEnv } from "../../env";
 import { NotFoundError, UnauthorizedError } from "../../errors";
 import { timingSafeEqualSecrets } from "../../tokens";
+import { recordAdminEvent } from "./admin-audit";
+import { eventAdminRoutes } from "./events";
 import { serviceTokenAdminRoutes } from "./service-tokens";
 import { sessionAdminRoutes } from "./sessions";
+import { tokenAdminRoutes } from "./tokens";
+import { userAdminRoutes } from "./users";
 
 export function adminRoutes(config: Config) {
   const admin = new Hono<AppEnv>();
@@ -19,11 +24,20 @@ export function adminRoutes(config: Config) {
     const header = c.req.header("Authorization") ?? "";
     const presented = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
     if (!presented || !(await timingSafeEqualSecrets(presented, adminToken))) {
+      // Who knocked and where; never what they presented, which may be a near-miss of the secret.
+      await recordAdminEvent(c, {
+        event: "admin_denied",
+        reason: presented ? "wrong_token" : "missing_token",
+        detail: { method: c.req.method, path: new URL(c.req.url).pathname.slice(0, 200) },
+      });
       throw new UnauthorizedError("A valid admin token is required", { "WWW-Authenticate": 'Bearer realm="sesame-admin"' });
     }
     await next();
   });
 
+  admin.route("/", userAdminRoutes(config));
+  admin.route("/", tokenAdminRoutes(config));
+  admin.route("/", eventAdminRoutes(config));
   admin.route("/", sessionAdminRoutes(config));
   admin.route("/", serviceTokenAdminRoutes(config));
   admin.all("*", () => {

@@ -1,0 +1,74 @@
+/**
+ * Admin endpoints for sesame tokens: issue one (the edge analogue of django-sesame's
+ * get_query_string), revoke one, revoke all of a user's. The raw token appears only in the
+ * response that issues it: the audit trail keeps a hash prefix.
+ */
+import { Hono, type Context } from "hono";
+import { MAX_TOKEN_AGE_SECONDS, type Config } from "../../config";
+import type { AppEnv } from "../../env";
+import { BadRequestError, ConflictError } from "../../errors";
+import { issueToken, revokeToken, type TokenDeps } from "../../auth/token-service";
+import { readBoolean, readInteger, readJsonObject, readString, required } from "../../http/json-body";
+import { MAX_TOKEN_CHARS } from "../../tokens/format";
+import { findUserById, rotateSecurityStamp } from "../../users/store";
+import { recordAdminEvent } from "./admin-audit";
+import { resolveUser } from "./resolve-user";
+import { checkTokenScope, MAX_SCOPE_LENGTH, tokenUrl } from "./token-scope";
+import { isoTime, userJson } from "./user-json";
+
+/** Shortest lifetime worth minting: a link must survive a mail round trip; also KV's minimum TTL. */
+export const MIN_TOKEN_AGE_SECONDS = 60;
+/** Enough of the SHA-256 to find the token in logs, too little to matter if leaked. */
+const AUDIT_HASH_CHARS = 16;
+
+export function tokenAdminRoutes(config: Config) {
+  const app = new Hono<AppEnv>();
+  const depsOf = (c: Context<AppEnv>): TokenDeps => ({ config, db: c.var.db, kv: c.env.REVOKED });
+
+  app.post("/users/:user/tokens", async function issueTokenRoute(c) {
+    const user = await resolveUser(c.var.db, c.req.param("user"));
+    const body = await readJsonObject(c.req.raw, ["scope", "maxAge", "oneTime"]);
+    // Not trimmed: a scope is an exact label, and " path:/x" must not become a share link by accident.
+    const scope = checkTokenScope(readString(body, "scope", { maxLength: MAX_SCOPE_LENGTH, trim: false }) ?? "");
+    const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS);
+    const oneTime = readBoolean(body, "oneTime");
+    // A token for an inactive user could never be redeemed, and would come back to life on reactivation.
+    if (!user.isActive) throw new ConflictError("user", "The user is inactive: activate it before issuing a token");
+
+    const { token, info } = await issueToken(depsOf(c), user, { scope, maxAge, oneTime });
+    await recordAdminEvent(c, {
+      event: "token_issued",
+      userId: user.id,
+      detail: { scope, oneTime: info.oneTime, tokenHash: info.hash.slice(0, AUDIT_HASH_CHARS) },
+    });
+    return c.json(
+      { token, url: tokenUrl(config, scope, token), scope, oneTime: info.oneTime, expiresAt: isoTime(info.expiresAt) },
+      201,
+    );
+  });
+
+  app.post("/users/:user/revoke-tokens", async function revokeUserTokensRoute(c) {
+    const user = await resolveUser(c.var.db, c.req.param("user"));
+    await readJsonObject(c.req.raw, []);
+    await rotateSecurityStamp(c.var.db, user.id);
+    const updated = (await findUserById(c.var.db, user.id)) ?? user;
+    await recordAdminEvent(c, { event: "token_revoked", userId: user.id, reason: "revoke_all", detail: { all: true } });
+    return c.json({ user: userJson(updated) });
+  });
+
+  app.post("/tokens/revoke", async function revokeTokenRoute(c) {
+    const body = await readJsonObject(c.req.raw, ["token"]);
+    const token = required(readString(body, "token", { maxLength: MAX_TOKEN_CHARS, trim: false }), "token");
+    const result = await revokeToken(depsOf(c), token);
+    // Never echo the token: the message is the same whatever was wrong with it.
+    if (!result.revoked) throw new BadRequestError("token", "token is not a live token issued by this edge");
+    await recordAdminEvent(c, {
+      event: "token_revoked",
+      userId: result.userId,
+      detail: { scope: result.token.scope, tokenHash: result.token.hash.slice(0, AUDIT_HASH_CHARS) },
+    });
+    return c.json({ revoked: true, expiresAt: isoTime(result.token.expiresAt) });
+  });
+
+  return app;
+}
