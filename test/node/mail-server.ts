@@ -1,34 +1,70 @@
 /**
  * A local stand-in for the MailChannels send API (POST /tx/v1/send) for tests: it records
- * every request it gets and answers 202, or what a test asked it to answer next
- * (`POST /__control {status, delayMs}`); `GET /__sent` lists what it got; `DELETE /__sent` clears.
+ * every request it gets and answers 202, or what a test asked it to answer next.
+ *
+ * - `POST /__control {status, delayMs, apiKey?}`: the next send answers `status` after
+ *   `delayMs`. With `apiKey`, only the next send carrying that X-Api-Key does: test files run
+ *   in parallel, so each uses its own key and no file consumes another's instruction.
+ * - `GET /__sent[?apiKey=K]`: what it got (`{url, headers, body}`), oldest first.
+ * - `DELETE /__sent[?apiKey=K]`: clears.
  */
 import { createServer, type Server } from "node:http";
 import { listen } from "./origin-server";
 
+interface Answer {
+  status: number;
+  delayMs: number;
+}
+interface Recorded {
+  url: string | undefined;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
 export function startMailServer(port: number): Promise<Server> {
-  const sent: unknown[] = [];
-  let next: { status: number; delayMs: number } | null = null;
+  let sent: Recorded[] = [];
+  let next: Answer | null = null;
+  const nextByKey = new Map<string, Answer>();
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
       const body = Buffer.concat(chunks).toString("utf8");
+      const url = new URL(req.url ?? "/", "http://127.0.0.1");
+      const apiKey = url.searchParams.get("apiKey");
       const reply = (status: number, payload: unknown) => {
+        // The client may have given up (timeout tests): answering a closed socket is fine.
+        if (res.destroyed) return;
         res.writeHead(status, { "Content-Type": "application/json" });
         res.end(JSON.stringify(payload));
       };
-      if (req.url === "/__sent" && req.method === "GET") return reply(200, sent);
-      if (req.url === "/__sent" && req.method === "DELETE") return reply(200, { cleared: sent.splice(0).length });
-      if (req.url === "/__control" && req.method === "POST") {
-        next = JSON.parse(body);
+      if (url.pathname === "/__sent" && req.method === "GET") {
+        return reply(200, apiKey ? sent.filter((s) => s.headers["x-api-key"] === apiKey) : sent);
+      }
+      if (url.pathname === "/__sent" && req.method === "DELETE") {
+        const kept = apiKey ? sent.filter((s) => s.headers["x-api-key"] !== apiKey) : [];
+        const cleared = sent.length - kept.length;
+        sent = kept;
+        return reply(200, { cleared });
+      }
+      if (url.pathname === "/__control" && req.method === "POST") {
+        const parsed = safeJson(body) as Partial<Answer> & { apiKey?: string };
+        const answer = { status: Number(parsed.status ?? 202), delayMs: Number(parsed.delayMs ?? 0) };
+        if (parsed.apiKey) nextByKey.set(parsed.apiKey, answer);
+        else next = answer;
         return reply(200, { ok: true });
       }
-      if (req.url?.startsWith("/tx/v1/send") && req.method === "POST") {
-        const answer = next ?? { status: 202, delayMs: 0 };
-        next = null;
+      if (url.pathname.startsWith("/tx/v1/send") && req.method === "POST") {
+        const key = String(req.headers["x-api-key"] ?? "");
+        let answer = nextByKey.get(key);
+        if (answer) nextByKey.delete(key);
+        else {
+          answer = next ?? { status: 202, delayMs: 0 };
+          next = null;
+        }
         sent.push({ url: req.url, headers: req.headers, body: safeJson(body) });
-        setTimeout(() => reply(answer.status, answer.status < 300 ? {} : { errors: ["simulated failure"] }), answer.delayMs);
+        const { status, delayMs } = answer;
+        setTimeout(() => reply(status, status < 300 ? {} : { errors: ["simulated failure"] }), delayMs);
         return;
       }
       reply(404, { error: "not found" });

@@ -1,0 +1,137 @@
+import { env } from "cloudflare:test";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { createDb } from "../src/db/client";
+import { rateLimits } from "../src/db/schema";
+import { hitRateLimit, MAX_RATE_LIMIT_WINDOW_SECONDS, pruneRateLimits, rateLimitKey } from "../src/rate-limit";
+
+const db = createDb(env.DB);
+const WINDOW = 900;
+/** A window-aligned instant, so "seconds into the window" is easy to read below. */
+const T0 = Math.ceil(Date.now() / (WINDOW * 1000)) * WINDOW * 1000;
+
+function uniqueKey(kind = "test"): string {
+  return `${kind}:${crypto.randomUUID()}`;
+}
+
+describe("hitRateLimit", () => {
+  it("allows up to the limit in one window and refuses the next hit", async () => {
+    const key = uniqueKey();
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await hitRateLimit(db, { key, limit: 3, windowSeconds: WINDOW, now: T0 + i * 1000 }));
+    expect(results.map((r) => [r.allowed, r.count])).toEqual([
+      [true, 1],
+      [true, 2],
+      [true, 3],
+      [false, 4],
+    ]);
+  });
+
+  it("says how many seconds remain until the window ends, at least 1", async () => {
+    const key = uniqueKey();
+    expect((await hitRateLimit(db, { key, limit: 1, windowSeconds: WINDOW, now: T0 })).retryAfterSeconds).toBe(WINDOW);
+    expect((await hitRateLimit(db, { key, limit: 1, windowSeconds: WINDOW, now: T0 + 100_500 })).retryAfterSeconds).toBe(800);
+    expect((await hitRateLimit(db, { key, limit: 1, windowSeconds: WINDOW, now: T0 + WINDOW * 1000 - 1 })).retryAfterSeconds).toBe(1);
+  });
+
+  it("starts counting afresh when the window rolls over", async () => {
+    const key = uniqueKey();
+    for (let i = 0; i < 3; i++) await hitRateLimit(db, { key, limit: 2, windowSeconds: WINDOW, now: T0 + WINDOW * 1000 - 10 });
+    const next = await hitRateLimit(db, { key, limit: 2, windowSeconds: WINDOW, now: T0 + WINDOW * 1000 });
+    expect(next).toEqual({ allowed: true, count: 1, retryAfterSeconds: WINDOW });
+    const row = await db.select().from(rateLimits).where(eq(rateLimits.key, key)).get();
+    expect(row).toEqual({ key, windowStart: T0 + WINDOW * 1000, count: 1 });
+  });
+
+  it("starts afresh after a long quiet spell of several windows", async () => {
+    const key = uniqueKey();
+    await hitRateLimit(db, { key, limit: 1, windowSeconds: 60, now: T0 });
+    await hitRateLimit(db, { key, limit: 1, windowSeconds: 60, now: T0 });
+    expect(await hitRateLimit(db, { key, limit: 1, windowSeconds: 60, now: T0 + 5 * 60_000 + 30_000 })).toEqual({
+      allowed: true,
+      count: 1,
+      retryAfterSeconds: 30,
+    });
+  });
+
+  it("never moves a window backwards: a late hit stamped in the previous window counts in the current one", async () => {
+    const key = uniqueKey();
+    await hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW, now: T0 + 1000 });
+    await hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW, now: T0 + 2000 });
+    const late = await hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW, now: T0 - 1000 });
+    expect(late.count).toBe(3);
+    expect(late.retryAfterSeconds).toBeGreaterThan(WINDOW);
+    const row = await db.select().from(rateLimits).where(eq(rateLimits.key, key)).get();
+    expect(row?.windowStart).toBe(T0);
+  });
+
+  it("keeps separate counts for separate keys", async () => {
+    const a = uniqueKey();
+    const b = uniqueKey();
+    await hitRateLimit(db, { key: a, limit: 1, windowSeconds: WINDOW, now: T0 });
+    expect((await hitRateLimit(db, { key: a, limit: 1, windowSeconds: WINDOW, now: T0 })).allowed).toBe(false);
+    expect((await hitRateLimit(db, { key: b, limit: 1, windowSeconds: WINDOW, now: T0 })).allowed).toBe(true);
+  });
+
+  it("allows exactly 5 of 100 concurrent hits with limit 5", async () => {
+    const key = uniqueKey();
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW })),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(5);
+    expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it("refuses misuse by the caller with a TypeError", async () => {
+    const key = uniqueKey();
+    await expect(hitRateLimit(db, { key, limit: 0, windowSeconds: WINDOW })).rejects.toThrow(TypeError);
+    await expect(hitRateLimit(db, { key, limit: 1.5, windowSeconds: WINDOW })).rejects.toThrow(TypeError);
+    await expect(hitRateLimit(db, { key, limit: 1, windowSeconds: 0 })).rejects.toThrow(TypeError);
+    await expect(hitRateLimit(db, { key, limit: 1, windowSeconds: MAX_RATE_LIMIT_WINDOW_SECONDS + 1 })).rejects.toThrow(TypeError);
+    await expect(hitRateLimit(db, { key: "", limit: 1, windowSeconds: WINDOW })).rejects.toThrow(TypeError);
+  });
+});
+
+describe("pruneRateLimits", () => {
+  it("deletes only counters whose window has certainly ended", async () => {
+    const old = uniqueKey();
+    const recent = uniqueKey();
+    const longRunning = uniqueKey();
+    const day = MAX_RATE_LIMIT_WINDOW_SECONDS * 1000;
+    await hitRateLimit(db, { key: old, limit: 5, windowSeconds: 60, now: T0 - day - 120_000 });
+    await hitRateLimit(db, { key: recent, limit: 5, windowSeconds: 60, now: T0 - day + 60_000 });
+    // The longest window there is, still running at T0.
+    await hitRateLimit(db, { key: longRunning, limit: 5, windowSeconds: MAX_RATE_LIMIT_WINDOW_SECONDS, now: T0 });
+
+    expect(await pruneRateLimits(db, T0)).toBeGreaterThanOrEqual(1);
+    const keys = (await db.select({ key: rateLimits.key }).from(rateLimits).all()).map((r) => r.key);
+    expect(keys).not.toContain(old);
+    expect(keys).toContain(recent);
+    expect(keys).toContain(longRunning);
+  });
+});
+
+describe("rateLimitKey", () => {
+  it("keeps the kind readable and hashes the value, so no email or IP is stored in plain text", async () => {
+    const key = await rateLimitKey("login:email", "ada@example.com");
+    expect(key).toMatch(/^login:email:[A-Za-z0-9_-]{43}$/);
+    expect(key).not.toContain("ada");
+    expect(await rateLimitKey("login:email", "ada@example.com")).toBe(key);
+    expect(await rateLimitKey("login:email", "bob@example.com")).not.toBe(key);
+    expect(await rateLimitKey("login:ip", "ada@example.com")).not.toBe(key);
+  });
+
+  it("keys the hash with a secret when given one, so the value cannot be found by trying them all", async () => {
+    const plain = await rateLimitKey("login:ip", "203.0.113.7");
+    const keyed = await rateLimitKey("login:ip", "203.0.113.7", "a-secret-of-some-length-0123456789");
+    const otherSecret = await rateLimitKey("login:ip", "203.0.113.7", "another-secret-of-some-length-0123");
+    expect(keyed).toMatch(/^login:ip:[A-Za-z0-9_-]{43}$/);
+    expect(new Set([plain, keyed, otherSecret]).size).toBe(3);
+  });
+
+  it("refuses a kind that could be confused with a hash or another kind", async () => {
+    await expect(rateLimitKey("Login Email", "x")).rejects.toThrow(TypeError);
+    await expect(rateLimitKey("", "x")).rejects.toThrow(TypeError);
+    await expect(rateLimitKey("login:", "x")).rejects.toThrow(TypeError);
+  });
+});
