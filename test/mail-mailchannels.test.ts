@@ -27,8 +27,8 @@ async function sentWith(apiKey: string): Promise<Recorded[]> {
   return res.json();
 }
 
-async function answerNextSend(apiKey: string, status: number, delayMs = 0): Promise<void> {
-  const res = await fetch(standIn("/__control"), { method: "POST", body: JSON.stringify({ apiKey, status, delayMs }) });
+async function answerNextSend(apiKey: string, status: number, delayMs = 0, headers?: Record<string, string>): Promise<void> {
+  const res = await fetch(standIn("/__control"), { method: "POST", body: JSON.stringify({ apiKey, status, delayMs, headers }) });
   expect(res.ok).toBe(true);
 }
 
@@ -142,6 +142,16 @@ describe("MailChannels mailer", () => {
     const config = mailchannelsConfig(apiKey, { MAILCHANNELS_API_URL: "http://127.0.0.1:9/tx/v1/send" });
     const error = await deliveryError(createMailer(config, env).send(message));
     expect(error.code).toBe("network");
+  });
+
+  it("never follows a redirect, which would carry the API key elsewhere: 3xx is provider_failed", async () => {
+    const apiKey = freshApiKey();
+    // Were it followed, the stand-in would see a second request with the key, and answer 202.
+    await answerNextSend(apiKey, 307, 0, { Location: standIn("/tx/v1/send?redirected=1") });
+    const error = await deliveryError(createMailer(mailchannelsConfig(apiKey), env).send(message));
+    expect(error.code).toBe("provider_failed");
+    expect(error.status).toBe(307);
+    expect((await sentWith(apiKey)).map((r) => r.url)).toEqual(["/tx/v1/send"]);
   });
 
   it("does not retry a failed send: the provider sees exactly one request", async () => {

@@ -47,6 +47,9 @@ export function createMailChannelsMailer(mail: MailConfig): Mailer {
           method: "POST",
           headers: { "Content-Type": "application/json", "X-Api-Key": apiKey },
           body,
+          // A followed 307/308 would re-send X-Api-Key (not a credential header to fetch)
+          // to wherever Location points: a redirect is a provider failure, never followed.
+          redirect: "manual",
           signal: AbortSignal.timeout(mail.timeoutMs),
         });
         // The answer's body is never needed (and never logged: it may echo the message).
