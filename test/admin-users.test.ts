@@ -123,6 +123,12 @@ describe("reading users", () => {
     }
   });
 
+  it("gets a user whose address holds a slash, percent-encoded in the path", async () => {
+    const created = await createUserViaApi({ email: `dept/${uniqueEmail("slash")}` });
+    const { user } = await adminOk<{ user: UserJson }>("GET", `/users/${encodeURIComponent(created.email)}`, 200);
+    expect(user.id).toBe(created.id);
+  });
+
   it.each([
     ["an unknown id", crypto.randomUUID()],
     ["an unknown email", "nobody-here@example.com"],
