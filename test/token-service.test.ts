@@ -142,7 +142,7 @@ describe("revokeToken", () => {
 
 describe("secret rotation through config", () => {
   const configWith = (secret: string, fallbacks = "") =>
-    parseConfig({ ...(env as Record<string, unknown>), SESAME_SECRET: secret, SESAME_SECRET_FALLBACKS: fallbacks });
+    parseConfig({ ...(env as unknown as Record<string, unknown>), SESAME_SECRET: secret, SESAME_SECRET_FALLBACKS: fallbacks });
 
   it("accepts tokens of a fallback secret and refuses them once the fallback is dropped", async () => {
     const [s1, s2, s0] = [randomSecret(), randomSecret(), randomSecret()];
