@@ -1,0 +1,77 @@
+#!/usr/bin/env node
+// `npm run dev`: the whole product on this machine, offline. Writes .dev.vars if missing,
+// applies D1 migrations, seeds demo@example.com, starts examples/origin and wrangler dev,
+// prints where to go. Ctrl-C stops everything it started; the next run reuses .wrangler/state.
+//
+//   npm run dev -- [--port 8787] [--origin-port 8788]     (or PORT / ORIGIN_PORT)
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { DEMO_EMAIL } from "./lib/demo-user.mjs";
+import { DEFAULT_ORIGIN_PORT, DEFAULT_PORT, startLocalStack } from "./lib/local-stack.mjs";
+import { applyOfflineEnv } from "./lib/offline-env.mjs";
+import { parsePort } from "./lib/ports.mjs";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+function readOptions(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: "string" }, "origin-port": { type: "string" }, help: { type: "boolean", short: "h" } },
+  });
+  if (values.help) {
+    console.log("usage: npm run dev -- [--port N] [--origin-port N]   (env PORT, ORIGIN_PORT; defaults 8787, 8788)");
+    process.exit(0);
+  }
+  const pick = (flag, envName, fallback) =>
+    values[flag] !== undefined ? parsePort(values[flag], `--${flag}`)
+    : process.env[envName] ? parsePort(process.env[envName], envName)
+    : fallback;
+  return { port: pick("port", "PORT", DEFAULT_PORT), originPort: pick("origin-port", "ORIGIN_PORT", DEFAULT_ORIGIN_PORT) };
+}
+
+function printBanner(stack) {
+  console.log(
+    [
+      "",
+      "  sesame-edge is running",
+      `  open      ${stack.publicUrl}/   (a protected page: you will be asked to sign in)`,
+      `  sign in   ${DEMO_EMAIL}`,
+      `  the link  printed below, and at ${stack.mailboxUrl}`,
+      "  stop      Ctrl-C",
+      "",
+    ].join("\n"),
+  );
+}
+
+async function main() {
+  applyOfflineEnv();
+  const options = readOptions(process.argv.slice(2));
+  const stack = await startLocalStack({ root: ROOT, ...options, onStatus: (line) => console.log(`dev: ${line}`) });
+
+  let stopping = false;
+  const shutdown = async (exitCode) => {
+    if (stopping) return;
+    stopping = true;
+    await stack.stop();
+    process.exit(exitCode);
+  };
+  process.on("SIGINT", () => shutdown(0));
+  process.on("SIGTERM", () => shutdown(0));
+  for (const [name, child] of [["wrangler dev", stack.worker], ["examples/origin", stack.origin]]) {
+    child.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      console.error(`dev: ${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest`);
+      shutdown(1);
+    });
+  }
+
+  printBanner(stack);
+  stack.worker.forwardOutput(process.stdout, process.stderr);
+  stack.origin.forwardOutput(process.stdout, process.stderr);
+}
+
+main().catch((error) => {
+  console.error(`dev: ${error.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,127 @@
+/**
+ * Starts what `npm run dev` runs, for the dev script and the end-to-end test alike:
+ * local secrets, D1 migrations, the demo user, examples/origin and `wrangler dev`, then
+ * waits until both answer. Nothing here reaches beyond 127.0.0.1.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { seedDemoUser } from "./demo-user.mjs";
+import { ensureDevVars } from "./dev-vars.mjs";
+import { assertPortFree, findFreePort } from "./ports.mjs";
+import { runCommand, spawnGroup, stopGroup, waitForHttp } from "./processes.mjs";
+import { applyLocalMigrations, spawnWranglerDev, wranglerBin, wranglerEnv } from "./wrangler.mjs";
+
+export const DEFAULT_PORT = 8787;
+export const DEFAULT_ORIGIN_PORT = 8788;
+/** The default AUTH_PREFIX (wrangler.toml): health check and mailbox live under it. */
+export const AUTH_PREFIX = "/.sesame";
+const ORIGIN_ENTRY = join("examples", "origin", "server.mjs");
+/** wrangler dev answers within a few seconds; a cold first bundle on a busy 2-core box takes longer. */
+const READY_TIMEOUT_MS = 90_000;
+/** How much of a child's output to keep for the error message when it fails to start. */
+const KEPT_OUTPUT_CHARS = 8000;
+
+/**
+ * @param {object} options
+ * @param {string} options.root             the repository root
+ * @param {number} [options.port]           worker port (8787)
+ * @param {number} [options.originPort]     examples/origin port (8788)
+ * @param {string} [options.persistTo]      local state directory (wrangler's default .wrangler/state)
+ * @param {(message: string) => void} [options.onStatus]  progress lines
+ * @param {string} [options.logLevel]       wrangler --log-level
+ */
+export async function startLocalStack({
+  root,
+  port = DEFAULT_PORT,
+  originPort = DEFAULT_ORIGIN_PORT,
+  persistTo,
+  onStatus = () => {},
+  logLevel,
+}) {
+  if (port === originPort) throw new Error(`the worker and the origin need different ports (both ${port})`);
+  if (!existsSync(wranglerBin(root))) throw new Error("node_modules/.bin/wrangler is missing: run npm install first");
+  if (!existsSync(join(root, ORIGIN_ENTRY))) throw new Error(`${ORIGIN_ENTRY} is missing: the example origin app is not in this checkout`);
+  await assertPortFree(port, "worker, --port / PORT");
+  await assertPortFree(originPort, "origin, --origin-port / ORIGIN_PORT");
+
+  if (await ensureDevVars(root)) onStatus("wrote .dev.vars with fresh secrets (git-ignored; kept for later runs)");
+  await buildOriginIfScripted(root, onStatus);
+
+  const publicUrl = `http://localhost:${port}`;
+  const originUrl = `http://127.0.0.1:${originPort}`;
+  const children = [];
+  const stop = () => Promise.all(children.map((child) => stopGroup(child)));
+  try {
+    // The origin needs nothing from the worker to start (it fetches the JWKS on first use).
+    const origin = spawnGroup(process.execPath, [ORIGIN_ENTRY], {
+      cwd: root,
+      env: {
+        ...process.env,
+        ORIGIN_PORT: String(originPort),
+        SESAME_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`,
+        SESAME_ISSUER: publicUrl,
+        SESAME_AUDIENCE: originUrl,
+      },
+    });
+    children.push(keepOutput(origin, "origin"));
+
+    onStatus("applying D1 migrations (local)");
+    await applyLocalMigrations(root, { persistTo });
+    await seedDemoUser(root, { persistTo });
+
+    // Defaults are already in wrangler.toml; other ports need matching URLs.
+    const vars = {};
+    if (port !== DEFAULT_PORT) vars.PUBLIC_URL = publicUrl;
+    if (originPort !== DEFAULT_ORIGIN_PORT) vars.ORIGIN_URL = originUrl;
+    onStatus("starting wrangler dev");
+    const worker = spawnWranglerDev(root, {
+      port,
+      // A free inspector port, so two local stacks (dev and a test run) never collide on 9229.
+      inspectorPort: await findFreePort(),
+      persistTo,
+      vars,
+      logLevel,
+    });
+    children.push(keepOutput(worker, "wrangler dev"));
+
+    await Promise.all([
+      waitForHttp(`${originUrl}/healthz`, { child: origin, name: "examples/origin", timeoutMs: READY_TIMEOUT_MS }),
+      waitForHttp(`http://127.0.0.1:${port}${AUTH_PREFIX}/health`, { child: worker, name: "wrangler dev", timeoutMs: READY_TIMEOUT_MS }),
+    ]);
+    return { publicUrl, originUrl, mailboxUrl: `${publicUrl}${AUTH_PREFIX}/dev/mailbox`, worker, origin, stop };
+  } catch (error) {
+    const output = children.map((child) => child.keptOutput()).filter(Boolean).join("\n");
+    await stop();
+    if (output) error.message += `\n--- output so far ---\n${output}`;
+    throw error;
+  }
+}
+
+/** Runs `npm run build:origin` first when the package defines it (the origin library may need building). */
+async function buildOriginIfScripted(root, onStatus) {
+  const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts ?? {};
+  if (!scripts["build:origin"]) return;
+  onStatus("building the origin library (npm run build:origin)");
+  await runCommand("npm", ["run", "--silent", "build:origin"], { cwd: root, env: wranglerEnv() });
+}
+
+/**
+ * Keeps the tail of a child's output until someone takes over its streams: on a failed
+ * start it goes into the error message; afterwards `forwardOutput` streams it live.
+ */
+function keepOutput(child, name) {
+  let kept = "";
+  const keep = (chunk) => {
+    kept = (kept + chunk).slice(-KEPT_OUTPUT_CHARS);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
+  child.keptOutput = () => (kept.trim() ? `[${name}]\n${kept.trim()}` : "");
+  child.forwardOutput = (stdout, stderr) => {
+    child.stdout.off("data", keep);
+    child.stderr.off("data", keep);
+    child.stdout.pipe(stdout, { end: false });
+    child.stderr.pipe(stderr, { end: false });
+  };
+  return child;
+}

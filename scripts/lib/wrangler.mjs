@@ -1,0 +1,46 @@
+/**
+ * wrangler, always the project's own binary started directly (never through npx: stopping
+ * npx's PID leaves wrangler and workerd running), always with the offline switches.
+ */
+import { join } from "node:path";
+import { WRANGLER_OFFLINE_ENV } from "./offline-env.mjs";
+import { runCommand, spawnGroup } from "./processes.mjs";
+
+export function wranglerBin(root) {
+  return join(root, "node_modules", ".bin", "wrangler");
+}
+
+export function wranglerEnv(extra = {}) {
+  return { ...process.env, ...WRANGLER_OFFLINE_ENV, ...extra };
+}
+
+const persistArgs = (persistTo) => (persistTo ? ["--persist-to", persistTo] : []);
+
+/** Applies migrations/ to the local D1 database (idempotent: applied ones are skipped). */
+export function applyLocalMigrations(root, { persistTo } = {}) {
+  return runCommand(wranglerBin(root), ["d1", "migrations", "apply", "DB", "--local", ...persistArgs(persistTo)], {
+    cwd: root,
+    env: wranglerEnv({ CI: "true" }),
+  });
+}
+
+/** Runs one SQL statement against the local D1 database. */
+export function executeLocalSql(root, sql, { persistTo } = {}) {
+  return runCommand(wranglerBin(root), ["d1", "execute", "DB", "--local", ...persistArgs(persistTo), "--command", sql], {
+    cwd: root,
+    env: wranglerEnv(),
+  });
+}
+
+/**
+ * Starts `wrangler dev` on 127.0.0.1:`port` as its own process group.
+ * `vars` become `--var KEY:VALUE` (they win over wrangler.toml and .dev.vars).
+ */
+export function spawnWranglerDev(root, { port, inspectorPort, persistTo, vars = {}, logLevel } = {}) {
+  const args = ["dev", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+  if (inspectorPort) args.push("--inspector-port", String(inspectorPort));
+  if (logLevel) args.push("--log-level", logLevel);
+  args.push(...persistArgs(persistTo));
+  for (const [key, value] of Object.entries(vars)) args.push("--var", `${key}:${value}`);
+  return spawnGroup(wranglerBin(root), args, { cwd: root, env: wranglerEnv() });
+}
