@@ -80,7 +80,8 @@ function logFailure(to: string, error: MailDeliveryError): MailDeliveryError {
       provider: "mailchannels",
       code: error.code,
       status: error.status ?? null,
-      recipientDomain: to.slice(to.lastIndexOf("@") + 1),
+      // Addresses reach us validated; should one not, log nothing of it rather than all of it.
+      recipientDomain: to.includes("@") ? to.slice(to.lastIndexOf("@") + 1) : null,
     }),
   );
   return error;
