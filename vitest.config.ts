@@ -1,5 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { startTestServers } from "./test/node/test-servers.ts";
 import { testBindings } from "./test/support/test-env.ts";
 
 export default defineConfig({
@@ -9,7 +10,7 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: {
-          ...(await testBindings()),
+          ...(await testBindings(await startTestServers())),
           TEST_MIGRATIONS: await readD1Migrations("./migrations"),
         },
       },
@@ -17,7 +18,6 @@ export default defineConfig({
   ],
   test: {
     include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-    globalSetup: ["./test/support/global-setup.ts"],
     setupFiles: ["./test/support/apply-migrations.ts"],
     testTimeout: 20_000,
   },

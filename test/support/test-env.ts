@@ -3,7 +3,7 @@
  * and the variables the worker under test sees, on top of wrangler.toml's [vars].
  */
 import { webcrypto } from "node:crypto";
-import { TEST_MAIL_URL, TEST_ORIGIN_URL } from "../node/ports";
+import type { TestServers } from "../node/test-servers";
 
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
 
@@ -13,7 +13,7 @@ export async function testSigningKey(kid: string): Promise<Record<string, unknow
   return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid, alg: "ES256" };
 }
 
-export async function testBindings(): Promise<Record<string, string>> {
+export async function testBindings(servers: TestServers): Promise<Record<string, string>> {
   return {
     SESAME_SECRET: b64url(webcrypto.getRandomValues(new Uint8Array(32))),
     SESAME_SECRET_FALLBACKS: "",
@@ -21,7 +21,7 @@ export async function testBindings(): Promise<Record<string, string>> {
     SIGNING_KEYS: JSON.stringify([await testSigningKey("test-key-1")]),
     MAILCHANNELS_API_KEY: "",
     MAILER: "dev",
-    ORIGIN_URL: TEST_ORIGIN_URL,
-    MAILCHANNELS_API_URL: TEST_MAIL_URL,
+    ORIGIN_URL: servers.originUrl,
+    MAILCHANNELS_API_URL: servers.mailUrl,
   };
 }
