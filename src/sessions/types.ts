@@ -1,3 +1,6 @@
+import type { Config } from "../config";
+import type { Database } from "../db/client";
+
 /** How a principal proved who it is; becomes the assertion's `amr` claim. */
 export type AuthMethod = "link" | "code" | "service" | "share";
 
@@ -19,3 +22,26 @@ export interface SessionIdentity {
 export type SessionCheck =
   | { ok: true; identity: SessionIdentity; setCookie: string | null }
   | { ok: false; reason: "missing" | "invalid" | "expired" | "revoked" | "unavailable" };
+
+/** What the session functions need: config, the drizzle handle, the REVOKED namespace. */
+export interface SessionDeps {
+  config: Config;
+  db: Database;
+  kv: KVNamespace;
+  /** Unix ms, for tests that control the clock; defaults to Date.now(). */
+  now?: number;
+}
+
+/**
+ * The claims of the session cookie's JWT. `iat` and `exp` are seconds (RFC 7519 section
+ * 4.1); `rv` is the Unix ms of the last check against D1, which decides when the next is due.
+ */
+export interface SessionClaims {
+  sid: string;
+  sub: string;
+  email: string;
+  amr: "link" | "code";
+  iat: number;
+  exp: number;
+  rv: number;
+}
