@@ -58,8 +58,10 @@ export interface UserPatch {
 }
 
 /**
- * Updates a user. A new email or a deactivation replaces the security stamp, which kills
- * every token and (at the next revalidation) every session of the user.
+ * Updates a user. A deactivation replaces the security stamp, which kills every token of the
+ * user. A new email kills tokens through the email they are signed over (when
+ * INVALIDATE_ON_EMAIL_CHANGE is on; off, they survive, as in django-sesame); either change
+ * moves stateChangedAt so the audit can say `revoked` rather than `bad_signature`.
  * Returns "conflict" when the new email belongs to someone else.
  */
 export async function updateUser(
@@ -72,7 +74,6 @@ export async function updateUser(
   if (!current) return null;
   const emailChanged = patch.email !== undefined && patch.email !== current.email;
   const deactivated = patch.isActive === false && current.isActive;
-  const stateChanged = emailChanged || deactivated;
   try {
     const row = await db
       .update(users)
@@ -81,7 +82,8 @@ export async function updateUser(
         ...(patch.name !== undefined && { name: patch.name }),
         ...(patch.isActive !== undefined && { isActive: patch.isActive }),
         updatedAt: now,
-        ...(stateChanged && { securityStamp: newSecurityStamp(), stateChangedAt: now }),
+        ...(deactivated && { securityStamp: newSecurityStamp() }),
+        ...((emailChanged || deactivated) && { stateChangedAt: now }),
       })
       .where(eq(users.id, id))
       .returning()

@@ -68,7 +68,9 @@ export function userAdminRoutes(_config: Config) {
     if (updated === "conflict") throw new ConflictError("email", "Another user already has this email");
     if (!updated) throw new NotFoundError("No such user");
 
-    const tokensRevoked = updated.securityStamp !== current.securityStamp;
+    const tokensRevoked =
+      updated.securityStamp !== current.securityStamp ||
+      (updated.email !== current.email && c.var.config.link.invalidateOnEmailChange);
     const deactivated = current.isActive && !updated.isActive;
     const sessionsEnded = deactivated ? await endUserSessions(c.var.db, c.env.REVOKED, updated.id) : 0;
     await recordAdminEvent(c, {
