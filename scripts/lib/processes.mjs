@@ -38,13 +38,16 @@ function signalGroup(child, signal) {
   }
 }
 
-/** Runs a command to completion; resolves with its output, rejects with it when the exit code is not 0. */
+/**
+ * Runs a command to completion; resolves with its output, rejects with it when the exit
+ * code is not 0. With `stdio: "inherit"` the output goes to the terminal instead.
+ */
 export function runCommand(command, args, options = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"], ...options });
     let output = "";
-    child.stdout.on("data", (chunk) => (output += chunk));
-    child.stderr.on("data", (chunk) => (output += chunk));
+    child.stdout?.on("data", (chunk) => (output += chunk));
+    child.stderr?.on("data", (chunk) => (output += chunk));
     child.once("error", reject);
     child.once("exit", (code) => {
       if (code === 0) resolve(output);
