@@ -3,7 +3,7 @@
  * local secrets, D1 migrations, the demo user, examples/origin and `wrangler dev`, then
  * waits until both answer. Nothing here reaches beyond 127.0.0.1.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { seedDemoUser } from "./demo-user.mjs";
 import { ensureDevVars } from "./dev-vars.mjs";
@@ -97,12 +97,26 @@ export async function startLocalStack({
   }
 }
 
-/** Runs `npm run build:origin` first when the package defines it (the origin library may need building). */
+/**
+ * Runs `npm run build:origin` when the package defines it and dist/origin is missing or
+ * older than src/origin (npm install builds it once; a rebuild is only needed after edits).
+ */
 async function buildOriginIfScripted(root, onStatus) {
   const scripts = JSON.parse(readFileSync(join(root, "package.json"), "utf8")).scripts ?? {};
   if (!scripts["build:origin"]) return;
+  if (newestMtime(join(root, "dist", "origin")) >= newestMtime(join(root, "src", "origin"))) return;
   onStatus("building the origin library (npm run build:origin)");
   await runCommand("npm", ["run", "--silent", "build:origin"], { cwd: root, env: wranglerEnv() });
+}
+
+/** The newest modification time of any file under `dir` (0 when it does not exist). */
+function newestMtime(dir) {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+  }
+  return newest;
 }
 
 /**
