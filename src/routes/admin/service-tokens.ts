@@ -1,8 +1,130 @@
-import { Hono } from "hono";
-import type { Config } from "../../config";
+/**
+ * Admin endpoints for service tokens (scope "api", for machine clients) and share links
+ * (scope "path:..."), docs/admin-api.md. A service token is a stateless sesame token plus a
+ * row (id, name, hash, times) so operators can list and revoke it; the raw token appears
+ * only in the response that issues it.
+ */
+import { desc, eq } from "drizzle-orm";
+import { Hono, type Context } from "hono";
+import { MAX_TOKEN_AGE_SECONDS, type Config } from "../../config";
+import { serviceTokens, type ServiceToken } from "../../db/schema";
 import type { AppEnv } from "../../env";
+import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
+import { issueToken, type TokenDeps } from "../../auth/token-service";
+import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
+import { revocationTtlSeconds, revokedTokenKey } from "../../kv/keys";
+import type { User } from "../../db/schema";
+import { recordAdminEvent } from "./admin-audit";
+import { resolveUser } from "./resolve-user";
+import { API_SCOPE, checkSharePath, PATH_SCOPE_PREFIX, tokenUrl } from "./token-scope";
+import { MIN_TOKEN_AGE_SECONDS } from "./tokens";
+import { isoTime } from "./user-json";
 
-/** Admin endpoints for service tokens (scope api) and share links. */
-export function serviceTokenAdminRoutes(_config: Config) {
-  return new Hono<AppEnv>();
+export const SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS = 90 * 24 * 3600;
+export const SHARE_LINK_DEFAULT_MAX_AGE_SECONDS = 7 * 24 * 3600;
+/** A label for lists and audit lines ("ci-deploy", "grafana"), not prose. */
+export const MAX_SERVICE_TOKEN_NAME_LENGTH = 100;
+/** Share paths leave room for the "path:" prefix inside the 200-character scope limit. */
+const MAX_SHARE_PATH_LENGTH = 190;
+const AUDIT_HASH_CHARS = 16;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function serviceTokenJson(row: ServiceToken) {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: isoTime(row.createdAt),
+    expiresAt: isoTime(row.expiresAt),
+    revokedAt: row.revokedAt === null ? null : isoTime(row.revokedAt),
+  };
+}
+
+/** A token for an inactive user could never be used, and would come back to life on reactivation. */
+function requireActive(user: User) {
+  if (!user.isActive) throw new ConflictError("user", "The user is inactive: activate it before issuing a token");
+}
+
+export function serviceTokenAdminRoutes(config: Config) {
+  const app = new Hono<AppEnv>();
+  const depsOf = (c: Context<AppEnv>): TokenDeps => ({ config, db: c.var.db, kv: c.env.REVOKED });
+
+  app.post("/users/:user/service-tokens", async function issueServiceTokenRoute(c) {
+    const user = await resolveUser(c.var.db, c.req.param("user"));
+    const body = await readJsonObject(c.req.raw, ["name", "maxAge"]);
+    const name = required(readString(body, "name", { maxLength: MAX_SERVICE_TOKEN_NAME_LENGTH, nonEmpty: true }), "name");
+    const maxAge =
+      readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS;
+    requireActive(user);
+
+    const { token, info } = await issueToken(depsOf(c), user, { scope: API_SCOPE, maxAge, oneTime: false });
+    const row = await c.var.db
+      .insert(serviceTokens)
+      .values({ id: crypto.randomUUID(), userId: user.id, name, tokenHash: info.hash, createdAt: info.issuedAt, expiresAt: info.expiresAt })
+      .returning()
+      .get();
+    await recordAdminEvent(c, {
+      event: "service_token_issued",
+      userId: user.id,
+      detail: { serviceTokenId: row.id, name, tokenHash: info.hash.slice(0, AUDIT_HASH_CHARS) },
+    });
+    return c.json({ id: row.id, name: row.name, token, expiresAt: isoTime(row.expiresAt) }, 201);
+  });
+
+  app.get("/users/:user/service-tokens", async function listServiceTokensRoute(c) {
+    const user = await resolveUser(c.var.db, c.req.param("user"));
+    const rows = await c.var.db
+      .select()
+      .from(serviceTokens)
+      .where(eq(serviceTokens.userId, user.id))
+      .orderBy(desc(serviceTokens.createdAt), desc(serviceTokens.id))
+      .all();
+    return c.json({ serviceTokens: rows.map(serviceTokenJson) });
+  });
+
+  app.delete("/service-tokens/:id", async function revokeServiceTokenRoute(c) {
+    const id = c.req.param("id").toLowerCase();
+    const row = UUID.test(id) ? await c.var.db.select().from(serviceTokens).where(eq(serviceTokens.id, id)).get() : undefined;
+    if (!row) throw new NotFoundError("No such service token");
+    // Idempotent: revoking twice answers 204 and keeps the first revocation time.
+    if (row.revokedAt === null) {
+      const now = Date.now();
+      // KV first: the gate checks it on every request, so the token stops working at once.
+      if (row.expiresAt > now) {
+        await c.env.REVOKED.put(revokedTokenKey(row.tokenHash), "1", { expirationTtl: revocationTtlSeconds(row.expiresAt, now) });
+      }
+      await c.var.db.update(serviceTokens).set({ revokedAt: now }).where(eq(serviceTokens.id, row.id)).run();
+      await recordAdminEvent(c, {
+        event: "service_token_revoked",
+        userId: row.userId,
+        detail: { serviceTokenId: row.id, tokenHash: row.tokenHash.slice(0, AUDIT_HASH_CHARS) },
+      });
+    }
+    return c.body(null, 204);
+  });
+
+  app.post("/users/:user/share-links", async function issueShareLinkRoute(c) {
+    const user = await resolveUser(c.var.db, c.req.param("user"));
+    const body = await readJsonObject(c.req.raw, ["path", "maxAge"]);
+    const path = checkSharePath(
+      required(readString(body, "path", { maxLength: MAX_SHARE_PATH_LENGTH, nonEmpty: true, trim: false }), "path"),
+      "path",
+    );
+    // The edge answers everything under the auth prefix itself: a share link there could never be used.
+    if (path === config.authPrefix || path.startsWith(`${config.authPrefix}/`)) {
+      throw new BadRequestError("path", `path must not be under ${config.authPrefix}`);
+    }
+    const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SHARE_LINK_DEFAULT_MAX_AGE_SECONDS;
+    requireActive(user);
+
+    const scope = `${PATH_SCOPE_PREFIX}${path}`;
+    const { token, info } = await issueToken(depsOf(c), user, { scope, maxAge, oneTime: false });
+    await recordAdminEvent(c, {
+      event: "share_link_issued",
+      userId: user.id,
+      detail: { scope, tokenHash: info.hash.slice(0, AUDIT_HASH_CHARS) },
+    });
+    return c.json({ token, url: tokenUrl(config, scope, token), scope, expiresAt: isoTime(info.expiresAt) }, 201);
+  });
+
+  return app;
 }

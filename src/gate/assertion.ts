@@ -1,0 +1,72 @@
+/**
+ * The identity assertion (DESIGN.md section 4): a short-lived ES256 JWT in the
+ * `Sesame-Assertion` header, which origins verify against /.well-known/jwks.json.
+ *
+ * Costs are kept off the hot path: each signing key is imported once per isolate, and a
+ * signed assertion is reused for the same principal and sid for at most
+ * ASSERTION_REUSE_SECONDS. Within that window requests share one `jti` and `iat`; every
+ * assertion still has at least ASSERTION_TTL - ASSERTION_REUSE_SECONDS of life left when
+ * the origin gets it. docs/gate.md says so to origin authors.
+ */
+import { SignJWT } from "jose";
+import type { Config } from "../config";
+import { encodeBase64url } from "../tokens";
+import type { Principal } from "./principal";
+
+export const ASSERTION_ALG = "ES256";
+/** How long one signed assertion is reused for the same principal: well inside the shortest TTL (10 s). */
+export const ASSERTION_REUSE_SECONDS = 2;
+/** Bounds the per-isolate reuse cache; beyond it the oldest entry goes. */
+const MAX_CACHED_ASSERTIONS = 5000;
+
+const importedKeys = new WeakMap<JsonWebKey, Promise<CryptoKey>>();
+const reuseCaches = new WeakMap<Config, Map<string, { jwt: string; issuedAtMs: number }>>();
+
+/** The first SIGNING_KEYS key as a non-extractable CryptoKey, imported once per isolate. */
+export function importSigningKey(jwk: JsonWebKey): Promise<CryptoKey> {
+  let key = importedKeys.get(jwk);
+  if (!key) {
+    const { kty, crv, x, y, d } = jwk;
+    key = crypto.subtle.importKey("jwk", { kty, crv, x, y, d }, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]);
+    // A failed import must not stick: the next request tries again (and fails loudly again).
+    key.catch(() => importedKeys.delete(jwk));
+    importedKeys.set(jwk, key);
+  }
+  return key;
+}
+
+/** Signs a fresh assertion for `principal` (no reuse). `nowMs` is for tests that control the clock. */
+export async function signAssertion(config: Config, principal: Principal, nowMs = Date.now()): Promise<string> {
+  const jwk = config.secrets.signingKeys[0]!;
+  const kid = (jwk as { kid?: string }).kid!;
+  const iat = Math.floor(nowMs / 1000);
+  const claims: Record<string, string> = { email: principal.email, sid: principal.sid, amr: principal.amr };
+  if (principal.scope !== undefined) claims.scope = principal.scope;
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: ASSERTION_ALG, kid, typ: "JWT" })
+    .setIssuer(config.publicUrl.origin)
+    .setAudience(config.origin.assertionAudience)
+    .setSubject(principal.userId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + config.origin.assertionTtlSeconds)
+    .setJti(encodeBase64url(crypto.getRandomValues(new Uint8Array(16))))
+    .sign(await importSigningKey(jwk));
+}
+
+/** The assertion for `principal`: a recent one for the same principal and sid, or a new one. */
+export async function assertionFor(config: Config, principal: Principal, nowMs = Date.now()): Promise<string> {
+  let cache = reuseCaches.get(config);
+  if (!cache) {
+    cache = new Map();
+    reuseCaches.set(config, cache);
+  }
+  const key = [principal.amr, principal.sid, principal.userId, principal.email, principal.scope ?? ""].join("\u0000");
+  const hit = cache.get(key);
+  if (hit && nowMs - hit.issuedAtMs >= 0 && nowMs - hit.issuedAtMs < ASSERTION_REUSE_SECONDS * 1000) return hit.jwt;
+  const jwt = await signAssertion(config, principal, nowMs);
+  cache.delete(key);
+  if (cache.size >= MAX_CACHED_ASSERTIONS) cache.delete(cache.keys().next().value!);
+  // iat is whole seconds: reuse is measured from the second the claims say, never longer.
+  cache.set(key, { jwt, issuedAtMs: Math.floor(nowMs / 1000) * 1000 });
+  return jwt;
+}

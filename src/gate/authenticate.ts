@@ -1,0 +1,84 @@
+/**
+ * Who is asking: the session cookie, then `Authorization: Bearer <service token>`, then a
+ * share token (the share cookie, or `?sesame=` on a request that cannot be redirected).
+ * The first that verifies wins; none of them ever creates a session.
+ */
+import type { TokenDeps } from "../auth/token-service";
+import { decodeBase64url } from "../tokens";
+import { MAX_TOKEN_CHARS, parseTokenBytes } from "../tokens/format";
+import { readCookie, shareCookieName } from "./cookies";
+import type { Principal } from "./principal";
+import { authenticateSession } from "./session-auth";
+import { authenticateServiceToken, authenticateShareToken } from "./token-auth";
+
+export interface AuthenticateOptions {
+  /** The raw URL pathname share scopes are matched against. */
+  pathname: string;
+  /** Accept share tokens (cookie or `shareToken`); off for /verify and /me-like answers. */
+  allowShare: boolean;
+  /** A `?sesame=` token to try last (requests that are not redirected to move it into a cookie). */
+  shareToken?: string | null;
+}
+
+export interface Authentication {
+  principal: Principal | null;
+  /** A re-issued session cookie to hand back with whatever answer follows. */
+  setCookie: string | null;
+  /** Authorization held one of our tokens (valid or not): it must not reach the origin. */
+  authorizationIsOurs: boolean;
+  /** A bearer was presented and refused: RFC 6750 section 3.1 says to say so. */
+  bearerRefused: boolean;
+}
+
+/** The bearer credential in Authorization (scheme is case-insensitive, RFC 9110 section 11.1), or null. */
+export function bearerToken(request: Request): string | null {
+  const header = request.headers.get("Authorization");
+  const match = header && /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match ? match[1]! : null;
+}
+
+/** True when `token` has the shape of a sesame token, whether or not it verifies. */
+export function looksLikeSesameToken(token: string): boolean {
+  if (token.length > MAX_TOKEN_CHARS) return false;
+  const bytes = decodeBase64url(token);
+  return bytes !== null && parseTokenBytes(bytes) !== null;
+}
+
+export async function authenticate(deps: TokenDeps, request: Request, options: AuthenticateOptions): Promise<Authentication> {
+  const bearer = bearerToken(request);
+  const result: Authentication = {
+    principal: null,
+    setCookie: null,
+    authorizationIsOurs: bearer !== null && looksLikeSesameToken(bearer),
+    bearerRefused: false,
+  };
+
+  const session = await authenticateSession(deps, request);
+  if (session) {
+    result.principal = session.principal;
+    result.setCookie = session.setCookie;
+    return result;
+  }
+
+  if (bearer !== null) {
+    result.principal = await authenticateServiceToken(deps, bearer);
+    if (result.principal) {
+      result.authorizationIsOurs = true;
+      return result;
+    }
+    result.bearerRefused = true;
+  }
+
+  if (options.allowShare) {
+    const candidates = [readCookie(request.headers.get("Cookie"), shareCookieName(deps.config)), options.shareToken];
+    for (const token of candidates) {
+      if (!token) continue;
+      const share = await authenticateShareToken(deps, token, options.pathname);
+      if (share) {
+        result.principal = share.principal;
+        return result;
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,88 @@
+/**
+ * What the origin sees of the client's request headers. Anything that could carry an
+ * identity is removed first, then the gate sets its own: an origin can trust Sesame-* and
+ * X-Forwarded-* precisely because no client-sent copy survives this function.
+ */
+import type { Config } from "../config";
+import { withoutEdgeCookies } from "./cookies";
+import type { Principal } from "./principal";
+
+/** RFC 9110 section 7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
+const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"];
+
+/** Identity and forwarding headers only the gate may set (Sesame-* is removed by prefix). */
+const GATE_OWNED = [
+  "x-forwarded-user",
+  "x-forwarded-email",
+  "x-forwarded-groups",
+  "x-forwarded-preferred-username",
+  "x-forwarded-access-token",
+  "x-forwarded-for",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "x-real-ip",
+  "forwarded",
+  "host",
+];
+
+export interface OriginHeaderOptions {
+  /** True when Authorization carried our own token: it never reaches the origin then. */
+  dropAuthorization: boolean;
+  /** Identity to attach; none for public paths. */
+  identity?: { principal: Principal; assertion: string };
+}
+
+/** The headers for the origin request, built from the client's. */
+export function originRequestHeaders(config: Config, request: Request, options: OriginHeaderOptions): Headers {
+  const incoming = request.headers;
+  const headers = new Headers();
+  const named = new Set(
+    (incoming.get("Connection") ?? "")
+      .split(",")
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  incoming.forEach((value, name) => {
+    const lower = name.toLowerCase();
+    if (lower.startsWith("sesame-") || GATE_OWNED.includes(lower) || HOP_BY_HOP.includes(lower)) return;
+    // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+    if (named.has(lower)) return;
+    if (lower === "cookie" || (lower === "authorization" && options.dropAuthorization)) return;
+    headers.append(name, value);
+  });
+  const cookie = withoutEdgeCookies(incoming.get("Cookie"));
+  if (cookie) headers.set("Cookie", cookie);
+
+  // A WebSocket handshake keeps its Upgrade: it is how fetch() knows to open one to the origin.
+  if ((incoming.get("Upgrade") ?? "").toLowerCase() === "websocket") {
+    headers.set("Upgrade", "websocket");
+    headers.set("Connection", "Upgrade");
+  }
+
+  // CF-Connecting-IP is set by Cloudflare itself; a client-sent X-Forwarded-For never is.
+  const ip = incoming.get("CF-Connecting-IP")?.trim();
+  if (ip) headers.set("X-Forwarded-For", ip);
+  headers.set("X-Forwarded-Host", config.publicUrl.host);
+  headers.set("X-Forwarded-Proto", config.publicUrl.protocol.slice(0, -1));
+
+  if (options.identity) {
+    const { principal, assertion } = options.identity;
+    identityHeaders(config, principal, assertion).forEach((value, name) => headers.set(name, value));
+  }
+  return headers;
+}
+
+/** The identity headers on their own, for the forward-auth answer (GET /verify). */
+export function identityHeaders(config: Config, principal: Principal, assertion: string): Headers {
+  const headers = new Headers({
+    "Sesame-Assertion": assertion,
+    "Sesame-User-Id": principal.userId,
+    "Sesame-User-Email": principal.email,
+  });
+  if (config.origin.forwardCompatHeaders) {
+    headers.set("X-Forwarded-User", principal.userId);
+    headers.set("X-Forwarded-Email", principal.email);
+  }
+  return headers;
+}

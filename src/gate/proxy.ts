@@ -1,0 +1,109 @@
+/**
+ * Proxying to ORIGIN_URL: method, path, query and headers (as originRequestHeaders leaves
+ * them); request and response bodies are streams passed straight through, never read into
+ * memory; a WebSocket handshake returns the origin's socket to the client. Origin failures
+ * become 502/504 answers that never name the origin's address.
+ */
+import type { Config } from "../config";
+import { AppError } from "../errors";
+import { errorResponse } from "../http/error-response";
+import { originRequestHeaders, type OriginHeaderOptions } from "./origin-headers";
+
+/** The query parameter that carries share tokens: ours, so it never reaches the origin. */
+export const SHARE_PARAM = "sesame";
+
+export class OriginUnreachableError extends AppError {
+  constructor() {
+    super("origin_unreachable", 502, "The application behind this sign-in gate is not answering. Please try again shortly.");
+  }
+}
+
+export class OriginTimeoutError extends AppError {
+  constructor() {
+    super("origin_timeout", 504, "The application behind this sign-in gate took too long to answer. Please try again.");
+  }
+}
+
+export interface ProxyOptions extends OriginHeaderOptions {
+  /** A refreshed session cookie to hand back to the client with the origin's answer. */
+  setCookie?: string | null;
+}
+
+/** `url`'s path and query without our `sesame` parameter (other parameters keep their order and spelling). */
+export function pathAndQueryWithoutShareToken(url: URL): string {
+  if (!url.searchParams.has(SHARE_PARAM)) return url.pathname + url.search;
+  const kept = url.search
+    .slice(1)
+    .split("&")
+    .filter((pair) => pair !== "" && decodeParamName(pair.split("=")[0]!) !== SHARE_PARAM);
+  return url.pathname + (kept.length > 0 ? `?${kept.join("&")}` : "");
+}
+
+function decodeParamName(name: string): string {
+  try {
+    return decodeURIComponent(name.replace(/\+/g, " "));
+  } catch {
+    return name;
+  }
+}
+
+/** The origin URL for a request URL: ORIGIN_URL's origin and base path, then the request's path and query. */
+export function originUrlFor(config: Config, url: URL): string {
+  const base = config.origin.url.pathname.replace(/\/+$/, "");
+  return `${config.origin.url.origin}${base}${pathAndQueryWithoutShareToken(url)}`;
+}
+
+/** Forwards `request` to the origin and returns its answer, streaming both ways. */
+export async function proxyToOrigin(config: Config, request: Request, options: ProxyOptions): Promise<Response> {
+  const url = new URL(request.url);
+  const target = originUrlFor(config, url);
+  const headers = originRequestHeaders(config, request, options);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
+
+  // The timeout covers the wait for the origin's response head only: a long download that
+  // has started is not cut off.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, config.origin.timeoutMs);
+  let response: Response;
+  try {
+    response = await fetch(target, {
+      method: request.method,
+      headers,
+      body: hasBody ? request.body : null,
+      // The origin's redirects are the client's business: pass them on, never follow them here.
+      redirect: "manual",
+      signal: controller.signal,
+    });
+  } catch (error) {
+    // The reason (refused, DNS, reset) goes to the log; the client learns only 502 or 504.
+    console.error(JSON.stringify({ level: "error", msg: timedOut ? "origin_timeout" : "origin_unreachable", error: String(error) }));
+    const failure = timedOut ? new OriginTimeoutError() : new OriginUnreachableError();
+    return errorResponse(failure, request, { appName: config.appName, prefix: config.authPrefix });
+  } finally {
+    clearTimeout(timer);
+  }
+
+  if (response.webSocket) return response;
+  // Re-wrapping makes the headers mutable; the body stays the origin's stream.
+  const answer = new Response(response.body, response);
+  rewriteOriginLocation(config, answer.headers);
+  if (options.setCookie) answer.headers.append("Set-Cookie", options.setCookie);
+  return answer;
+}
+
+/**
+ * An origin that builds absolute redirects from the Host it saw would send the client to
+ * its own private address; point those at the public URL instead.
+ */
+function rewriteOriginLocation(config: Config, headers: Headers) {
+  const location = headers.get("Location");
+  if (!location) return;
+  const origin = config.origin.url.origin;
+  if (location === origin || location.startsWith(`${origin}/`) || location.startsWith(`${origin}?`)) {
+    headers.set("Location", config.publicUrl.origin + location.slice(origin.length));
+  }
+}

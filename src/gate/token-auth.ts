@@ -1,0 +1,138 @@
+/**
+ * Bearer service tokens and share links at the gate. Both are sesame tokens; verifying one
+ * needs the user from D1 (and, for service tokens, their row), so a verified token is
+ * remembered per isolate for at most SESSION_REVALIDATE seconds, keyed by its hash. A
+ * remembered token still costs one KV read per request, so revoking it (DELETE
+ * /service-tokens/:id, POST /tokens/revoke) works at once; a new security stamp or a
+ * deactivation reaches a remembered token at the next re-check, as it reaches sessions.
+ */
+import { and, eq, isNull } from "drizzle-orm";
+import type { Config } from "../config";
+import { checkToken, type TokenDeps } from "../auth/token-service";
+import { serviceTokens } from "../db/schema";
+import { revokedTokenKey } from "../kv/keys";
+import { hashToken } from "../tokens";
+import { MAX_TOKEN_CHARS } from "../tokens/format";
+import { shareScopeMatches } from "./paths";
+import type { Principal } from "./principal";
+
+export const SERVICE_SCOPE = "api";
+/** Share links are named in assertions and logs by this much of the token hash. */
+export const SHARE_SID_CHARS = 16;
+/** Bounds the per-isolate cache of verified tokens; beyond it the oldest entry goes. */
+const MAX_REMEMBERED_TOKENS = 5000;
+
+interface RememberedToken {
+  principal: Principal;
+  /** Unix ms: the token's own expiry. */
+  expiresAt: number;
+  /** Unix ms: when D1 last confirmed user and row. */
+  verifiedAt: number;
+}
+
+const remembered = new WeakMap<Config, Map<string, RememberedToken>>();
+
+function cacheFor(config: Config): Map<string, RememberedToken> {
+  let cache = remembered.get(config);
+  if (!cache) {
+    cache = new Map();
+    remembered.set(config, cache);
+  }
+  return cache;
+}
+
+interface TokenKind {
+  label: "service" | "share";
+  acceptsScope(scope: string): boolean;
+  /** The assertion's sid for a verified token, or null to refuse it (e.g. its row is revoked). */
+  sidFor(deps: TokenDeps, tokenHash: string): Promise<string | null>;
+}
+
+const SERVICE: TokenKind = {
+  label: "service",
+  acceptsScope: (scope) => scope === SERVICE_SCOPE,
+  async sidFor(deps, tokenHash) {
+    const row = await deps.db
+      .select({ id: serviceTokens.id })
+      .from(serviceTokens)
+      .where(and(eq(serviceTokens.tokenHash, tokenHash), isNull(serviceTokens.revokedAt)))
+      .get();
+    return row?.id ?? null;
+  },
+};
+
+/** Verifies a sesame token of `kind`, from memory when D1 confirmed it recently. */
+async function verifyRemembered(
+  deps: TokenDeps,
+  token: string,
+  kind: TokenKind,
+): Promise<{ principal: Principal; expiresAt: number } | null> {
+  if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return null;
+  const now = deps.now ?? Date.now();
+  const cache = cacheFor(deps.config);
+  const hash = await hashToken(token);
+  const hit = cache.get(hash);
+  const fresh = hit && now < hit.expiresAt && now - hit.verifiedAt < deps.config.session.revalidateSeconds * 1000;
+  if (hit && fresh) {
+    if (!kind.acceptsScope(hit.principal.scope ?? "")) {
+      logRejection(kind, "wrong_scope", hash);
+      return null;
+    }
+    // The hash names this exact token text, already verified: only early revocation is left to ask.
+    if ((await deps.kv.get(revokedTokenKey(hash))) === null) return { principal: hit.principal, expiresAt: hit.expiresAt };
+    cache.delete(hash);
+    logRejection(kind, "revoked", hash);
+    return null;
+  }
+
+  const result = await checkToken(deps, token, { scope: kind.acceptsScope });
+  if (!result.ok) {
+    logRejection(kind, result.reason, result.token?.hash);
+    return null;
+  }
+  const sid = await kind.sidFor(deps, result.token.hash);
+  if (sid === null) {
+    cache.delete(hash);
+    logRejection(kind, "no_live_row", result.token.hash);
+    return null;
+  }
+  const principal: Principal = { userId: result.user.id, email: result.user.email, sid, amr: kind.label, scope: result.token.scope };
+  if (deps.config.session.revalidateSeconds > 0) {
+    cache.delete(hash);
+    if (cache.size >= MAX_REMEMBERED_TOKENS) cache.delete(cache.keys().next().value!);
+    cache.set(hash, { principal, expiresAt: result.token.expiresAt, verifiedAt: now });
+  }
+  return { principal, expiresAt: result.token.expiresAt };
+}
+
+/** Internal reasons go to the log only; the client sees one generic 401. */
+function logRejection(kind: TokenKind, reason: string, hash: string | undefined) {
+  console.log(
+    JSON.stringify({ level: "info", msg: "gate_token_rejected", kind: kind.label, reason, tokenHash: hash?.slice(0, SHARE_SID_CHARS) ?? null }),
+  );
+}
+
+/**
+ * `Authorization: Bearer <token>`: a sesame token of scope "api" whose service_tokens row
+ * exists and is not revoked. Never creates a session.
+ */
+export async function authenticateServiceToken(deps: TokenDeps, token: string): Promise<Principal | null> {
+  return (await verifyRemembered(deps, token, SERVICE))?.principal ?? null;
+}
+
+/**
+ * A share token (`?sesame=` or the share cookie) whose "path:" scope covers `pathname`.
+ * Returns the principal and the token's expiry (for the share cookie's lifetime).
+ */
+export async function authenticateShareToken(
+  deps: TokenDeps,
+  token: string,
+  pathname: string,
+): Promise<{ principal: Principal; expiresAt: number } | null> {
+  const kind: TokenKind = {
+    label: "share",
+    acceptsScope: (scope) => shareScopeMatches(scope, pathname),
+    sidFor: async (_deps, tokenHash) => tokenHash.slice(0, SHARE_SID_CHARS),
+  };
+  return verifyRemembered(deps, token, kind);
+}

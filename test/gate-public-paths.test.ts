@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { isPublicPath, matchesPublicPattern, normalizePath, shareScopeMatches } from "../src/gate/paths";
+import { echoOf, workerWith } from "./gate-support";
+
+describe("path normalisation", () => {
+  it("decodes a plain path once", () => {
+    expect(normalizePath("/static/app.js")).toBe("/static/app.js");
+    expect(normalizePath("/docs/caf%C3%A9")).toBe("/docs/café");
+    expect(normalizePath("/files/100%25")).toBe("/files/100%");
+  });
+
+  it("refuses traversal, encoded separators, double encoding, NUL, backslashes and bad UTF-8", () => {
+    for (const path of [
+      "/static/../admin",
+      "/static/%2e%2e/admin",
+      "/static/%2E%2E/admin",
+      "/static%2f..%2fadmin",
+      "/static%2fadmin",
+      "/static/%252e%252e/admin",
+      "/static/%25%32%65%25%32%65/admin",
+      "/static/%c0%ae%c0%ae/admin",
+      "/static/%e0%80%ae/admin",
+      "/static/%ff",
+      "/static/a%00.js",
+      "/static/..%5cadmin",
+      "/static\\..\\admin",
+      "/static//admin",
+      "/static/./admin",
+      "/static/a%2ejs",
+      "static/app.js",
+    ]) {
+      expect(normalizePath(path), path).toBeNull();
+    }
+  });
+});
+
+describe("PUBLIC_PATHS patterns", () => {
+  it('"/x" matches only /x', () => {
+    expect(matchesPublicPattern("/healthz", "/healthz")).toBe(true);
+    expect(matchesPublicPattern("/healthz", "/healthz/")).toBe(false);
+    expect(matchesPublicPattern("/healthz", "/healthzz")).toBe(false);
+  });
+
+  it('"/x/*" matches /x/ and below, at a segment boundary', () => {
+    expect(matchesPublicPattern("/static/*", "/static/")).toBe(true);
+    expect(matchesPublicPattern("/static/*", "/static/css/app.css")).toBe(true);
+    expect(matchesPublicPattern("/static/*", "/static")).toBe(false);
+    expect(matchesPublicPattern("/static/*", "/staticky/app.css")).toBe(false);
+  });
+
+  it('"/x*" is a plain string prefix', () => {
+    expect(matchesPublicPattern("/assets*", "/assets")).toBe(true);
+    expect(matchesPublicPattern("/assets*", "/assets-v2/x.js")).toBe(true);
+    expect(matchesPublicPattern("/assets*", "/asset")).toBe(false);
+  });
+
+  it("never matches an ambiguous path, even one that decodes into the prefix", () => {
+    expect(isPublicPath(["/static/*"], "/static/%2e%2e/admin")).toBe(false);
+    expect(isPublicPath(["/static*"], "/static%2f..%2fadmin")).toBe(false);
+    expect(isPublicPath([], "/static/app.js")).toBe(false);
+  });
+});
+
+describe("share scopes", () => {
+  it('"path:/x" is exact and "path:/x/*" covers /x and everything below it', () => {
+    expect(shareScopeMatches("path:/reports/42", "/reports/42")).toBe(true);
+    expect(shareScopeMatches("path:/reports/42", "/reports/42/raw")).toBe(false);
+    expect(shareScopeMatches("path:/reports/42", "/reports/4")).toBe(false);
+    expect(shareScopeMatches("path:/reports/*", "/reports")).toBe(true);
+    expect(shareScopeMatches("path:/reports/*", "/reports/42/raw")).toBe(true);
+    expect(shareScopeMatches("path:/reports/*", "/reportsx")).toBe(false);
+    expect(shareScopeMatches("path:/reports/*", "/reports/%2e%2e/admin")).toBe(false);
+    expect(shareScopeMatches("path:/*", "/anything")).toBe(true);
+  });
+
+  it("matches nothing for scopes that are not paths", () => {
+    expect(shareScopeMatches("api", "/api")).toBe(false);
+    expect(shareScopeMatches("", "/")).toBe(false);
+    expect(shareScopeMatches("path:reports", "/reports")).toBe(false);
+    expect(shareScopeMatches("path:/re*", "/reports")).toBe(false);
+  });
+});
+
+describe("public paths through the gate", () => {
+  const edge = workerWith({ PUBLIC_PATHS: "/healthz,/static/*,/assets*" });
+
+  it("proxies a public path without auth and without identity", async () => {
+    for (const path of ["/healthz", "/static/app.js", "/assets-v2/logo.svg"]) {
+      const echo = await echoOf(await edge(path, { headers: { Accept: "text/html" } }));
+      expect(echo.url).toBe(path);
+      expect(echo.headers["sesame-assertion"]).toBeUndefined();
+      expect(echo.headers["sesame-user-id"]).toBeUndefined();
+    }
+  });
+
+  it("strips spoofed identity headers on public paths too", async () => {
+    const echo = await echoOf(
+      await edge("/static/app.js", { headers: { "Sesame-User-Email": "boss@example.com", "X-Forwarded-User": "boss" } }),
+    );
+    expect(echo.headers["sesame-user-email"]).toBeUndefined();
+    expect(echo.headers["x-forwarded-user"]).toBeUndefined();
+  });
+
+  it("keeps paths next to a public one protected", async () => {
+    for (const path of ["/healthz/", "/static", "/staticky", "/admin"]) {
+      const res = await edge(path);
+      expect(res.status, path).toBe(401);
+    }
+  });
+
+  it("does not let traversal or encoded variants escape a public prefix", async () => {
+    for (const path of [
+      "/static/../admin",
+      "/static/%2e%2e/admin",
+      "/static%2f..%2fadmin",
+      "/static/%252e%252e/admin",
+      "/static/%c0%ae%c0%ae/admin",
+      "/static/..%5cadmin",
+      "/static/a%00",
+      "/assets/..%2fadmin",
+    ]) {
+      const res = await edge(path);
+      expect(res.status, path).toBe(401);
+      expect(await res.json()).toMatchObject({ error: "unauthenticated" });
+    }
+  });
+});

@@ -1,0 +1,95 @@
+/** Helpers for the gate tests: requests through the worker's own fetch, and a worker built from other settings. */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { createApp } from "../src/app";
+import { getConfig, parseConfig } from "../src/config";
+import { createDb } from "../src/db/client";
+import type { User } from "../src/db/schema";
+import { createSession } from "../src/sessions";
+import { findUserById } from "../src/users/store";
+import { adminOk, createUserViaApi, type UserJson } from "./admin-client";
+
+export const EDGE = "http://localhost:8787";
+/** The echo origin the test run starts (test/node/origin-server.ts) on a free loopback port. */
+export const ORIGIN: string = env.ORIGIN_URL;
+
+/** What the echo origin reports it received. */
+export interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string | undefined>;
+  bodyBytes: number;
+}
+
+/** A request to the worker under test, at `path` on the edge. Redirects are returned, not followed. */
+export function gate(path: string, init?: RequestInit): Promise<Response> {
+  return exports.default.fetch(`${EDGE}${path}`, { redirect: "manual", ...init });
+}
+
+/** Reads an echo, failing with the body when the answer is not one. */
+export async function echoOf(res: Response): Promise<Echo> {
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`expected the origin's echo (200), got ${res.status}: ${text}`);
+  return JSON.parse(text) as Echo;
+}
+
+export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
+
+/**
+ * The same app with other settings on top of the test bindings, built once (config parsed
+ * once), as the worker builds it per isolate.
+ */
+export function workerWith(overrides: Record<string, string>, bindings: Partial<Env> = {}): Fetcher & { env: Env } {
+  const modified = { ...env, ...overrides, ...bindings } as Env;
+  const app = createApp(parseConfig(modified));
+  const fetcher = async (path: string, init?: RequestInit) => {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${EDGE}${path}`, { redirect: "manual", ...init }), modified, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  };
+  return Object.assign(fetcher, { env: modified });
+}
+
+/** A fresh user with a fresh service token, through the admin API. */
+export async function userWithServiceToken(name = "ci"): Promise<{ user: UserJson; id: string; token: string }> {
+  const user = await createUserViaApi();
+  const issued = await adminOk<{ id: string; token: string }>("POST", `/users/${user.id}/service-tokens`, 201, { json: { name } });
+  return { user, id: issued.id, token: issued.token };
+}
+
+/** A D1 binding that counts the statements prepared through it (drizzle prepares one per query). */
+export function countingD1(d1: D1Database): { binding: D1Database; count: () => number; reset: () => void } {
+  let prepared = 0;
+  const binding = new Proxy(d1, {
+    get(target, property) {
+      if (property === "prepare") {
+        return (query: string) => {
+          prepared += 1;
+          return target.prepare(query);
+        };
+      }
+      const value = Reflect.get(target, property);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { binding, count: () => prepared, reset: () => void (prepared = 0) };
+}
+
+/** What token-service and the session functions need, from the bindings the worker under test uses. */
+export function deps() {
+  return { config: getConfig(env), db: createDb(env.DB), kv: env.REVOKED };
+}
+
+/** A fresh user with a signed-in session; `cookie` is the Cookie header value a browser would send. */
+export async function userWithSession(amr: "link" | "code" = "link"): Promise<{ user: User; sessionId: string; cookie: string }> {
+  const created = await createUserViaApi();
+  const user = (await findUserById(createDb(env.DB), created.id))!;
+  const { sessionId, setCookie } = await createSession(deps(), { user, amr, request: new Request(EDGE) });
+  return { user, sessionId, cookie: cookieFrom(setCookie) };
+}
+
+/** The `name=value` pair of a Set-Cookie value, as a browser would send it back. */
+export function cookieFrom(setCookie: string): string {
+  return setCookie.split(";")[0]!;
+}
