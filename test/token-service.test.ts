@@ -60,6 +60,22 @@ describe("issueToken and checkToken against D1", () => {
   });
 });
 
+describe("INVALIDATE_ON_EMAIL_CHANGE through config", () => {
+  it("keeps tokens valid across an email change when it is false, and kills them when true", async () => {
+    const now = Date.now();
+    for (const [setting, expected] of [
+      ["false", { ok: true }],
+      ["true", { ok: false, reason: "revoked" }],
+    ] as const) {
+      const deps = { config: parseConfig({ ...(env as unknown as Record<string, unknown>), INVALIDATE_ON_EMAIL_CHANGE: setting }) };
+      const user = await newUser(now - 60_000);
+      const { token } = await issueToken(depsAt(now, deps), user, { scope: "api", maxAge: 3600 });
+      await updateUser(db, user.id, { email: `moved-${crypto.randomUUID()}@example.com` }, now + 1000);
+      expect(await checkToken(depsAt(now + 2000, deps), token, { scope: "api" }), setting).toMatchObject(expected);
+    }
+  });
+});
+
 describe("one-time use is atomic", () => {
   it("gives exactly one success to 20 concurrent redemptions of one token", async () => {
     const now = Date.now();
