@@ -8,13 +8,14 @@
  *   23      4     lifetime in seconds, big-endian
  *   27      1     scope length L (UTF-8 bytes, 0-255)
  *   28      L     scope
- *   28+L    8     body tag:  HMAC(key, lp("body", bytes 0..28+L))[0..8]
- *   36+L    8     state tag: HMAC(key, lp("state", bytes 0..28+L, stamp, email, login marker))[0..8]
+ *   28+L    8     body tag:  HMAC(key, lp("sesame-edge/body", bytes 0..28+L))[0..8]
+ *   36+L    8     state tag: HMAC(key, lp("sesame-edge/state", bytes 0..28+L, stamp, email, login marker))[0..8]
  *
  * The body tag authenticates who, when and what; the state tag binds the user's
  * revocation state. Two tags let failures be told apart exactly (a forged body is
  * `bad_signature`; a genuine body whose user state moved on is `used` or `revoked`).
- * Together they give 128 bits against forgery; see docs/tokens.md.
+ * Each tag is 64 bits, and a forger must pass the body tag before the state tag matters;
+ * docs/tokens.md has the strength argument.
  */
 import { bytesToUuid } from "./bytes";
 
@@ -23,7 +24,7 @@ export const FLAG_ONE_TIME = 0x01;
 export const TAG_BYTES = 8;
 export const HEADER_BYTES = 28;
 export const MAX_SCOPE_BYTES = 255;
-/** Longest token text we even try to decode: a 255-byte scope gives 395 characters. */
+/** Longest token text we even try to decode: a 255-byte scope gives 399 characters. */
 export const MAX_TOKEN_CHARS = 400;
 
 export interface TokenBody {
