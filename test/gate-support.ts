@@ -2,7 +2,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { createApp } from "../src/app";
-import { getConfig, parseConfig } from "../src/config";
+import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import type { User } from "../src/db/schema";
 import { createSession } from "../src/sessions";
@@ -41,7 +41,7 @@ export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
  */
 export function workerWith(overrides: Record<string, string>, bindings: Partial<Env> = {}): Fetcher & { env: Env } {
   const modified = { ...env, ...overrides, ...bindings } as Env;
-  const app = createApp(parseConfig(modified));
+  const app = createApp(getConfig(modified));
   const fetcher = async (path: string, init?: RequestInit) => {
     const ctx = createExecutionContext();
     const res = await app.fetch(new Request(`${EDGE}${path}`, { redirect: "manual", ...init }), modified, ctx);
@@ -92,4 +92,11 @@ export async function userWithSession(amr: "link" | "code" = "link"): Promise<{ 
 /** The `name=value` pair of a Set-Cookie value, as a browser would send it back. */
 export function cookieFrom(setCookie: string): string {
   return setCookie.split(";")[0]!;
+}
+
+/** A fresh private ES256 JWK, as `npm run keys` makes them. */
+export async function newSigningKey(kid: string): Promise<JsonWebKey & { kid: string }> {
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const jwk = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
+  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid, alg: "ES256" } as JsonWebKey & { kid: string };
 }

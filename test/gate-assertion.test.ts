@@ -1,0 +1,183 @@
+import { env } from "cloudflare:workers";
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JSONWebKeySet } from "jose";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { assertionFor as cachedAssertion, ASSERTION_REUSE_SECONDS, signAssertion } from "../src/gate/assertion";
+import { getConfig } from "../src/config";
+import { adminOk, createUserViaApi } from "./admin-client";
+import { echoOf, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith, type Fetcher } from "./gate-support";
+
+const ISSUER = "http://localhost:8787";
+const AUDIENCE = new URL(env.ORIGIN_URL).origin;
+
+async function jwksOf(edge: Fetcher = gate): Promise<JSONWebKeySet> {
+  const res = await edge("/.well-known/jwks.json");
+  expect(res.status).toBe(200);
+  return (await res.json()) as JSONWebKeySet;
+}
+
+/** The assertion the origin received for a request made with `headers`. */
+async function assertionFor(headers: Record<string, string>, edge: Fetcher = gate, path = "/x"): Promise<string> {
+  const echo = await echoOf(await edge(path, { headers }));
+  expect(echo.headers["sesame-assertion"]).toBeTypeOf("string");
+  return echo.headers["sesame-assertion"]!;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("the JWKS", () => {
+  it("publishes the public half of every key with kid, alg and use, never d, cacheable for 5 minutes", async () => {
+    const res = await gate("/.well-known/jwks.json");
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    const text = await res.text();
+    const { keys } = JSON.parse(text) as JSONWebKeySet;
+    const signing = JSON.parse(env.SIGNING_KEYS)[0];
+    expect(keys).toEqual([{ kty: "EC", crv: "P-256", x: signing.x, y: signing.y, kid: "test-key-1", alg: "ES256", use: "sig" }]);
+    expect(text).not.toContain('"d"');
+    expect(text).not.toContain(signing.d);
+  });
+
+  it("is served without any authentication, to browsers and API clients alike", async () => {
+    expect((await gate("/.well-known/jwks.json", { headers: { Accept: "text/html" } })).status).toBe(200);
+  });
+});
+
+describe("the assertion a session gets", () => {
+  it("verifies with plain jose against the served JWKS, with the right claims", async () => {
+    const { user, sessionId, cookie } = await userWithSession("code");
+    const jwt = await assertionFor({ Cookie: cookie });
+    const { payload, protectedHeader } = await jwtVerify(jwt, createLocalJWKSet(await jwksOf()), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      algorithms: ["ES256"],
+    });
+    expect(protectedHeader).toMatchObject({ alg: "ES256", kid: "test-key-1" });
+    expect(payload).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: user.id, email: user.email, sid: sessionId, amr: "code" });
+    expect(payload.scope).toBeUndefined();
+    expect(payload.exp! - payload.iat!).toBe(60);
+    expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(ASSERTION_REUSE_SECONDS + 2);
+    expect(payload.jti).toMatch(/^[\w-]{22}$/);
+  });
+
+  it("is refused by a verifier expecting another audience or issuer", async () => {
+    const { cookie } = await userWithSession();
+    const jwt = await assertionFor({ Cookie: cookie });
+    const jwks = createLocalJWKSet(await jwksOf());
+    await expect(jwtVerify(jwt, jwks, { issuer: ISSUER, audience: "https://other.example" })).rejects.toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED" });
+    await expect(jwtVerify(jwt, jwks, { issuer: "https://evil.example", audience: AUDIENCE })).rejects.toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED" });
+  });
+
+  it("expires ASSERTION_TTL seconds after it was issued", async () => {
+    const { cookie } = await userWithSession();
+    const edge = workerWith({ ASSERTION_TTL: "10" });
+    const jwt = await assertionFor({ Cookie: cookie }, edge);
+    const jwks = createLocalJWKSet(await jwksOf(edge));
+    const { payload } = await jwtVerify(jwt, jwks, { issuer: ISSUER, audience: AUDIENCE });
+    expect(payload.exp! - payload.iat!).toBe(10);
+    await expect(jwtVerify(jwt, jwks, { issuer: ISSUER, audience: AUDIENCE, currentDate: new Date((payload.exp! + 1) * 1000) })).rejects.toMatchObject({
+      code: "ERR_JWT_EXPIRED",
+    });
+  });
+
+  it("uses ASSERTION_AUDIENCE when it is set", async () => {
+    const { cookie } = await userWithSession();
+    const edge = workerWith({ ASSERTION_AUDIENCE: "urn:example:intranet" });
+    const jwt = await assertionFor({ Cookie: cookie }, edge);
+    const { payload } = await jwtVerify(jwt, createLocalJWKSet(await jwksOf(edge)), { issuer: ISSUER, audience: "urn:example:intranet" });
+    expect(payload.aud).toBe("urn:example:intranet");
+  });
+
+  it("replaces a forged Sesame-Assertion, even one signed under our kid by another key", async () => {
+    const { user, cookie } = await userWithSession();
+    const attacker = await newSigningKey("test-key-1");
+    const forged = await new SignJWT({ email: "boss@example.com", sid: "x", amr: "link" })
+      .setProtectedHeader({ alg: "ES256", kid: "test-key-1" })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject("boss")
+      .setIssuedAt()
+      .setExpirationTime("1h")
+      .sign(await crypto.subtle.importKey("jwk", attacker, { name: "ECDSA", namedCurve: "P-256" }, false, ["sign"]));
+    const jwks = createLocalJWKSet(await jwksOf());
+    await expect(jwtVerify(forged, jwks)).rejects.toMatchObject({ code: "ERR_JWS_SIGNATURE_VERIFICATION_FAILED" });
+
+    const jwt = await assertionFor({ Cookie: cookie, "Sesame-Assertion": forged });
+    expect(jwt).not.toBe(forged);
+    expect((await jwtVerify(jwt, jwks, { issuer: ISSUER, audience: AUDIENCE })).payload.sub).toBe(user.id);
+  });
+
+  it("is reused only for the same session, within a few seconds", async () => {
+    const a = await userWithSession();
+    const b = await userWithSession();
+    const first = await assertionFor({ Cookie: a.cookie });
+    const again = await assertionFor({ Cookie: a.cookie });
+    const other = await assertionFor({ Cookie: b.cookie });
+    expect(again).toBe(first);
+    expect(other).not.toBe(first);
+  });
+
+  it("is signed afresh once the reuse window has passed", async () => {
+    const config = getConfig(env);
+    const principal = { userId: crypto.randomUUID(), email: "reuse@example.com", sid: crypto.randomUUID(), amr: "link" as const };
+    const now = Date.now();
+    const first = await cachedAssertion(config, principal, now);
+    expect(await cachedAssertion(config, principal, now + 500)).toBe(first);
+    expect(await cachedAssertion(config, principal, now + (ASSERTION_REUSE_SECONDS + 1) * 1000)).not.toBe(first);
+  });
+});
+
+describe("the assertion for other principals", () => {
+  it("names a service token by its id, with amr service and scope api", async () => {
+    const { user, id, token } = await userWithServiceToken();
+    const jwt = await assertionFor({ Authorization: `Bearer ${token}` });
+    const { payload } = await jwtVerify(jwt, createLocalJWKSet(await jwksOf()), { issuer: ISSUER, audience: AUDIENCE });
+    expect(payload).toMatchObject({ sub: user.id, email: user.email, sid: id, amr: "service", scope: "api" });
+  });
+
+  it("names a share link by its hash prefix, with amr share and the path scope", async () => {
+    const user = await createUserViaApi();
+    const { token } = await adminOk<{ token: string }>("POST", `/users/${user.id}/share-links`, 201, { json: { path: "/reports/*" } });
+    // A POST cannot be redirected into a cookie, so the query token authenticates it directly.
+    const echo = await echoOf(await gate(`/reports/9?sesame=${token}`, { method: "POST" }));
+    const { payload } = await jwtVerify(echo.headers["sesame-assertion"]!, createLocalJWKSet(await jwksOf()), { issuer: ISSUER, audience: AUDIENCE });
+    expect(payload).toMatchObject({ sub: user.id, email: user.email, amr: "share", scope: "path:/reports/*" });
+    expect(payload.sid).toMatch(/^[\w-]{16}$/);
+  });
+});
+
+describe("key rotation", () => {
+  it("signs with the first key, publishes both, and old assertions verify until the old key is removed", async () => {
+    const { cookie } = await userWithSession();
+    const old = JSON.parse(env.SIGNING_KEYS)[0];
+    const oldJwt = await assertionFor({ Cookie: cookie });
+
+    const fresh = await newSigningKey("test-key-2");
+    const rotated = workerWith({ SIGNING_KEYS: JSON.stringify([fresh, old]) });
+    const rotatedJwks = await jwksOf(rotated);
+    expect(rotatedJwks.keys.map((k) => k.kid)).toEqual(["test-key-2", "test-key-1"]);
+    expect(JSON.stringify(rotatedJwks)).not.toContain(fresh.d!);
+
+    const newJwt = await assertionFor({ Cookie: cookie }, rotated);
+    expect(decodeProtectedHeader(newJwt).kid).toBe("test-key-2");
+    const during = createLocalJWKSet(rotatedJwks);
+    await expect(jwtVerify(newJwt, during, { issuer: ISSUER, audience: AUDIENCE })).resolves.toBeTruthy();
+    await expect(jwtVerify(oldJwt, during, { issuer: ISSUER, audience: AUDIENCE })).resolves.toBeTruthy();
+
+    const after = createLocalJWKSet(await jwksOf(workerWith({ SIGNING_KEYS: JSON.stringify([fresh]) })));
+    await expect(jwtVerify(newJwt, after, { issuer: ISSUER, audience: AUDIENCE })).resolves.toBeTruthy();
+    await expect(jwtVerify(oldJwt, after)).rejects.toMatchObject({ code: "ERR_JWKS_NO_MATCHING_KEY" });
+  });
+
+  it("imports the signing key once, not per request", async () => {
+    const { cookie } = await userWithSession();
+    const edge = workerWith({ SIGNING_KEYS: JSON.stringify([await newSigningKey("import-once")]), ASSERTION_TTL: "10" });
+    const importKey = vi.spyOn(crypto.subtle, "importKey");
+    for (let i = 0; i < 3; i++) {
+      const principal = { userId: crypto.randomUUID(), email: `p${i}@example.com`, sid: crypto.randomUUID(), amr: "link" as const };
+      await signAssertion(getConfig(edge.env), principal);
+    }
+    await assertionFor({ Cookie: cookie }, edge);
+    const ecdsaImports = importKey.mock.calls.filter(([, , algorithm]) => (algorithm as { name?: string }).name === "ECDSA");
+    expect(ecdsaImports).toHaveLength(1);
+  });
+});
