@@ -1,8 +1,27 @@
+/**
+ * Browser login routes under AUTH_PREFIX (DESIGN.md section 2): the sign-in form, the
+ * magic link, the code, logout and /me. Every state-changing request must be same-origin
+ * (src/middleware/csrf.ts); the auth sub-app adds no-store, no-referrer, CSP, nosniff and
+ * frame denial to every response.
+ */
 import { Hono } from "hono";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
+import { csrfProtection } from "../middleware/csrf";
+import { codeRoutes } from "./code";
+import { linkRoutes } from "./link";
+import { loginRoutes } from "./login";
+import { logoutRoutes } from "./logout";
+import { meRoutes } from "./me";
 
-/** Browser login routes under AUTH_PREFIX (DESIGN.md section 2). */
-export function authRoutes(_config: Config) {
-  return new Hono<AppEnv>();
+export function authRoutes(config: Config) {
+  const auth = new Hono<AppEnv>();
+  // The admin API authenticates by bearer token, which no cross-site page can attach.
+  auth.use(csrfProtection(config, { exempt: [`${config.authPrefix}/admin/api`] }));
+  auth.route("/", loginRoutes(config));
+  auth.route("/", linkRoutes(config));
+  auth.route("/", codeRoutes(config));
+  auth.route("/", logoutRoutes(config));
+  auth.route("/", meRoutes(config));
+  return auth;
 }

@@ -61,7 +61,7 @@ async function revalidateSession(deps: SessionDeps, claims: SessionClaims, now: 
     if (!(await slideSession(deps.db, claims.sid, exp * 1000, now))) return { ok: false, reason: "revoked" };
     const slid: SessionClaims = { ...claims, email: row.email, exp, rv: now };
     const jwt = await signSessionJwt(deps.config, slid);
-    return { ok: true, identity: identityOf(slid), setCookie: serializeSessionCookie(deps.config, jwt, exp - now / 1000) };
+    return { ok: true, identity: identityOf(slid), setCookie: serializeSessionCookie(deps.config, jwt, exp - Math.floor(now / 1000)) };
   } catch (error) {
     console.error(JSON.stringify({ level: "error", msg: "session_revalidation_failed", error: String(error) }));
     return { ok: false, reason: "unavailable" };
@@ -110,7 +110,7 @@ export async function createSession(
     rv: now,
   });
   await recordEvent(deps.db, { event: "session_created", userId: input.user.id, ip, userAgent: agent, detail: { sessionId, amr: input.amr } }, now);
-  return { sessionId, setCookie: serializeSessionCookie(deps.config, jwt, exp - now / 1000) };
+  return { sessionId, setCookie: serializeSessionCookie(deps.config, jwt, exp - Math.floor(now / 1000)) };
 }
 
 /** Ends one session: row marked, id into REVOKED for its remaining life. False if it was not live. */

@@ -1,0 +1,89 @@
+/**
+ * `next`: where to send the browser after sign-in. Only a same-site relative path is ever
+ * returned; anything else becomes "/". Allow-list, not deny-list:
+ *
+ * - the value as given must be a plain path: one leading "/", nothing slash-like after it,
+ *   no backslash, no white space, control or invisible character (browsers strip tabs and
+ *   newlines from URLs, so `/\t/evil.com` would become `//evil.com`);
+ * - every percent-decoded layer (`/%2F%2Fevil.com`, `/%252F...`) must still start like a
+ *   path, in case the origin decodes `next` and redirects again;
+ * - its NFKC form too (`／／evil.com` folds to `//evil.com` in some layers);
+ * - and what the WHATWG URL parser makes of it (dot segments: `/a/../..//evil.com`
+ *   resolves to `//evil.com`) must be a path on our own origin.
+ */
+import { CONFIG_KEYS } from "../config";
+
+/** Longer values are not worth parsing: no real return path is this long. */
+export const MAX_NEXT_LENGTH = 2048;
+
+/** The fall-back destination. */
+export const DEFAULT_NEXT = "/";
+
+// "/" and "\" and the characters that look like them: ⁄ ∕ ⧸ ⧵ ⧹ ╱ ﹨ ／ ＼.
+const SLASH_LIKE = /[/\\\u2044\u2215\u29f8\u29f5\u29f9\u2571\ufe68\uff0f\uff3c]/;
+// Control characters, Unicode white space and invisible formatting characters.
+const UNSAFE_CHARS = /[\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
+const BASE = "https://next.invalid";
+const MAX_DECODE_LAYERS = 4;
+
+/**
+ * Returns `raw` normalised as a path (+ query + fragment) on this site, or "/".
+ * Paths under `authPrefix` (the sign-in pages themselves) also give "/": a sign-in never
+ * lands on logout, or on another sign-in link.
+ */
+export function safeNext(raw: unknown, authPrefix: string = CONFIG_KEYS.AUTH_PREFIX): string {
+  if (typeof raw !== "string" || raw.length === 0 || raw.length > MAX_NEXT_LENGTH) return DEFAULT_NEXT;
+  if (!isPlainPath(raw)) return DEFAULT_NEXT;
+
+  let layer = raw;
+  for (let i = 0; ; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(layer);
+    } catch {
+      return DEFAULT_NEXT;
+    }
+    if (decoded === layer) break;
+    if (i === MAX_DECODE_LAYERS || !startsLikePath(decoded)) return DEFAULT_NEXT;
+    layer = decoded;
+  }
+
+  let url: URL;
+  try {
+    url = new URL(raw, BASE);
+  } catch {
+    return DEFAULT_NEXT;
+  }
+  const result = url.pathname + url.search + url.hash;
+  if (url.origin !== BASE || !isPlainPath(result)) return DEFAULT_NEXT;
+  if (isUnderPrefix(result, authPrefix) || isUnderPrefix(layer, authPrefix)) return DEFAULT_NEXT;
+  return result;
+}
+
+/** The strict rule for what we put in Location: see the module comment. */
+function isPlainPath(value: string): boolean {
+  UNSAFE_CHARS.lastIndex = 0;
+  if (UNSAFE_CHARS.test(value) || value.includes("\\")) return false;
+  return startsLikePath(value);
+}
+
+/**
+ * The rule for decoded layers, where only the start can turn a path into another host:
+ * once invisible characters are dropped and the text is NFKC-folded, exactly one leading
+ * "/" and nothing slash-like after it.
+ */
+function startsLikePath(value: string): boolean {
+  const visible = value.replace(UNSAFE_CHARS, "");
+  return [visible, visible.normalize("NFKC")].every((v) => v[0] === "/" && !SLASH_LIKE.test(v[1] ?? ""));
+}
+
+function isUnderPrefix(path: string, prefix: string): boolean {
+  let pathname: string;
+  try {
+    pathname = new URL(path.replace(UNSAFE_CHARS, ""), BASE).pathname.toLowerCase();
+  } catch {
+    return true;
+  }
+  const p = prefix.toLowerCase();
+  return pathname === p || pathname.startsWith(`${p}/`);
+}

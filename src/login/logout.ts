@@ -1,0 +1,26 @@
+/**
+ * "Sign out everywhere": every live session of the user ends at once (rows marked, ids in
+ * REVOKED), the security stamp is replaced so every outstanding sesame token of the user
+ * dies (login links, share links, service tokens: the admin API's "revoke all"), and the
+ * user's pending sign-in codes are ended, so nothing emailed earlier can start a new session.
+ */
+import { and, eq, isNull, or } from "drizzle-orm";
+import type { TokenDeps } from "../auth/token-service";
+import { loginRequests } from "../db/schema";
+import { revokeUserSessions } from "../sessions";
+import { findUserById, rotateSecurityStamp } from "../users/store";
+
+/** Returns how many sessions were live. */
+export async function logOutEverywhere(deps: TokenDeps, userId: string): Promise<number> {
+  const now = deps.now ?? Date.now();
+  const user = await findUserById(deps.db, userId);
+  const ended = await revokeUserSessions({ ...deps, now }, userId);
+  if (!user) return ended;
+  await rotateSecurityStamp(deps.db, userId, now);
+  await deps.db
+    .update(loginRequests)
+    .set({ consumedAt: now })
+    .where(and(or(eq(loginRequests.userId, userId), eq(loginRequests.email, user.email)), isNull(loginRequests.consumedAt)))
+    .run();
+  return ended;
+}

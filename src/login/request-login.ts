@@ -1,0 +1,136 @@
+/**
+ * POST /login: ask for a sign-in email (DESIGN.md section 2).
+ *
+ * Whatever the address (active user, inactive user, new address allowed or refused by
+ * SIGNUP), the caller gets the same outcome, `accepted`, after about the same time; only
+ * rate limits (counted before the address is even looked up) and a provider failure for an
+ * address that does get an email answer differently.
+ */
+import { recordEvent } from "../audit/record-event";
+import { issueToken, type TokenDeps } from "../auth/token-service";
+import type { LoginRequest } from "../db/schema";
+import { clientIp, userAgent } from "../http/request-info";
+import { MailDeliveryError, renderLoginEmail, type Mailer } from "../mail";
+import { hitRateLimit, rateLimitKey } from "../rate-limit";
+import { findUserByEmail } from "../users/store";
+import { generateCode, hashCode } from "./codes";
+import { deleteLoginRequest, insertLoginRequest } from "./requests-store";
+import { recordSendDuration, waitLikeASend } from "./send-timing";
+import { isSignupAllowed } from "./signup-policy";
+import { issueSignupToken } from "./signup-token";
+
+export interface LoginDeps extends TokenDeps {
+  mailer: Mailer;
+}
+
+export type RequestLoginResult =
+  | { outcome: "accepted" }
+  | { outcome: "rate_limited"; retryAfterSeconds: number }
+  | { outcome: "mail_failed" };
+
+/** `email` must be normalised and valid; `next` already passed through safeNext. */
+export async function requestLogin(
+  deps: LoginDeps,
+  input: { email: string; next: string; request: Request },
+): Promise<RequestLoginResult> {
+  const { config, db } = deps;
+  const ip = clientIp(input.request);
+  const agent = userAgent(input.request);
+  const audit = { ip, userAgent: agent };
+
+  const limited = await checkLoginRateLimits(deps, input.email, ip);
+  if (limited) {
+    await recordEvent(db, { event: "rate_limited", reason: limited.reason, ...audit });
+    return { outcome: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
+  }
+
+  const startedAt = Date.now();
+  const user = await findUserByEmail(db, input.email);
+  if (user ? !user.isActive : !isSignupAllowed(config.signup, input.email)) {
+    await recordEvent(
+      db,
+      user
+        ? { event: "link_requested", userId: user.id, reason: "inactive_user", detail: { sent: false }, ...audit }
+        : { event: "signup_refused", reason: `signup_${config.signup.policy}`, ...audit },
+    );
+    await waitLikeASend(startedAt);
+    return { outcome: "accepted" };
+  }
+
+  const now = deps.now ?? Date.now();
+  const code = generateCode(config.code.length);
+  const request: LoginRequest = {
+    id: crypto.randomUUID(),
+    email: input.email,
+    userId: user?.id ?? null,
+    codeHash: "",
+    createdAt: now,
+    expiresAt: now + config.link.maxAgeSeconds * 1000,
+    attempts: 0,
+    consumedAt: null,
+    consumeNonce: null,
+    ip,
+    userAgent: agent,
+  };
+  request.codeHash = await hashCode(config.secrets.sesame[0]!, request.id, code);
+  await insertLoginRequest(db, request);
+  const token = user ? (await issueToken({ ...deps, now }, user)).token : await issueSignupToken(deps, request);
+  const detail = { requestId: request.id, newUser: user === null };
+  await recordEvent(db, { event: "link_requested", userId: user?.id ?? null, detail, ...audit }, now);
+
+  const message = renderLoginEmail({
+    appName: config.appName,
+    email: input.email,
+    link: linkUrl(deps, token, input.next),
+    code,
+    minutes: Math.max(1, Math.floor(config.link.maxAgeSeconds / 60)),
+    ip,
+    userAgent: agent,
+  });
+  try {
+    await deps.mailer.send({ to: input.email, ...message });
+  } catch (error) {
+    if (!(error instanceof MailDeliveryError)) throw error;
+    // The code never reached anyone: it must not stay guessable.
+    await deleteLoginRequest(db, request.id);
+    await recordEvent(db, { event: "email_failed", userId: user?.id ?? null, reason: error.code, detail: { ...detail, status: error.status ?? null }, ...audit });
+    return { outcome: "mail_failed" };
+  }
+  await recordEvent(db, { event: "email_sent", userId: user?.id ?? null, detail, ...audit });
+  recordSendDuration(Date.now() - startedAt);
+  return { outcome: "accepted" };
+}
+
+/** The magic link: PUBLIC_URL + AUTH_PREFIX/link?sesame=TOKEN (&next= when not "/"). */
+export function linkUrl(deps: Pick<TokenDeps, "config">, token: string, next: string): string {
+  const url = new URL(`${deps.config.authPrefix}/link`, deps.config.publicUrl);
+  url.searchParams.set("sesame", token);
+  if (next !== "/") url.searchParams.set("next", next);
+  return url.href;
+}
+
+/**
+ * Counts this request against the per-IP and the per-address limit (both, always, so one
+ * cannot be probed through the other). The address is counted whether or not it has an
+ * account: the answer cannot differ between the two. Keys are HMACs under SESAME_SECRET.
+ */
+async function checkLoginRateLimits(
+  deps: LoginDeps,
+  email: string,
+  ip: string,
+): Promise<{ reason: string; retryAfterSeconds: number } | null> {
+  const { config, db } = deps;
+  const secret = config.secrets.sesame[0]!;
+  const windowSeconds = config.rateLimit.windowSeconds;
+  const [byIp, byEmail] = await Promise.all([
+    hitRateLimit(db, { key: await rateLimitKey("login:ip", ip, secret), limit: config.rateLimit.loginPerIp, windowSeconds, now: deps.now }),
+    hitRateLimit(db, { key: await rateLimitKey("login:email", email, secret), limit: config.rateLimit.loginPerEmail, windowSeconds, now: deps.now }),
+  ]);
+  if (byIp.allowed && byEmail.allowed) return null;
+  const blocked = [byIp.allowed ? null : byIp, byEmail.allowed ? null : byEmail].filter((r) => r !== null);
+  return {
+    reason: !byIp.allowed ? "login_per_ip" : "login_per_email",
+    retryAfterSeconds: Math.max(...blocked.map((r) => r.retryAfterSeconds)),
+  };
+}
+

@@ -1,0 +1,42 @@
+/**
+ * CSRF defence for the browser forms under AUTH_PREFIX: a state-changing request is
+ * accepted only when the browser says it comes from our own origin.
+ *
+ * - `Origin` present: it must equal PUBLIC_URL's origin exactly ("null", another port or
+ *   scheme, a sibling subdomain are all refused).
+ * - No `Origin`: `Sec-Fetch-Site: same-origin` is accepted (browsers set it, and pages
+ *   cannot forge it).
+ * - Neither: refused. Every browser that can run our forms sends one of the two on POST;
+ *   a client that sends neither is not a browser form and has no business here.
+ *
+ * The admin API is exempt: it is authenticated by a bearer token, which a cross-site page
+ * cannot attach, and its clients are scripts that send no Origin.
+ */
+import type { MiddlewareHandler } from "hono";
+import type { Config } from "../config";
+import { ForbiddenError } from "../errors";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** True when the request may change state on behalf of the browser that sent it. */
+export function isSameOriginRequest(request: Request, expectedOrigin: string): boolean {
+  const origin = request.headers.get("Origin");
+  if (origin !== null) return origin === expectedOrigin;
+  return request.headers.get("Sec-Fetch-Site") === "same-origin";
+}
+
+/** Refuses (403) unsafe methods under the auth prefix that are not same-origin; `exempt` paths pass. */
+export function csrfProtection(config: Config, options: { exempt?: string[] } = {}): MiddlewareHandler {
+  const expectedOrigin = config.publicUrl.origin;
+  const exempt = options.exempt ?? [];
+  return async function csrfProtection(c, next) {
+    if (!SAFE_METHODS.has(c.req.method)) {
+      const path = new URL(c.req.url).pathname;
+      const isExempt = exempt.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+      if (!isExempt && !isSameOriginRequest(c.req.raw, expectedOrigin)) {
+        throw new ForbiddenError("cross_site_request", "This form must be sent from this site's own page. Reload the page and try again.");
+      }
+    }
+    await next();
+  };
+}

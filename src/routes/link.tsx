@@ -1,0 +1,70 @@
+/**
+ * The magic link. GET (and HEAD) only shows "Continue as ..." and consumes nothing, so mail
+ * scanners that fetch links cannot burn them or get a session; POST consumes the token
+ * atomically and starts the session. Every unusable link gets the same page.
+ */
+import { Hono, type Context } from "hono";
+import { recordEvent } from "../audit/record-event";
+import type { Config } from "../config";
+import type { AppEnv } from "../env";
+import { clientIp, userAgent } from "../http/request-info";
+import { safeNext } from "../http/safe-next";
+import { readForm } from "../login/form";
+import { redeemLink } from "../login/redeem";
+import { checkLinkToken } from "../login/signup-token";
+import { contentSecurityPolicy } from "../middleware/security-headers";
+import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
+import { createSession } from "../sessions";
+import { MAX_TOKEN_CHARS } from "../tokens/format";
+import { authDeps, htmlPage } from "./auth-context";
+import { MAX_NEXT_FIELD } from "./login";
+
+export function linkRoutes(config: Config) {
+  const app = new Hono<AppEnv>();
+  const site = { appName: config.appName, prefix: config.authPrefix };
+
+  const invalidLink = async (c: Context<AppEnv>, next: string, failure: { reason: string; userId?: string | null; tokenHash?: string }, stage: string) => {
+    await recordEvent(c.var.db, {
+      event: "link_rejected",
+      userId: failure.userId ?? null,
+      reason: failure.reason,
+      ip: clientIp(c.req.raw),
+      userAgent: userAgent(c.req.raw),
+      detail: { stage, tokenHash: failure.tokenHash?.slice(0, 16) ?? null },
+    });
+    return htmlPage(c, <LinkInvalidPage {...site} next={next} />, 400);
+  };
+
+  // Hono answers HEAD with this handler's headers and no body: still nothing consumed.
+  app.get("/link", async function showLinkConfirmation(c) {
+    const token = c.req.query("sesame") ?? "";
+    const next = safeNext(c.req.query("next"), config.authPrefix);
+    const check = await checkLinkToken(authDeps(c), token);
+    if (!check.ok) return invalidLink(c, next, { ...check, tokenHash: check.token?.hash }, "view");
+    const email = check.kind === "user" ? check.user.email : check.request.email;
+    return htmlPage(c, <LinkConfirmPage {...site} email={email} token={token} next={next} />, 200, {
+      "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]),
+    });
+  });
+
+  app.post("/link", async function redeemMagicLink(c) {
+    const form = await readForm(c.req.raw);
+    const token = form("sesame", MAX_TOKEN_CHARS);
+    const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
+    const deps = authDeps(c);
+    const result = await redeemLink(deps, token);
+    if (!result.ok) return invalidLink(c, next, result, "redeem");
+
+    await recordEvent(c.var.db, {
+      event: "link_redeemed",
+      userId: result.user.id,
+      ip: clientIp(c.req.raw),
+      userAgent: userAgent(c.req.raw),
+      detail: { newUser: result.newUser, tokenHash: result.tokenHash?.slice(0, 16) ?? null },
+    });
+    const session = await createSession(deps, { user: result.user, amr: "link", request: c.req.raw });
+    return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });
+  });
+
+  return app;
+}

@@ -1,0 +1,49 @@
+/**
+ * Signing out: only by POST (a GET shows a confirmation form), so a link or an image on
+ * another site cannot sign anybody out. POST /logout ends this session; with ?everywhere=1
+ * every session of the user and every outstanding token (src/login/logout.ts).
+ */
+import { Hono } from "hono";
+import { recordEvent } from "../audit/record-event";
+import type { Config } from "../config";
+import type { AppEnv } from "../env";
+import { clientIp, userAgent } from "../http/request-info";
+import { logOutEverywhere } from "../login/logout";
+import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
+import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
+import { authDeps, htmlPage } from "./auth-context";
+
+export function logoutRoutes(config: Config) {
+  const app = new Hono<AppEnv>();
+  const site = { appName: config.appName, prefix: config.authPrefix };
+
+  app.get("/logout", async function confirmLogout(c) {
+    const check = await readSession(c.req.raw, authDeps(c));
+    if (!check.ok) return htmlPage(c, <SignedOutPage {...site} />);
+    return htmlPage(c, <LogoutConfirmPage {...site} email={check.identity.email} />, 200, check.setCookie ? { "Set-Cookie": check.setCookie } : {});
+  });
+
+  app.post("/logout", async function logout(c) {
+    const deps = authDeps(c);
+    const audit = { ip: clientIp(c.req.raw), userAgent: userAgent(c.req.raw) };
+    const everywhere = c.req.query("everywhere") === "1";
+    // Everywhere needs a session that passes every check: a revoked cookie must not be
+    // able to sign its user out of their other devices.
+    const check = everywhere ? await readSession(c.req.raw, deps) : null;
+    if (check?.ok) {
+      const { userId, sessionId } = check.identity;
+      const ended = await logOutEverywhere(deps, userId);
+      await recordEvent(c.var.db, { event: "logout_everywhere", userId, detail: { sessionId, sessionsEnded: ended }, ...audit });
+    } else {
+      // Ending this one session needs only a genuine cookie, even one a re-check would refuse.
+      const claims = await readSessionClaims(c.req.raw, deps);
+      if (claims) {
+        const ended = await revokeSession(deps, claims.sid);
+        await recordEvent(c.var.db, { event: "logout", userId: claims.sub, detail: { sessionId: claims.sid, ended }, ...audit });
+      }
+    }
+    return c.body(null, 303, { Location: `${config.authPrefix}/logout`, "Set-Cookie": clearSessionCookie(config) });
+  });
+
+  return app;
+}
