@@ -225,6 +225,7 @@ describe("verifyAssertion's options are checked as programmer errors", () => {
     ["an issuer with a path", { issuer: `${ISSUER}/auth`, audience: AUDIENCE, jwks: { keys: [] } }],
     ["an empty audience", { issuer: ISSUER, audience: "", jwks: { keys: [] } }],
     ["a negative clock tolerance", { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] }, clockTolerance: -1 }],
+    ["a max token age that is not seconds", { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] }, maxTokenAge: "2 fortnights" }],
   ])("throws TypeError for %s", async (_name, bad) => {
     await expect(verifyAssertion(token, bad as unknown as VerifyAssertionOptions)).rejects.toThrow(TypeError);
   });

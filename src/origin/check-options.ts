@@ -14,7 +14,7 @@ export interface CheckedOptions {
   issuer: string;
   audience: string | string[];
   clockTolerance: number;
-  maxTokenAge: number | string | undefined;
+  maxTokenAge: number | undefined;
 }
 
 export function checkVerifyOptions(options: VerifyAssertionOptions): CheckedOptions {
@@ -45,8 +45,8 @@ export function checkVerifyOptions(options: VerifyAssertionOptions): CheckedOpti
   if (typeof clockTolerance !== "number" || !Number.isFinite(clockTolerance) || clockTolerance < 0) {
     fail("`clockTolerance` must be a number of seconds >= 0");
   }
-  if (maxTokenAge !== undefined && typeof maxTokenAge !== "number" && typeof maxTokenAge !== "string") {
-    fail("`maxTokenAge` must be seconds or a duration string like \"2m\"");
+  if (maxTokenAge !== undefined && (typeof maxTokenAge !== "number" || !Number.isFinite(maxTokenAge) || maxTokenAge < 0)) {
+    fail("`maxTokenAge` must be a number of seconds >= 0");
   }
   return { jwksUrl: url, jwks, issuer, audience, clockTolerance, maxTokenAge };
 }

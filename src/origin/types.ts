@@ -46,8 +46,8 @@ export interface VerifyAssertionOptions {
   /** Seconds of clock skew allowed on `exp` and `iat`. Default 5. */
   clockTolerance?: number;
   /**
-   * Refuse assertions issued longer ago than this (seconds, or a jose duration like "2m"), even
-   * when `exp` is later. Default: none, the edge's ASSERTION_TTL (the `exp` claim) decides.
+   * Refuse assertions issued more than this many seconds ago, even when `exp` is later.
+   * Default: none, the edge's ASSERTION_TTL (the `exp` claim) decides.
    */
-  maxTokenAge?: number | string;
+  maxTokenAge?: number;
 }
