@@ -3,6 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { rateLimits } from "../src/db/schema";
+import { encodeBase64url } from "../src/tokens";
 import { hitRateLimit, MAX_RATE_LIMIT_WINDOW_SECONDS, pruneRateLimits, rateLimitKey } from "../src/rate-limit";
 
 const db = createDb(env.DB);
@@ -127,6 +128,17 @@ describe("rateLimitKey", () => {
     const otherSecret = await rateLimitKey("login:ip", "203.0.113.7", "another-secret-of-some-length-0123");
     expect(keyed).toMatch(/^login:ip:[A-Za-z0-9_-]{43}$/);
     expect(new Set([plain, keyed, otherSecret]).size).toBe(3);
+  });
+
+  it("never stores a derived key of another purpose, whatever value a client sends", async () => {
+    const secret = "a-secret-of-some-length-0123456789";
+    const master = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    for (const purpose of ["token", "session", "code"]) {
+      const label = `sesame-edge/${purpose}/v1`;
+      const derived = encodeBase64url(new Uint8Array(await crypto.subtle.sign("HMAC", master, new TextEncoder().encode(label))));
+      const key = await rateLimitKey("login:ip", label, secret);
+      expect(key).not.toContain(derived);
+    }
   });
 
   it("refuses a kind that could be confused with a hash or another kind", async () => {

@@ -6,7 +6,8 @@
 import { lt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { rateLimits } from "../db/schema";
-import { encodeBase64url } from "../tokens/base64url";
+import { deriveKey, encodeBase64url, hmac, sha256 } from "../tokens";
+import { lengthPrefixed } from "../tokens/bytes";
 
 /**
  * Longest window accepted (RATE_LIMIT_WINDOW's own maximum). Rows are keyed without their
@@ -90,26 +91,16 @@ export async function pruneRateLimits(db: Database, now = Date.now()): Promise<n
 /**
  * A rate limit key: `<kind>:<hash of value>`, e.g. rateLimitKey("login:email", email).
  * The value is hashed so no address or IP sits in the table in plain text. Pass `secret`
- * (e.g. SESAME_SECRET) to key the hash with HMAC: a bare SHA-256 of an IPv4 address can be
- * reversed by trying all 2^32 of them; a keyed one cannot without the secret.
+ * (SESAME_SECRET) to key the hash with a key derived for this purpose alone: a bare SHA-256
+ * of an IPv4 address can be reversed by trying all 2^32 of them. Never the secret itself:
+ * HMAC(secret, value) of a client-chosen value could reproduce another purpose's key.
  */
 export async function rateLimitKey(kind: string, value: string, secret?: string): Promise<string> {
   if (!/^[a-z0-9_-]+(:[a-z0-9_-]+)*$/.test(kind)) {
     throw new TypeError("kind must be lower-case words joined by colons, like login:email");
   }
-  const data = new TextEncoder().encode(value);
-  let digest: ArrayBuffer;
-  if (secret) {
-    const hmacKey = await crypto.subtle.importKey(
-      "raw",
-      new TextEncoder().encode(secret),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    digest = await crypto.subtle.sign("HMAC", hmacKey, data);
-  } else {
-    digest = await crypto.subtle.digest("SHA-256", data);
-  }
-  return `${kind}:${encodeBase64url(new Uint8Array(digest))}`;
+  const digest = secret
+    ? await hmac(await deriveKey(secret, "rate-limit"), lengthPrefixed([kind, value]))
+    : await sha256(value);
+  return `${kind}:${encodeBase64url(digest)}`;
 }
