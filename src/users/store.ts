@@ -145,7 +145,7 @@ export async function listUsers(
  */
 export async function advanceLoginMarker(
   db: Database,
-  user: Pick<User, "id" | "lastLoginAt" | "securityStamp">,
+  user: Pick<User, "id" | "email" | "lastLoginAt" | "securityStamp">,
   now = Date.now(),
 ): Promise<User | null> {
   const next = Math.max(now, (user.lastLoginAt ?? 0) + 1);
@@ -157,6 +157,8 @@ export async function advanceLoginMarker(
         eq(users.id, user.id),
         user.lastLoginAt === null ? sql`${users.lastLoginAt} IS NULL` : eq(users.lastLoginAt, user.lastLoginAt),
         eq(users.securityStamp, user.securityStamp),
+        // The token was signed over this email: a change racing the redemption must win.
+        eq(users.email, user.email),
         eq(users.isActive, true),
       ),
     )
