@@ -18,7 +18,18 @@ export async function timingSafeEqualSecrets(a: string, b: string): Promise<bool
 }
 
 export async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", encodeText(text)));
+}
+
+/** UTF-8 encoding with a fast path for ASCII, which is what tokens, stamps and emails are. */
+export function encodeText(text: string): Uint8Array {
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text);
+    out[i] = c;
+  }
+  return out;
 }
 
 /**
@@ -26,7 +37,7 @@ export async function sha256(text: string): Promise<Uint8Array> {
  * shift into its neighbour (django-sesame v1 let a scope absorb part of the email).
  */
 export function lengthPrefixed(fields: (string | Uint8Array)[]): Uint8Array<ArrayBuffer> {
-  const parts = fields.map((f) => (typeof f === "string" ? encoder.encode(f) : f));
+  const parts = fields.map((f) => (typeof f === "string" ? encodeText(f) : f));
   const out = new Uint8Array(parts.reduce((n, p) => n + 4 + p.length, 0));
   const view = new DataView(out.buffer);
   let o = 0;
@@ -46,7 +57,9 @@ export function uuidToBytes(id: string): Uint8Array | null {
   return out;
 }
 
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 export function bytesToUuid(bytes: Uint8Array): string {
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  let hex = "";
+  for (let i = 0; i < 16; i++) hex += HEX[bytes[i]!];
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -75,7 +75,7 @@ export function parseTokenBytes(bytes: Uint8Array): ParsedToken | null {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let scope: string;
   try {
-    scope = strictDecoder.decode(bytes.subarray(HEADER_BYTES, signedLength));
+    scope = scopeLength === 0 ? "" : strictDecoder.decode(bytes.subarray(HEADER_BYTES, signedLength));
   } catch {
     return null;
   }
