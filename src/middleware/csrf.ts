@@ -2,10 +2,14 @@
  * CSRF defence for the browser forms under AUTH_PREFIX: a state-changing request is
  * accepted only when the browser says it comes from our own origin.
  *
- * - `Origin` present: it must equal PUBLIC_URL's origin exactly ("null", another port or
- *   scheme, a sibling subdomain are all refused).
- * - No `Origin`: `Sec-Fetch-Site: same-origin` is accepted (browsers set it, and pages
- *   cannot forge it).
+ * - `Origin` present: it must equal PUBLIC_URL's origin exactly (another port or scheme, a
+ *   sibling subdomain are all refused).
+ * - No `Origin`, or `Origin: null`: `Sec-Fetch-Site: same-origin` is accepted (browsers set
+ *   it, and pages cannot forge it). `null` must fall through to it: our pages send
+ *   `Referrer-Policy: no-referrer`, and under that policy browsers send `Origin: null` on
+ *   their own same-origin form POSTs (Fetch standard, "serializing a request origin");
+ *   Chromium does, as test/e2e shows. An opaque origin elsewhere (a sandboxed frame, a
+ *   data: URL) gets `Sec-Fetch-Site: cross-site` and is still refused.
  * - Neither: refused. Every browser that can run our forms sends one of the two on POST;
  *   a client that sends neither is not a browser form and has no business here.
  *
@@ -21,7 +25,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** True when the request may change state on behalf of the browser that sent it. */
 export function isSameOriginRequest(request: Request, expectedOrigin: string): boolean {
   const origin = request.headers.get("Origin");
-  if (origin !== null) return origin === expectedOrigin;
+  if (origin !== null && origin !== "null") return origin === expectedOrigin;
   return request.headers.get("Sec-Fetch-Site") === "same-origin";
 }
 
