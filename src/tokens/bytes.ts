@@ -22,7 +22,7 @@ export async function sha256(text: string): Promise<Uint8Array> {
 }
 
 /** UTF-8 encoding with a fast path for ASCII, which is what tokens, stamps and emails are. */
-export function encodeText(text: string): Uint8Array {
+export function encodeText(text: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

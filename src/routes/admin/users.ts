@@ -10,7 +10,7 @@ import { readBoolean, readEmail, readJsonObject, readString, required } from "..
 import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
 import { createUser, deleteUser, listUsers, updateUser, type UserPatch } from "../../users/store";
 import { recordAdminEvent } from "./admin-audit";
-import { endUserSessions } from "./end-sessions";
+import { revokeUserSessions } from "../../sessions";
 import { queryInteger, readQuery } from "./query-params";
 import { resolveUser } from "./resolve-user";
 import { userJson } from "./user-json";
@@ -72,7 +72,7 @@ export function userAdminRoutes(_config: Config) {
       updated.securityStamp !== current.securityStamp ||
       (updated.email !== current.email && c.var.config.link.invalidateOnEmailChange);
     const deactivated = current.isActive && !updated.isActive;
-    const sessionsEnded = deactivated ? await endUserSessions(c.var.db, c.env.REVOKED, updated.id) : 0;
+    const sessionsEnded = deactivated ? await revokeUserSessions({ config: c.var.config, db: c.var.db, kv: c.env.REVOKED }, updated.id) : 0;
     await recordAdminEvent(c, {
       event: "user_updated",
       userId: updated.id,
@@ -84,7 +84,7 @@ export function userAdminRoutes(_config: Config) {
   app.delete("/users/:user", async function deleteUserRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
     // Rows cascade away with the user, but cookies already handed out must die now too.
-    const sessionsEnded = await endUserSessions(c.var.db, c.env.REVOKED, user.id);
+    const sessionsEnded = await revokeUserSessions({ config: c.var.config, db: c.var.db, kv: c.env.REVOKED }, user.id);
     if (!(await deleteUser(c.var.db, user.id))) throw new NotFoundError("No such user");
     await recordAdminEvent(c, { event: "user_deleted", userId: user.id, detail: { sessionsEnded } });
     return c.body(null, 204);
