@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // A tiny origin app behind sesame-edge: plain node:http, no framework. Every request except
-// GET /healthz must carry a valid Sesame-Assertion; the page shows who signed in.
+// GET /healthz and /favicon.ico must carry a valid Sesame-Assertion; the page shows who signed in.
 //
 //   node examples/origin/server.mjs
 //
@@ -33,6 +33,12 @@ const server = createServer((req, res) => {
   if (path === "/healthz") {
     res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" });
     res.end(req.method === "HEAD" ? undefined : "ok\n");
+    return;
+  }
+  // Public too (the edge's default PUBLIC_PATHS lists it): browsers ask for it on every page,
+  // the edge's sign-in pages included, and a 401 there is an error in every console.
+  if (path === "/favicon.ico") {
+    res.writeHead(204, { "Cache-Control": "public, max-age=86400" }).end();
     return;
   }
   // sesameExpress answers a refused assertion itself (401/503 JSON with the code) and only
