@@ -1,0 +1,200 @@
+/**
+ * End to end in a real browser: Debian's Chromium against what `npm run dev` starts
+ * (wrangler dev with the dev mailer, examples/origin), on spare ports with fresh state.
+ * A person signs in by magic link, a second device signs in by code, then logs out.
+ * Screenshots of every step go to test-results/e2e/.
+ */
+import assert from "node:assert/strict";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { contrastOf, findUnlabelledControls, MIN_CONTRAST, tabUntil } from "./support/accessibility.mjs";
+import { launchChromium, newRecordingContext } from "./support/browser.mjs";
+import { clearMailbox, waitForMessage } from "./support/mailbox.mjs";
+import { ROOT, startDevStack } from "./support/stack.mjs";
+
+const DEMO_EMAIL = "demo@example.com";
+/** A protected page with a query string, so the round trip through login must keep both. */
+const PROTECTED_PATH = "/?from=e2e";
+const SCREENSHOTS = join(ROOT, "test-results", "e2e");
+const STEP_TIMEOUT_MS = 15_000;
+
+let stack;
+let browser;
+const contexts = [];
+const startedAt = Date.now();
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Errors on the edge's own pages (login, code, link, logout); the origin's pages are not ours to judge. */
+function loginPageErrors(errors) {
+  return errors.filter((error) => new URL(error.url, stack.publicUrl).pathname.startsWith("/.sesame/"));
+}
+
+async function newDevice() {
+  const device = await newRecordingContext(browser);
+  device.context.setDefaultTimeout(STEP_TIMEOUT_MS);
+  contexts.push(device);
+  const page = await device.context.newPage();
+  return { ...device, page };
+}
+
+/** Asserts the page is the sign-in page, reached by a redirect that remembers where we were going. */
+async function assertOnLoginPage(page) {
+  const url = new URL(page.url());
+  assert.equal(url.pathname, "/.sesame/login", `expected the sign-in page, got ${page.url()}`);
+  assert.equal(url.searchParams.get("next"), PROTECTED_PATH);
+  await page.getByLabel(/email/i).waitFor();
+}
+
+async function assertSignedInOnProtectedPage(page) {
+  await page.waitForURL((url) => url.pathname + url.search === PROTECTED_PATH);
+  await page.getByText(`Hello, ${DEMO_EMAIL}`).waitFor();
+}
+
+before(async () => {
+  rmSync(SCREENSHOTS, { recursive: true, force: true });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const stackStarted = Date.now();
+  stack = await startDevStack();
+  console.log(`# local stack ready in ${((Date.now() - stackStarted) / 1000).toFixed(1)} s at ${stack.publicUrl}`);
+  browser = await launchChromium();
+});
+
+after(async () => {
+  for (const { context } of contexts) await context.close().catch(() => {});
+  await browser?.close();
+  await stack?.stop();
+  console.log(`# e2e run took ${((Date.now() - startedAt) / 1000).toFixed(1)} s; screenshots in test-results/e2e/`);
+});
+
+describe("signing in with the magic link", () => {
+  let device;
+
+  it("redirects a visit to a protected page to the sign-in page", async () => {
+    device = await newDevice();
+    await clearMailbox(stack.mailboxUrl, DEMO_EMAIL);
+    await device.page.goto(`${stack.publicUrl}${PROTECTED_PATH}`);
+    await assertOnLoginPage(device.page);
+    await screenshot(device.page, "01-login-page");
+  });
+
+  it("labels every input on the sign-in page", async () => {
+    assert.deepEqual(await findUnlabelledControls(device.page), []);
+  });
+
+  it("draws body text and the button with a contrast of at least 4.5:1", async () => {
+    for (const selector of ["body", "main p, main label, body p", "button, input[type=submit]"]) {
+      const result = await contrastOf(device.page, selector);
+      assert.ok(!result.missing, `nothing matches ${selector}`);
+      assert.ok(
+        result.ratio >= MIN_CONTRAST,
+        `${selector}: ${result.color} on ${result.background} is ${result.ratio.toFixed(2)}:1, below ${MIN_CONTRAST}:1`,
+      );
+    }
+  });
+
+  it("asks for the link with the keyboard alone: Tab to the email field, type, Enter", async () => {
+    const { page } = device;
+    const presses = await tabUntil(page, () => document.activeElement?.matches?.("input[type=email], input[name=email]") ?? false);
+    assert.ok(presses <= 15);
+    await page.keyboard.type(DEMO_EMAIL);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(await page.textContent("body"), /check your (email|inbox)/i);
+    await screenshot(page, "02-check-your-email");
+  });
+
+  it("opens the link from the dev mailbox and shows a confirmation that does not sign in by itself", async () => {
+    const message = await waitForMessage(stack.mailboxUrl, DEMO_EMAIL);
+    assert.ok(message.link, "the email holds a link");
+    assert.equal(new URL(message.link).origin, stack.publicUrl);
+    const { page } = device;
+    await page.goto(message.link);
+    assert.equal(new URL(page.url()).pathname, "/.sesame/link");
+    await page.getByText(DEMO_EMAIL).first().waitFor();
+    await screenshot(page, "03-confirm-link");
+    // Merely opening the link (what a mail scanner does) gives no session.
+    const cookies = await device.context.cookies(stack.publicUrl);
+    assert.equal(cookies.filter((cookie) => /sesame/.test(cookie.name)).length, 0, "no session before confirming");
+  });
+
+  it("confirms and lands on the original page, greeted by the origin", async () => {
+    const { page } = device;
+    await Promise.all([page.waitForNavigation(), page.getByRole("button").first().click()]);
+    await assertSignedInOnProtectedPage(page);
+    await screenshot(page, "04-signed-in-by-link");
+  });
+
+  it("logs out, after which the protected page redirects to sign-in again", async () => {
+    const { page } = device;
+    await logOut(page);
+    await screenshot(page, "05-logged-out");
+    await page.goto(`${stack.publicUrl}${PROTECTED_PATH}`);
+    await assertOnLoginPage(page);
+    await screenshot(page, "06-protected-page-after-logout");
+  });
+
+  it("showed no console errors on the sign-in pages", () => {
+    assert.deepEqual(loginPageErrors(device.errors), []);
+  });
+});
+
+describe("signing in with the code, on a second device", () => {
+  let device;
+
+  it("asks for a link from a fresh browser and types the code from the email", async () => {
+    device = await newDevice();
+    const { page } = device;
+    await clearMailbox(stack.mailboxUrl, DEMO_EMAIL);
+    await page.goto(`${stack.publicUrl}${PROTECTED_PATH}`);
+    await assertOnLoginPage(page);
+    await page.getByLabel(/email/i).fill(DEMO_EMAIL);
+    await Promise.all([page.waitForNavigation(), page.getByLabel(/email/i).press("Enter")]);
+
+    assert.deepEqual(await findUnlabelledControls(page), [], "every input on the code page has a label");
+
+    const message = await waitForMessage(stack.mailboxUrl, DEMO_EMAIL);
+    assert.match(message.code ?? "", /^\d{6,10}$/, "the email holds a code");
+    const codeField = page.getByLabel(/code/i);
+    await codeField.fill(message.code);
+    await screenshot(page, "07-code-typed");
+    await Promise.all([page.waitForNavigation(), codeField.press("Enter")]);
+    await assertSignedInOnProtectedPage(page);
+    await screenshot(page, "08-signed-in-by-code");
+  });
+
+  it("logs out, after which the protected page redirects to sign-in again", async () => {
+    const { page } = device;
+    await logOut(page);
+    await page.goto(`${stack.publicUrl}${PROTECTED_PATH}`);
+    await assertOnLoginPage(page);
+  });
+
+  it("showed no console errors on the sign-in pages", () => {
+    for (const { errors } of contexts) assert.deepEqual(loginPageErrors(errors), []);
+  });
+});
+
+/**
+ * Logs out the way a page would: a same-origin form POST to /.sesame/logout (the origin
+ * page's own sign-out button when it has one).
+ */
+async function logOut(page) {
+  const button = page.getByRole("button", { name: /sign out|log out/i });
+  if ((await button.count()) > 0) {
+    await Promise.all([page.waitForNavigation(), button.first().click()]);
+    return;
+  }
+  await Promise.all([
+    page.waitForNavigation(),
+    page.evaluate(() => {
+      const form = document.createElement("form");
+      form.method = "POST";
+      form.action = "/.sesame/logout";
+      document.body.append(form);
+      form.submit();
+    }),
+  ]);
+}
