@@ -14,9 +14,10 @@ import {
   testConfig,
   uniqueEmail,
   workerWith,
+  type Fetcher,
 } from "./login-helpers";
 
-function postCode(email: string, code: string, extra: { next?: string; headers?: Record<string, string>; fetcher?: Parameters<typeof postForm>[2]["fetcher"] } = {}) {
+function postCode(email: string, code: string, extra: { next?: string; headers?: Record<string, string>; fetcher?: Fetcher } = {}) {
   return postForm(`${PREFIX}/code`, { email, code, next: extra.next ?? "/" }, { headers: extra.headers, fetcher: extra.fetcher });
 }
 
