@@ -60,6 +60,11 @@ describe("examples/origin", () => {
     expect(await res.text()).toBe("ok\n");
   });
 
+  it("answers /favicon.ico with 204 without an assertion, as the edge's default PUBLIC_PATHS lets it through", async () => {
+    const res = await fetch(`${origin}/favicon.ico`);
+    expect(res.status).toBe(204);
+  });
+
   it("answers 401 with the error code when there is no assertion", async () => {
     const res = await fetch(`${origin}/`);
     expect(res.status).toBe(401);
