@@ -38,7 +38,20 @@ describe("CSRF protection on the sign-in forms", () => {
     expect(res.status).toBe(403);
   });
 
-  it.each(["null", "http://localhost:8788", "https://localhost:8787", "http://sub.localhost:8787", "http://localhost:8787.evil.example", "http://LOCALHOST:8787 "])(
+  it("accepts Origin null with Sec-Fetch-Site same-origin: what browsers send from our no-referrer pages", async () => {
+    const res = await askForLink(uniqueEmail(), { headers: { Origin: "null", "Sec-Fetch-Site": "same-origin" } });
+    expect(res.status).toBe(200);
+  });
+
+  it.each([{}, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }])(
+    "refuses Origin null unless Sec-Fetch-Site says same-origin (%j)",
+    async (extra) => {
+      const res = await askForLink(uniqueEmail(), { headers: { Origin: "null", ...extra } });
+      expect(res.status).toBe(403);
+    },
+  );
+
+  it.each(["http://localhost:8788", "https://localhost:8787", "http://sub.localhost:8787", "http://localhost:8787.evil.example", "http://LOCALHOST:8787 "])(
     "refuses Origin %j even with Sec-Fetch-Site same-origin",
     async (origin) => {
       const res = await askForLink(uniqueEmail(), { headers: { Origin: origin, "Sec-Fetch-Site": "same-origin" } });
