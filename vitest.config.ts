@@ -1,30 +1,40 @@
+import { randomInt } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { configDefaults, defineConfig } from "vitest/config";
 import { startTestServers } from "./test/node/test-servers.ts";
 import { testBindings } from "./test/support/test-env.ts";
+
+/** The hostile and reliability suites: `npm run test:hostile`, never part of `npm test`. */
+const HOSTILE_SUITES = ["test/hostile/**", "test/reliability/**"];
+/** One seed per run for every generator (printed by each surface); HOSTILE_SEED replays a run. */
+const HOSTILE_SEED = process.env.HOSTILE_SEED?.trim() || String(randomInt(2 ** 32));
+
+/** The worker under test inside workerd, against real local D1/KV and the loopback test servers. */
+const workerUnderTest = (extra: Record<string, string> = {}) =>
+  cloudflareTest(async () => ({
+    main: "./src/index.ts",
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      bindings: {
+        ...(await testBindings(await startTestServers())),
+        ...extra,
+        TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+      },
+    },
+  }));
 
 export default defineConfig({
   test: {
     projects: [
       {
         // The worker and everything that runs inside workerd, against real local D1/KV.
-        plugins: [
-          cloudflareTest(async () => ({
-            main: "./src/index.ts",
-            wrangler: { configPath: "./wrangler.toml" },
-            miniflare: {
-              bindings: {
-                ...(await testBindings(await startTestServers())),
-                TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-              },
-            },
-          })),
-        ],
+        plugins: [workerUnderTest()],
         test: {
           name: "workers",
           include: ["test/**/*.test.ts", "src/**/*.test.ts"],
-          // Node-side tests (node:http servers, child processes) belong to the "node" project.
-          exclude: [...configDefaults.exclude, "test/node/**"],
+          // Node-side tests (node:http servers, child processes) belong to the "node" project;
+          // the long hostile and reliability suites to the "hostile" project.
+          exclude: [...configDefaults.exclude, "test/node/**", ...HOSTILE_SUITES],
           setupFiles: ["./test/support/apply-migrations.ts"],
           testTimeout: 20_000,
         },
@@ -36,6 +46,18 @@ export default defineConfig({
           environment: "node",
           include: ["test/node/**/*.test.ts"],
           testTimeout: 20_000,
+        },
+      },
+      {
+        // Generated hostile input, concurrency, load and faults (docs/reliability.md): the
+        // same worker set-up as "workers", with minutes-long tests.
+        plugins: [workerUnderTest({ HOSTILE_SEED })],
+        test: {
+          name: "hostile",
+          include: HOSTILE_SUITES.map((dir) => `${dir}/*.test.ts`),
+          setupFiles: ["./test/support/apply-migrations.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
         },
       },
     ],
