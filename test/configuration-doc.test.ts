@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import doc from "../docs/configuration.md?raw";
+import readme from "../README.md?raw";
 import { CONFIG_KEYS, type ConfigKey } from "../src/config";
 
 /** Finds the table row documenting `key`: `| \`KEY\` | default | meaning |`. */
-function rowFor(key: string): string[] | null {
-  const line = doc.split("\n").find((l) => l.startsWith(`| \`${key}\` |`));
+function rowFor(key: string, text = doc): string[] | null {
+  const line = text.split("\n").find((l) => l.startsWith(`| \`${key}\` |`));
   return line ? line.split("|").map((cell) => cell.trim()) : null;
 }
 
@@ -22,5 +23,15 @@ describe("docs/configuration.md", () => {
     const documented = [...doc.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
     const known = new Set([...Object.keys(CONFIG_KEYS), "DB", "REVOKED"]);
     expect(documented.filter((key) => !known.has(key))).toEqual([]);
+  });
+});
+
+describe("README.md", () => {
+  it.each(Object.keys(CONFIG_KEYS) as ConfigKey[])("lists %s with its default", (key) => {
+    const row = rowFor(key, readme);
+    expect(row, `${key} has no row in README.md`).not.toBeNull();
+    const actual = CONFIG_KEYS[key];
+    if (actual === "") expect(row![2]).toMatch(/^\(|^origin of|^`APP_NAME`$/);
+    else expect(row![2]).toBe(`\`${actual}\``);
   });
 });
