@@ -1,4 +1,5 @@
-import { AppError, ConfigError } from "../errors";
+import { d1OutageOf } from "../db/errors";
+import { AppError, ConfigError, ServiceUnavailableError } from "../errors";
 import { ErrorPage } from "../pages/error-page";
 import { AUTH_RESPONSE_HEADERS } from "../middleware/security-headers";
 import { wantsHtml } from "./request-info";
@@ -17,7 +18,8 @@ const TITLES: Record<number, string> = {
 };
 
 /**
- * Turns any error into a response: AppErrors keep their status and safe message; anything
+ * Turns any error into a response: AppErrors keep their status and safe message; D1 being
+ * unreachable (wherever in a handler it surfaced) is a 503 "try again shortly"; anything
  * else is logged and becomes a bare 500 that reveals nothing. HTML for browsers, JSON
  * (`{error, message, field?}`) for everyone else; always no-store.
  */
@@ -26,9 +28,13 @@ export function errorResponse(
   request: Request,
   site: { appName: string; prefix: string },
 ): Response {
-  const known = error instanceof AppError ? error : null;
+  const outage = error instanceof AppError ? null : d1OutageOf(error);
+  const known = error instanceof AppError ? error : outage ? new ServiceUnavailableError() : null;
   if (error instanceof ConfigError) {
     console.error(JSON.stringify({ level: "error", msg: "config_invalid", problems: error.problems }));
+  } else if (outage) {
+    // D1's own words only: drizzle's wrapper would add the query and its parameters (emails).
+    console.error(JSON.stringify({ level: "error", msg: "storage_unavailable", store: "d1", error: describe(outage) }));
   } else if (!known) {
     console.error(JSON.stringify({ level: "error", msg: "unhandled_error", error: describe(error) }));
   }
@@ -45,7 +51,7 @@ export function errorResponse(
         prefix={site.prefix}
         title={TITLES[status] ?? "Something went wrong"}
         message={message}
-        action={status === 401 || status === 429 ? { href: `${site.prefix}/login`, label: "Back to sign in" } : undefined}
+        action={status === 401 || status === 429 || status === 503 ? { href: `${site.prefix}/login`, label: "Back to sign in" } : undefined}
       />
     );
     return new Response(`<!doctype html>${page}`, { status, headers });
