@@ -6,6 +6,7 @@ import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { User } from "../db/schema";
 import { revocationTtlSeconds, revokedTokenKey } from "../kv/keys";
+import { isRevocationRecorded } from "../kv/revocations";
 import { createToken, deriveKey, deriveKeys, verifyToken, type TokenInfo, type VerifyResult } from "../tokens";
 import { findUserById } from "../users/store";
 
@@ -43,7 +44,10 @@ export interface CheckOptions {
   maxAge?: number;
 }
 
-/** Verifies under the current secret and every fallback; checks KV revocation last. */
+/**
+ * Verifies under the current secret and every fallback; checks KV revocation last. Throws
+ * ServiceUnavailableError when KV cannot say whether the token was revoked.
+ */
 export async function checkToken(deps: TokenDeps, token: unknown, options: CheckOptions): Promise<VerifyResult<User>> {
   return verifyToken<User>(token, {
     keys: await deriveKeys(deps.config.secrets.sesame, "token"),
@@ -51,7 +55,8 @@ export async function checkToken(deps: TokenDeps, token: unknown, options: Check
     maxAge: options.maxAge,
     bindEmail: deps.config.link.invalidateOnEmailChange,
     loadUser: (id) => findUserById(deps.db, id),
-    isRevoked: async (hash) => (await deps.kv.get(revokedTokenKey(hash))) !== null,
+    // KV unreadable throws ServiceUnavailableError: never "not revoked" by default.
+    isRevoked: (hash) => isRevocationRecorded(deps.kv, revokedTokenKey(hash)),
     now: deps.now,
   });
 }

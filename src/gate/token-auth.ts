@@ -9,8 +9,11 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Config } from "../config";
 import { checkToken, type TokenDeps } from "../auth/token-service";
+import { d1OutageOf } from "../db/errors";
 import { serviceTokens } from "../db/schema";
+import { ServiceUnavailableError } from "../errors";
 import { revokedTokenKey } from "../kv/keys";
+import { isRevocationRecorded } from "../kv/revocations";
 import { hashToken } from "../tokens";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
 import { shareScopeMatches } from "./paths";
@@ -61,7 +64,25 @@ const SERVICE: TokenKind = {
   },
 };
 
-/** Verifies a sesame token of `kind`, from memory when D1 confirmed it recently. */
+/**
+ * Verifies a sesame token of `kind`, from memory when D1 confirmed it recently. Fails
+ * closed: when KV or D1 cannot answer, the token is not accepted (the gate answers 401 or
+ * sends a browser to sign in, as it does for a session it cannot check).
+ */
+async function verifyTokenOrRefuse(
+  deps: TokenDeps,
+  token: string,
+  kind: TokenKind,
+): Promise<{ principal: Principal; expiresAt: number } | null> {
+  try {
+    return await verifyRemembered(deps, token, kind);
+  } catch (error) {
+    if (!(error instanceof ServiceUnavailableError) && !d1OutageOf(error)) throw error;
+    logRejection(kind, "unavailable", undefined);
+    return null;
+  }
+}
+
 async function verifyRemembered(
   deps: TokenDeps,
   token: string,
@@ -79,7 +100,7 @@ async function verifyRemembered(
       return null;
     }
     // The hash names this exact token text, already verified: only early revocation is left to ask.
-    if ((await deps.kv.get(revokedTokenKey(hash))) === null) return { principal: hit.principal, expiresAt: hit.expiresAt };
+    if (!(await isRevocationRecorded(deps.kv, revokedTokenKey(hash)))) return { principal: hit.principal, expiresAt: hit.expiresAt };
     cache.delete(hash);
     logRejection(kind, "revoked", hash);
     return null;
@@ -117,7 +138,7 @@ function logRejection(kind: TokenKind, reason: string, hash: string | undefined)
  * exists and is not revoked. Never creates a session.
  */
 export async function authenticateServiceToken(deps: TokenDeps, token: string): Promise<Principal | null> {
-  return (await verifyRemembered(deps, token, SERVICE))?.principal ?? null;
+  return (await verifyTokenOrRefuse(deps, token, SERVICE))?.principal ?? null;
 }
 
 /**
@@ -134,5 +155,5 @@ export async function authenticateShareToken(
     acceptsScope: (scope) => shareScopeMatches(scope, pathname),
     sidFor: async (_deps, tokenHash) => tokenHash.slice(0, SHARE_SID_CHARS),
   };
-  return verifyRemembered(deps, token, kind);
+  return verifyTokenOrRefuse(deps, token, kind);
 }
