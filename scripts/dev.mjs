@@ -13,6 +13,8 @@ import { applyOfflineEnv } from "./lib/offline-env.mjs";
 import { parsePort } from "./lib/ports.mjs";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+/** How often to check that the process that started us is still there. */
+const PARENT_CHECK_MS = 1000;
 
 function readOptions(argv) {
   const { values } = parseArgs({
@@ -56,8 +58,11 @@ async function main() {
     await stack.stop();
     process.exit(exitCode);
   };
-  process.on("SIGINT", () => shutdown(0));
-  process.on("SIGTERM", () => shutdown(0));
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => shutdown(0));
+  // The children lead their own process groups, so nothing else stops them: when whoever
+  // started us (npm, a terminal, a test) goes away without a signal reaching us, stop too.
+  const parent = process.ppid;
+  setInterval(() => process.ppid !== parent && shutdown(0), PARENT_CHECK_MS).unref();
   for (const [name, child] of [["wrangler dev", stack.worker], ["examples/origin", stack.origin]]) {
     child.exited.then(({ code, signal }) => {
       if (stopping) return;

@@ -66,7 +66,8 @@ export async function waitForHttp(url, { timeoutMs = 60_000, child, name = url }
     }
     try {
       const response = await fetch(url, { redirect: "manual", signal: AbortSignal.timeout(2000) });
-      await response.body?.cancel();
+      // Read it to the end: cancelling mid-body makes workerd log a broken pipe.
+      await response.arrayBuffer();
       if (response.status < 500) return;
       lastError = `status ${response.status}`;
     } catch (error) {

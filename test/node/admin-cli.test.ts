@@ -66,7 +66,7 @@ async function redeemLink(url: string): Promise<boolean> {
     body: new URLSearchParams({ sesame: link.searchParams.get("sesame") ?? "", next: "/" }),
     redirect: "manual",
   });
-  await res.body?.cancel();
+  await res.arrayBuffer();
   return res.status === 303 && (res.headers.get("set-cookie") ?? "").includes("sesame");
 }
 
