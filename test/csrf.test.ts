@@ -43,7 +43,7 @@ describe("CSRF protection on the sign-in forms", () => {
     expect(res.status).toBe(200);
   });
 
-  it.each([{}, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }])(
+  it.each<Record<string, string>>([{}, { "Sec-Fetch-Site": "cross-site" }, { "Sec-Fetch-Site": "same-site" }])(
     "refuses Origin null unless Sec-Fetch-Site says same-origin (%j)",
     async (extra) => {
       const res = await askForLink(uniqueEmail(), { headers: { Origin: "null", ...extra } });
