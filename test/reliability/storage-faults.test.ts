@@ -1,0 +1,257 @@
+/**
+ * D1 and KV failing, injected by handing the worker's default export an env whose DB or
+ * REVOKED binding fails on demand (support/failing-bindings.ts). Expected: sign-in answers
+ * 503 with a clear page and writes nothing; an established session keeps working on the
+ * hot path (which asks D1 nothing) until its revalidation is due, then fails closed; a
+ * revocation that cannot be read never counts as "not revoked"; everything comes back when
+ * the storage does. Rows are checked afterwards through the real binding.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { adminOk, createUserViaApi } from "../admin-client";
+import { userWithServiceToken } from "../gate-support";
+import { createSession } from "../../src/sessions";
+import { createUser } from "../../src/users/store";
+import {
+  askForLink,
+  db,
+  latestMail,
+  linkFields,
+  makeUser,
+  postForm,
+  PREFIX,
+  reloadUser,
+  rows,
+  sessionCookie,
+  signInByLink,
+  testConfig,
+  uniqueEmail,
+  type Fetcher,
+} from "../login-helpers";
+import { failingD1, failingKv } from "./support/failing-bindings";
+import { captureProductLogs, reportFigures } from "./support/figures";
+import { workerWithBindings } from "./support/fault-worker";
+
+const logs = captureProductLogs();
+const JSON_ACCEPT = { Accept: "application/json" };
+
+function gateGet(fetcher: Fetcher, path: string, headers: Record<string, string>): Promise<Response> {
+  return fetcher(path, { headers });
+}
+
+/** A session whose cookie is due for its D1 re-check (issued SESSION_REVALIDATE + 60 s ago). */
+async function sessionDueForRevalidation(): Promise<string> {
+  const config = testConfig();
+  const issuedAt = Date.now() - (config.session.revalidateSeconds + 60) * 1000;
+  // The account is older than the session: a state change after sign-in would revoke it.
+  const user = (await createUser(db(), { email: uniqueEmail() }, issuedAt - 1000))!;
+  const request = new Request("http://localhost:8787/", { headers: { "CF-Connecting-IP": "10.0.0.1" } });
+  const { setCookie } = await createSession({ config, db: db(), kv: env.REVOKED, now: issuedAt }, { user, amr: "link", request });
+  return setCookie.split(";")[0]!;
+}
+
+async function countRows(sql: string, ...params: unknown[]): Promise<number> {
+  return (await rows(sql, ...params)).length;
+}
+
+describe("D1 unreachable", () => {
+  it("answers POST /login with a clear 503 page (JSON for API clients) and writes nothing", async () => {
+    for (const mode of ["all", "writes"] as const) {
+      const d1 = failingD1(env.DB, mode);
+      const worker = workerWithBindings({ DB: d1.binding });
+      const user = await makeUser();
+      logs.clear();
+
+      const page = await askForLink(user.email, { fetcher: worker });
+      const html = await page.text();
+      expect(page.status).toBe(503);
+      expect(page.headers.get("Cache-Control")).toContain("no-store");
+      expect(html).toContain("Temporarily unavailable");
+      expect(html).toContain("The service is temporarily unavailable. Please try again shortly.");
+      expect(html).toContain(`href="${PREFIX}/login"`);
+
+      const api = await postForm(`${PREFIX}/login`, { email: user.email }, { fetcher: worker, headers: { Origin: "http://localhost:8787", ...JSON_ACCEPT } });
+      expect(api.status).toBe(503);
+      expect(await api.json()).toEqual({ error: "unavailable", message: "The service is temporarily unavailable. Please try again shortly." });
+
+      expect(d1.refused.length).toBeGreaterThan(0);
+      expect(await countRows("SELECT id FROM login_requests WHERE email = ?", user.email)).toBe(0);
+      expect(await countRows("SELECT id FROM dev_messages WHERE to_address = ?", user.email)).toBe(0);
+      expect(await countRows("SELECT id FROM auth_events WHERE user_id = ?", user.id)).toBe(0);
+      expect(logs.lines.filter((l) => l.includes('"msg":"storage_unavailable"')).length).toBeGreaterThan(0);
+      expect(logs.lines.some((l) => l.includes("unhandled_error") || l.includes(user.email))).toBe(false);
+      reportFigures(`d1 ${mode} login`, { html: page.status, json: api.status, rowsWritten: 0 });
+    }
+  });
+
+  it("keeps an established session working with no D1 query until its revalidation is due", async () => {
+    const cookie = await signInByLink((await makeUser()).email);
+    const d1 = failingD1(env.DB, "all");
+    const worker = workerWithBindings({ DB: d1.binding });
+
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push((await gateGet(worker, `/items/${i}`, { Cookie: cookie, ...JSON_ACCEPT })).status);
+    const meNow = await worker(`${PREFIX}/me`, { headers: { Cookie: cookie } });
+
+    expect(answers).toEqual(Array(20).fill(200));
+    expect(meNow.status).toBe(200);
+    expect(d1.refused).toEqual([]);
+    reportFigures("d1 all, fresh session", { gate200: answers.length, d1Queries: d1.refused.length });
+  });
+
+  it("fails closed for a session due for revalidation, and slides it again once D1 is back", async () => {
+    const cookie = await sessionDueForRevalidation();
+    const d1 = failingD1(env.DB, "all");
+    const worker = workerWithBindings({ DB: d1.binding });
+
+    const api = await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT });
+    const browser = await gateGet(worker, "/items/1", { Cookie: cookie, Accept: "text/html" });
+    const identity = await worker(`${PREFIX}/me`, { headers: { Cookie: cookie } });
+    expect(api.status).toBe(401);
+    expect(api.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
+    expect(browser.status).toBe(302);
+    expect(browser.headers.get("Location")).toBe(`${PREFIX}/login?next=%2Fitems%2F1`);
+    // /me tells a front end "try again" rather than "signed out".
+    expect(identity.status).toBe(503);
+
+    d1.setMode("none");
+    const recovered = await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT });
+    expect(recovered.status).toBe(200);
+    expect(sessionCookie(recovered)).not.toBeNull();
+    reportFigures("d1 all, session due", { api: api.status, browser: browser.status, me: identity.status, afterRecovery: recovered.status });
+  });
+
+  it("answers POST /link 503 while D1 refuses writes without consuming the link, which then works", async () => {
+    const user = await makeUser();
+    expect((await askForLink(user.email)).status).toBe(200);
+    const fields = linkFields((await latestMail(user.email)).link);
+    const d1 = failingD1(env.DB, "writes");
+    const worker = workerWithBindings({ DB: d1.binding });
+
+    const refused = await postForm(`${PREFIX}/link`, fields, { fetcher: worker });
+    expect(refused.status).toBe(503);
+    expect(sessionCookie(refused)).toBeNull();
+    expect((await reloadUser(user.email)).lastLoginAt).toBeNull();
+    expect(await countRows("SELECT id FROM sessions WHERE user_id = ?", user.id)).toBe(0);
+
+    d1.setMode("none");
+    const redeemed = await postForm(`${PREFIX}/link`, fields, { fetcher: worker });
+    expect(redeemed.status).toBe(303);
+    expect(await countRows("SELECT id FROM sessions WHERE user_id = ?", user.id)).toBe(1);
+  });
+
+  it("answers POST /code 503 while D1 refuses writes without counting an attempt, and the code then works", async () => {
+    const user = await makeUser();
+    expect((await askForLink(user.email)).status).toBe(200);
+    const { code } = await latestMail(user.email);
+    const d1 = failingD1(env.DB, "writes");
+    const worker = workerWithBindings({ DB: d1.binding });
+
+    const refused = await postForm(`${PREFIX}/code`, { email: user.email, code, next: "/" }, { fetcher: worker });
+    expect(refused.status).toBe(503);
+    const [request] = await rows<{ attempts: number; consumed_at: number | null }>("SELECT attempts, consumed_at FROM login_requests WHERE email = ?", user.email);
+    expect(request).toEqual({ attempts: 0, consumed_at: null });
+
+    d1.setMode("none");
+    expect((await postForm(`${PREFIX}/code`, { email: user.email, code, next: "/" }, { fetcher: worker })).status).toBe(303);
+  });
+
+  it("gives no session when the session row cannot be written after the link was consumed: 503, and a new email works", async () => {
+    const user = await makeUser();
+    expect((await askForLink(user.email)).status).toBe(200);
+    const fields = linkFields((await latestMail(user.email)).link);
+    const d1 = failingD1(env.DB, (sql) => /^insert into "sessions"/i.test(sql));
+    const worker = workerWithBindings({ DB: d1.binding });
+
+    const res = await postForm(`${PREFIX}/link`, fields, { fetcher: worker });
+    expect(res.status).toBe(503);
+    expect(sessionCookie(res)).toBeNull();
+    expect(await countRows("SELECT id FROM sessions WHERE user_id = ?", user.id)).toBe(0);
+    // The link was spent in the same request (one-time use is decided first, atomically).
+    d1.setMode("none");
+    expect((await postForm(`${PREFIX}/link`, fields, { fetcher: worker })).status).toBe(400);
+    const session = await signInByLink(user.email, worker);
+    expect(session).toMatch(/^sesame=/);
+  });
+
+  it("refuses a service token D1 cannot confirm (401), while one confirmed recently keeps working from memory", async () => {
+    const remembered = await userWithServiceToken("remembered");
+    const unconfirmed = await userWithServiceToken("unconfirmed");
+    const d1 = failingD1(env.DB, "none");
+    const worker = workerWithBindings({ DB: d1.binding });
+    const bearer = (token: string) => ({ Authorization: `Bearer ${token}`, ...JSON_ACCEPT });
+    expect((await gateGet(worker, "/api/x", bearer(remembered.token))).status).toBe(200);
+
+    d1.setMode("all");
+    const fromMemory = await gateGet(worker, "/api/x", bearer(remembered.token));
+    const refused = await gateGet(worker, "/api/x", bearer(unconfirmed.token));
+    expect(fromMemory.status).toBe(200);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
+    reportFigures("d1 all, service tokens", { remembered: fromMemory.status, unconfirmed: refused.status });
+  });
+
+  it("keeps answering what needs no D1: health and public paths", async () => {
+    const worker = workerWithBindings({ DB: failingD1(env.DB, "all").binding });
+    expect((await worker(`${PREFIX}/health`)).status).toBe(200);
+    expect((await worker("/healthz")).status).toBe(200);
+  });
+});
+
+describe("KV failing", () => {
+  it("fails closed for sessions: 401 for API clients, sign-in for browsers, 401 from forward-auth", async () => {
+    const cookie = await signInByLink((await makeUser()).email);
+    const kv = failingKv(env.REVOKED);
+    const worker = workerWithBindings({ REVOKED: kv.binding });
+
+    const api = await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT });
+    const browser = await gateGet(worker, "/items/1", { Cookie: cookie, Accept: "text/html" });
+    const verify = await gateGet(worker, `${PREFIX}/verify`, { Cookie: cookie });
+    const identity = await worker(`${PREFIX}/me`, { headers: { Cookie: cookie } });
+    expect(api.status).toBe(401);
+    expect(browser.status).toBe(302);
+    expect(verify.status).toBe(401);
+    expect(identity.status).toBe(503);
+
+    kv.setFailing(false);
+    expect((await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT })).status).toBe(200);
+    reportFigures("kv failing, session", { api: api.status, browser: browser.status, verify: verify.status, me: identity.status, kvRefused: kv.refusedCount() });
+  });
+
+  it("fails closed for service tokens, remembered or not, and for share links (401)", async () => {
+    const { token } = await userWithServiceToken("kv");
+    const kv = failingKv(env.REVOKED, false);
+    const worker = workerWithBindings({ REVOKED: kv.binding });
+    const bearer = { Authorization: `Bearer ${token}`, ...JSON_ACCEPT };
+    expect((await gateGet(worker, "/api/x", bearer)).status).toBe(200);
+    const owner = await createUserViaApi();
+    const share = await adminOk<{ token: string }>("POST", `/users/${owner.id}/share-links`, 201, { json: { path: "/reports/42" } });
+
+    kv.setFailing(true);
+    const service = await gateGet(worker, "/api/x", bearer);
+    const shared = await worker(`/reports/42?sesame=${share.token}`, { method: "POST", headers: JSON_ACCEPT });
+    expect(service.status).toBe(401);
+    expect(shared.status).toBe(401);
+
+    kv.setFailing(false);
+    expect((await gateGet(worker, "/api/x", bearer)).status).toBe(200);
+    reportFigures("kv failing, tokens", { serviceToken: service.status, shareLink: shared.status });
+  });
+
+  it("answers POST /link 503 without consuming the link, which works once KV is back", async () => {
+    const user = await makeUser();
+    expect((await askForLink(user.email)).status).toBe(200);
+    const fields = linkFields((await latestMail(user.email)).link);
+    const kv = failingKv(env.REVOKED);
+    const worker = workerWithBindings({ REVOKED: kv.binding });
+
+    const refused = await postForm(`${PREFIX}/link`, fields, { fetcher: worker });
+    expect(refused.status).toBe(503);
+    expect(sessionCookie(refused)).toBeNull();
+    expect((await reloadUser(user.email)).lastLoginAt).toBeNull();
+
+    kv.setFailing(false);
+    expect((await postForm(`${PREFIX}/link`, fields, { fetcher: worker })).status).toBe(303);
+    reportFigures("kv failing, link", { redeem: refused.status, afterRecovery: 303 });
+  });
+});
