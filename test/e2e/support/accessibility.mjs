@@ -69,12 +69,13 @@ export function contrastOf(page, selector) {
 }
 
 /**
- * Proves `isTarget` (a function run in the page) can be focused by keyboard alone: already
- * focused on load (autofocus), or reached by pressing Tab at most `maxTabs` times.
+ * Proves `isTarget` (a function run in the page) is reachable with the Tab key: presses Tab
+ * until it holds, at most `maxTabs` times. A target already focused on load (autofocus) is
+ * left first, since autofocus says nothing about the Tab order; focus wraps around the page.
  * Returns the number of Tab presses it took.
  */
 export async function tabUntil(page, isTarget, maxTabs = 15) {
-  if (await page.evaluate(isTarget)) return 0;
+  if (await page.evaluate(isTarget)) await page.keyboard.press("Tab");
   for (let presses = 1; presses <= maxTabs; presses++) {
     await page.keyboard.press("Tab");
     if (await page.evaluate(isTarget)) return presses;
