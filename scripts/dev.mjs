@@ -49,12 +49,14 @@ function printBanner(stack) {
 async function main() {
   applyOfflineEnv();
   const options = readOptions(process.argv.slice(2));
-  const stack = await startLocalStack({ root: ROOT, ...options, onStatus: (line) => console.log(`dev: ${line}`) });
-
+  const starting = new AbortController();
+  let stack = null;
   let stopping = false;
   const shutdown = async (exitCode) => {
     if (stopping) return;
     stopping = true;
+    // Still starting: abort, and startLocalStack stops what it has started before it rejects.
+    if (!stack) return starting.abort(new StartAborted());
     await stack.stop();
     process.exit(exitCode);
   };
@@ -63,6 +65,13 @@ async function main() {
   // started us (npm, a terminal, a test) goes away without a signal reaching us, stop too.
   const parent = process.ppid;
   setInterval(() => process.ppid !== parent && shutdown(0), PARENT_CHECK_MS).unref();
+
+  stack = await startLocalStack({
+    root: ROOT,
+    ...options,
+    signal: starting.signal,
+    onStatus: (line) => console.log(`dev: ${line}`),
+  });
   for (const [name, child] of [["wrangler dev", stack.worker], ["examples/origin", stack.origin]]) {
     child.exited.then(({ code, signal }) => {
       if (stopping) return;
@@ -76,7 +85,12 @@ async function main() {
   stack.origin.forwardOutput(process.stdout, process.stderr);
 }
 
+class StartAborted extends Error {
+  message = "stopped while starting";
+}
+
 main().catch((error) => {
+  if (error instanceof StartAborted) process.exit(0);
   console.error(`dev: ${error.message}`);
   process.exit(1);
 });

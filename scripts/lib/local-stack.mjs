@@ -29,6 +29,7 @@ const KEPT_OUTPUT_CHARS = 8000;
  * @param {string} [options.persistTo]      local state directory (wrangler's default .wrangler/state)
  * @param {(message: string) => void} [options.onStatus]  progress lines
  * @param {string} [options.logLevel]       wrangler --log-level
+ * @param {AbortSignal} [options.signal]    aborting stops whatever has started and rejects
  */
 export async function startLocalStack({
   root,
@@ -37,6 +38,7 @@ export async function startLocalStack({
   persistTo,
   onStatus = () => {},
   logLevel,
+  signal,
 }) {
   if (port === originPort) throw new Error(`the worker and the origin need different ports (both ${port})`);
   if (!existsSync(wranglerBin(root))) throw new Error("node_modules/.bin/wrangler is missing: run npm install first");
@@ -51,6 +53,8 @@ export async function startLocalStack({
   const originUrl = `http://127.0.0.1:${originPort}`;
   const children = [];
   const stop = () => Promise.all(children.map((child) => stopGroup(child)));
+  // Ctrl-C while starting: stop the children now; the waits below then fail and clean up.
+  signal?.addEventListener("abort", stop, { once: true });
   try {
     // The origin needs nothing from the worker to start (it fetches the JWKS on first use).
     const origin = spawnGroup(process.execPath, [ORIGIN_ENTRY], {
@@ -68,6 +72,7 @@ export async function startLocalStack({
     onStatus("applying D1 migrations (local)");
     await applyLocalMigrations(root, { persistTo });
     await seedDemoUser(root, { persistTo });
+    signal?.throwIfAborted();
 
     // Defaults are already in wrangler.toml; other ports need matching URLs.
     const vars = {};
@@ -88,12 +93,16 @@ export async function startLocalStack({
       waitForHttp(`${originUrl}/healthz`, { child: origin, name: "examples/origin", timeoutMs: READY_TIMEOUT_MS }),
       waitForHttp(`http://127.0.0.1:${port}${AUTH_PREFIX}/health`, { child: worker, name: "wrangler dev", timeoutMs: READY_TIMEOUT_MS }),
     ]);
+    signal?.throwIfAborted();
     return { publicUrl, originUrl, mailboxUrl: `${publicUrl}${AUTH_PREFIX}/dev/mailbox`, worker, origin, stop };
   } catch (error) {
-    const output = children.map((child) => child.keptOutput()).filter(Boolean).join("\n");
     await stop();
+    if (signal?.aborted) throw signal.reason;
+    const output = children.map((child) => child.keptOutput()).filter(Boolean).join("\n");
     if (output) error.message += `\n--- output so far ---\n${output}`;
     throw error;
+  } finally {
+    signal?.removeEventListener("abort", stop);
   }
 }
 
