@@ -3,6 +3,7 @@ import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JSON
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { assertionFor as cachedAssertion, ASSERTION_REUSE_SECONDS, signAssertion } from "../src/gate/assertion";
 import { getConfig } from "../src/config";
+import { verifyAssertion } from "../src/origin";
 import { adminOk, createUserViaApi } from "./admin-client";
 import { echoOf, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith, type Fetcher } from "./gate-support";
 
@@ -179,5 +180,32 @@ describe("key rotation", () => {
     await assertionFor({ Cookie: cookie }, edge);
     const ecdsaImports = importKey.mock.calls.filter(([, , algorithm]) => (algorithm as { name?: string }).name === "ECDSA");
     expect(ecdsaImports).toHaveLength(1);
+  });
+});
+
+describe("the origin library (sesame-edge/origin)", () => {
+  it("accepts what the gate sends for every kind of principal, and refuses the forged header", async () => {
+    const jwks = await jwksOf();
+    const options = { jwks, issuer: ISSUER, audience: AUDIENCE };
+    const session = await userWithSession();
+    const service = await userWithServiceToken();
+    const owner = await createUserViaApi();
+    const { token: share } = await adminOk<{ token: string }>("POST", `/users/${owner.id}/share-links`, 201, { json: { path: "/s/1" } });
+
+    const echoes = [
+      await echoOf(await gate("/x", { headers: { Cookie: session.cookie, "Sesame-Assertion": "forged" } })),
+      await echoOf(await gate("/x", { headers: { Authorization: `Bearer ${service.token}` } })),
+      await echoOf(await gate(`/s/1?sesame=${share}`, { method: "POST" })),
+    ];
+    const identities = await Promise.all(echoes.map((echo) => verifyAssertion(new Headers(echo.headers as Record<string, string>), options)));
+    expect(identities.map((i) => [i.userId, i.amr, i.scope])).toEqual([
+      [session.user.id, "link", undefined],
+      [service.user.id, "service", "api"],
+      [owner.id, "share", "path:/s/1"],
+    ]);
+    expect(identities[0]!.sessionId).toBe(session.sessionId);
+    expect(identities[1]!.sessionId).toBe(service.id);
+
+    await expect(verifyAssertion(new Headers({ "Sesame-Assertion": "forged" }), options)).rejects.toMatchObject({ code: "invalid_assertion" });
   });
 });

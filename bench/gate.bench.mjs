@@ -1,0 +1,230 @@
+/**
+ * What the gate costs per request: throughput and p50/p99 latency of
+ *   (a) a bare pass-through worker (bench/workers/passthrough.ts),
+ *   (b) the gate with a valid session cookie,
+ *   (c) the gate with a bearer service token,
+ * all on this machine, in the same run, in front of the same tiny Node origin on loopback.
+ * Both workers run in workerd through wrangler (log level warn). The load is a bounded
+ * keep-alive loop: CONNECTIONS concurrent requests for a fixed time, rounds interleaved
+ * a, b, c so drift hits every variant alike. The gate worker counts D1 statements and KV
+ * reads (bench/workers/gate-counted.js), which must be 0 and at most 1 per request.
+ *
+ * BENCH_GATE_SECONDS (default 12) sets the measured time per variant.
+ */
+import { Agent, request as httpRequest } from "node:http";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Worker } from "node:worker_threads";
+import { webcrypto } from "node:crypto";
+import { newSigningKey } from "../scripts/keys.mjs";
+import { applyLocalMigrations } from "../scripts/lib/wrangler.mjs";
+import { ROOT } from "./lib/paths.mjs";
+import { formatCount, formatRatio, printTable } from "./lib/stats.mjs";
+import { startWorker } from "./lib/worker.mjs";
+
+export const title = "The gate: session and service-token requests vs a bare pass-through worker";
+
+const CONNECTIONS = 10;
+const ROUNDS = 3;
+const WARMUP_SECONDS = 2;
+const MEASURED_SECONDS = Number(process.env.BENCH_GATE_SECONDS ?? 12);
+/** Targets from the gate's issue: throughput at least 90% of the baseline, p99 at most 1.25x. */
+const THROUGHPUT_TARGET = 0.9;
+const P99_TARGET = 1.25;
+const PATH = "/items/42?view=full";
+
+/** The origin runs in its own thread, so it never competes with the load loop's event loop. */
+const ORIGIN_SOURCE = `
+const { createServer } = require("node:http");
+const { parentPort } = require("node:worker_threads");
+const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
+const server = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => {
+    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+    res.end(body);
+  });
+});
+server.keepAliveTimeout = 60000;
+server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
+parentPort.on("message", () => { server.closeAllConnections(); server.close(() => parentPort.close()); });
+`;
+
+function startOrigin() {
+  const thread = new Worker(ORIGIN_SOURCE, { eval: true });
+  return new Promise((resolve, reject) => {
+    thread.once("error", reject);
+    thread.once("message", (port) =>
+      resolve({ url: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => (thread.once("exit", done), thread.postMessage("stop"))) }),
+    );
+  });
+}
+
+/** CONNECTIONS keep-alive loops against `url` for `seconds`; every answer must be a 200. */
+async function load(url, headers, seconds) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies = [];
+  let failures = 0;
+  let lastFailure = "";
+  const deadline = performance.now() + seconds * 1000;
+  const one = () =>
+    new Promise((resolve) => {
+      const started = performance.now();
+      const req = httpRequest(url, { agent, headers }, (res) => {
+        res.resume();
+        res.on("end", () => {
+          if (res.statusCode === 200) latencies.push(performance.now() - started);
+          else (failures++, (lastFailure = `status ${res.statusCode}`));
+          resolve();
+        });
+      });
+      req.on("error", (error) => {
+        failures++;
+        lastFailure = error.message;
+        resolve();
+      });
+      req.end();
+    });
+  const started = performance.now();
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < deadline) await one();
+  }));
+  const elapsed = (performance.now() - started) / 1000;
+  agent.destroy();
+  // A benchmark of refusals would measure the wrong path: stop rather than report it.
+  if (failures > 0) throw new Error(`${failures} requests to ${url} failed (last: ${lastFailure})`);
+  return { requests: latencies.length, elapsed, latencies };
+}
+
+function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function summarise(samples) {
+  const latencies = samples.flatMap((s) => s.latencies).sort((x, y) => x - y);
+  const requests = samples.reduce((n, s) => n + s.requests, 0);
+  const elapsed = samples.reduce((t, s) => t + s.elapsed, 0);
+  return { requests, rps: requests / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function json(worker, path, init) {
+  const res = await worker.fetch(path, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} answered ${res.status}: ${text}`);
+  return JSON.parse(text);
+}
+
+/** The gate worker with fresh secrets and a migrated local D1, and a user holding a session and a service token. */
+async function startGate(originUrl, persist) {
+  await applyLocalMigrations(ROOT, { persistTo: persist });
+  const adminToken = Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+  const vars = {
+    SESAME_SECRET: Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
+    SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
+    ADMIN_TOKEN: adminToken,
+    ORIGIN_URL: originUrl,
+    PUBLIC_URL: "http://localhost:8787",
+    MAILER: "dev",
+  };
+  const bindings = Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, { type: "plain_text", value }]));
+  const gate = await startWorker({ config: "wrangler.toml", entrypoint: "bench/workers/gate-counted.js", bindings, persist });
+  try {
+    const adminHeaders = { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" };
+    const { user } = await json(gate, "/.sesame/admin/api/users", {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ email: `bench-${Date.now()}@example.com` }),
+    });
+    const { cookie } = await json(gate, `/__bench/session?user=${user.id}`, { method: "POST" });
+    const { token } = await json(gate, `/.sesame/admin/api/users/${user.id}/service-tokens`, {
+      method: "POST",
+      headers: adminHeaders,
+      body: JSON.stringify({ name: "bench" }),
+    });
+    return { gate, cookie, token };
+  } catch (error) {
+    await gate.stop();
+    throw error;
+  }
+}
+
+export default async function run({ log = console.log } = {}) {
+  const persist = mkdtempSync(join(tmpdir(), "sesame-bench-gate-"));
+  const origin = await startOrigin();
+  const stops = [origin.stop, async () => rmSync(persist, { recursive: true, force: true })];
+  try {
+    const passthrough = await startWorker({ entrypoint: "bench/workers/passthrough.ts", bindings: { ORIGIN_URL: { type: "plain_text", value: origin.url } } });
+    stops.unshift(passthrough.stop);
+    const { gate, cookie, token } = await startGate(origin.url, persist);
+    stops.unshift(gate.stop);
+
+    const variants = [
+      { key: "a", label: "(a) pass-through worker", url: new URL(PATH, passthrough.url), headers: {} },
+      { key: "b", label: "(b) gate, session cookie", url: new URL(PATH, gate.url), headers: { Cookie: cookie }, counted: true },
+      { key: "c", label: "(c) gate, bearer service token", url: new URL(PATH, gate.url), headers: { Authorization: `Bearer ${token}` }, counted: true },
+    ];
+    // Warm-up: JIT, key imports, the remembered service token, the origin's sockets.
+    for (const v of variants) await load(v.url, v.headers, WARMUP_SECONDS);
+
+    const samples = Object.fromEntries(variants.map((v) => [v.key, []]));
+    const counted = Object.fromEntries(variants.map((v) => [v.key, { d1Statements: 0, kvReads: 0, requests: 0 }]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let i = 0; i < variants.length; i++) {
+        const v = variants[(i + round) % variants.length];
+        if (v.counted) await json(gate, "/__bench/counters/reset", { method: "POST" });
+        const sample = await load(v.url, v.headers, MEASURED_SECONDS / ROUNDS);
+        samples[v.key].push(sample);
+        if (v.counted) {
+          const c = await json(gate, "/__bench/counters");
+          counted[v.key].d1Statements += c.d1Statements;
+          counted[v.key].kvReads += c.kvReads;
+          counted[v.key].requests += sample.requests;
+        }
+      }
+    }
+
+    const stats = Object.fromEntries(variants.map((v) => [v.key, summarise(samples[v.key])]));
+    const base = stats.a;
+    const perRequest = (key, field) => (counted[key].requests ? counted[key][field] / counted[key].requests : NaN);
+    log(`${title}\n`);
+    printTable(
+      ["variant", "requests", "req/s", "p50 ms", "p99 ms", "throughput vs (a)", "p99 vs (a)", "D1/request", "KV reads/request"],
+      variants.map((v) => {
+        const s = stats[v.key];
+        return [
+          v.label,
+          formatCount(s.requests),
+          formatCount(s.rps),
+          s.p50.toFixed(2),
+          s.p99.toFixed(2),
+          v.key === "a" ? "1.00x (baseline)" : formatRatio(s.rps / base.rps),
+          v.key === "a" ? "1.00x" : formatRatio(s.p99 / base.p99),
+          v.counted ? perRequest(v.key, "d1Statements").toFixed(3) : "-",
+          v.counted ? perRequest(v.key, "kvReads").toFixed(3) : "-",
+        ];
+      }),
+      log,
+    );
+    log(`\n${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${(MEASURED_SECONDS / ROUNDS).toFixed(1)} s per variant after ${WARMUP_SECONDS} s of warm-up each`);
+    const results = { connections: CONNECTIONS, seconds: MEASURED_SECONDS, stats, counted, ratios: {} };
+    for (const key of ["b", "c"]) {
+      const throughput = stats[key].rps / base.rps;
+      const p99 = stats[key].p99 / base.p99;
+      results.ratios[key] = { throughput, p99 };
+      const verdict = throughput >= THROUGHPUT_TARGET && p99 <= P99_TARGET ? "meets" : "MISSES";
+      log(`${key}/a: throughput ${formatRatio(throughput)}, p99 ${formatRatio(p99)} (${verdict} the target: >= ${THROUGHPUT_TARGET.toFixed(2)}x, p99 <= ${P99_TARGET.toFixed(2)}x)`);
+    }
+    const d1 = ["b", "c"].map((key) => counted[key].d1Statements).reduce((x, y) => x + y, 0);
+    log(`D1 statements during the measured gated requests: ${d1} (must be 0 outside revalidation)`);
+    return results;
+  } finally {
+    for (const stop of stops) await stop().catch((error) => log(`cleanup: ${error.message}`));
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { applyOfflineEnv } = await import("./lib/offline-env.mjs");
+  applyOfflineEnv();
+  await run();
+}
