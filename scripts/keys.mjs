@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // Prints fresh secrets. Usage:
 //   npm run keys                       all secrets, as .dev.vars lines
-//   npm run keys -- --rotate '<json>'  a new signing key in front of the current SIGNING_KEYS
+//   npm run keys -- --rotate '<json>'  step 1 of a rotation: a new key published second (not signing yet)
+//   npm run keys -- --promote '<json>' step 2: the second key signs; the old one stays published
+//   npm run keys -- --retire '<json>'  step 3: only the signing key is kept
+//   (docs/keys.md: wait for JWKS caches between steps 1 and 2, and for ASSERTION_TTL between 2 and 3)
 //   npm run keys -- --dev-vars FILE    writes FILE from .dev.vars.example with fresh values
 import { readFileSync, writeFileSync } from "node:fs";
 import { webcrypto as crypto } from "node:crypto";
@@ -34,12 +37,39 @@ export function fillTemplate(template, values) {
     .join("\n");
 }
 
+/**
+ * The three steps of a key rotation with overlap, as pure functions of the SIGNING_KEYS array
+ * (the first key signs, every key is published in the JWKS).
+ */
+export const rotation = {
+  /** Step 1: publish a new key without signing with it, so verifiers can fetch it first. */
+  stage: (keys, fresh) => [keys[0], fresh, ...keys.slice(1)],
+  /** Step 2: the staged key signs; the old signer stays published for assertions in flight. */
+  promote: (keys) => {
+    if (keys.length < 2) throw new Error("--promote needs a staged second key (run --rotate first)");
+    return [keys[1], keys[0], ...keys.slice(2)];
+  },
+  /** Step 3: only the signing key remains. */
+  retire: (keys) => keys.slice(0, 1),
+};
+
+function readKeys(argv, flag) {
+  const keys = JSON.parse(argv[argv.indexOf(flag) + 1] ?? "[]");
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error(`${flag} takes the current SIGNING_KEYS JSON array`);
+  return keys;
+}
+
 async function main(argv) {
-  const rotate = argv.indexOf("--rotate");
-  if (rotate !== -1) {
-    const current = JSON.parse(argv[rotate + 1] ?? "[]");
-    if (!Array.isArray(current)) throw new Error("--rotate takes the current SIGNING_KEYS JSON array");
-    console.log(JSON.stringify([await newSigningKey(), ...current]));
+  if (argv.includes("--rotate")) {
+    console.log(JSON.stringify(rotation.stage(readKeys(argv, "--rotate"), await newSigningKey())));
+    return;
+  }
+  if (argv.includes("--promote")) {
+    console.log(JSON.stringify(rotation.promote(readKeys(argv, "--promote"))));
+    return;
+  }
+  if (argv.includes("--retire")) {
+    console.log(JSON.stringify(rotation.retire(readKeys(argv, "--retire"))));
     return;
   }
   const devVars = argv.indexOf("--dev-vars");
