@@ -6,19 +6,10 @@
 import { Hono } from "hono";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
+import { publicJwks } from "../gate/public-keys";
 
 /** Origins' JWKS caches may hold this for 5 minutes: the rotation procedure waits at least this long. */
 export const JWKS_MAX_AGE_SECONDS = 300;
-
-/** Public JWK members only: an allow-list, so a private member (`d`, or RSA's p/q...) can never slip through. */
-export function publicJwks(config: Config): { keys: Record<string, string>[] } {
-  return {
-    keys: config.secrets.signingKeys.map((jwk) => {
-      const { kty, crv, x, y, kid } = jwk as Record<string, string>;
-      return { kty: kty!, crv: crv!, x: x!, y: y!, kid: kid!, alg: "ES256", use: "sig" };
-    }),
-  };
-}
 
 export function jwksRoutes(config: Config) {
   const app = new Hono<AppEnv>();

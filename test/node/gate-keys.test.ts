@@ -7,7 +7,7 @@ import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config.ts";
-import { publicJwks } from "../../src/routes/jwks.ts";
+import { publicJwks } from "../../src/gate/public-keys.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -26,7 +26,7 @@ async function step(...args: string[]): Promise<string> {
 }
 
 /** The kids the worker would sign with (first) and publish (all), for a SIGNING_KEYS value. */
-function kidsOf(signingKeys: string): { signs: string; published: string[] } {
+function kidsOf(signingKeys: string): { signs: string; published: (string | undefined)[] } {
   const config = parseConfig({
     SESAME_SECRET: "s".repeat(32),
     SIGNING_KEYS: signingKeys,
