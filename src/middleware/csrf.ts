@@ -20,7 +20,12 @@ import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config";
 import { ForbiddenError } from "../errors";
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+/**
+ * Only POST is checked: every state-changing route of the sign-in pages is a POST (a form
+ * can send nothing else). Other methods reach no handler here and get the 404 they would
+ * anyway; cross-site PUT, PATCH or DELETE cannot be sent without a CORS preflight.
+ */
+const CHECKED_METHOD = "POST";
 
 /** True when the request may change state on behalf of the browser that sent it. */
 export function isSameOriginRequest(request: Request, expectedOrigin: string): boolean {
@@ -29,12 +34,12 @@ export function isSameOriginRequest(request: Request, expectedOrigin: string): b
   return request.headers.get("Sec-Fetch-Site") === "same-origin";
 }
 
-/** Refuses (403) unsafe methods under the auth prefix that are not same-origin; `exempt` paths pass. */
+/** Refuses (403) POSTs under the auth prefix that are not same-origin; `exempt` paths pass. */
 export function csrfProtection(config: Config, options: { exempt?: string[] } = {}): MiddlewareHandler {
   const expectedOrigin = config.publicUrl.origin;
   const exempt = options.exempt ?? [];
   return async function csrfProtection(c, next) {
-    if (!SAFE_METHODS.has(c.req.method)) {
+    if (c.req.method === CHECKED_METHOD) {
       const path = new URL(c.req.url).pathname;
       const isExempt = exempt.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
       if (!isExempt && !isSameOriginRequest(c.req.raw, expectedOrigin)) {
