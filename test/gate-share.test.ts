@@ -1,4 +1,8 @@
+import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../src/db/client";
+import { sessions } from "../src/db/schema";
 import { admin, adminOk, createUserViaApi, expectError, type UserJson } from "./admin-client";
 import { cookieFrom, echoOf, gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
 
@@ -111,9 +115,15 @@ describe("opening a share link", () => {
     }
   });
 
-  it("is not a session: the share cookie is refused by forward-auth", async () => {
-    const { cookie } = await open((await shareLink("/reports/42")).url);
+  it("is not a session: the share cookie is refused by /me and by forward-auth, and no session row exists", async () => {
+    const link = await shareLink("/reports/42");
+    const { cookie } = await open(link.url);
+    expect((await gate("/.sesame/me", { headers: { Cookie: cookie, Accept: "application/json" } })).status).toBe(401);
+    const session = await userWithSession();
+    expect((await gate("/.sesame/me", { headers: { Cookie: session.cookie, Accept: "application/json" } })).status).toBe(200);
     expect((await gate("/.sesame/verify", { headers: { Cookie: cookie } })).status).toBe(401);
+    const rows = await createDb(env.DB).select().from(sessions).where(eq(sessions.userId, link.user.id)).all();
+    expect(rows).toEqual([]);
   });
 
   it("sends a browser to sign in, with the clean URL as next, when the token is not valid", async () => {
