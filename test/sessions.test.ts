@@ -159,8 +159,10 @@ describe("readSession", () => {
   });
 
   it("slides the session at revalidation: new expiry, last seen, and a re-issued cookie that works", async () => {
+    // The user first: a session that began before its user's last security change is refused.
+    const user = await makeUser();
     const now = Date.now();
-    const { setCookie, sessionId } = await createSession(deps({ now }), { user: await makeUser(), amr: "link", request: new Request("http://x/") });
+    const { setCookie, sessionId } = await createSession(deps({ now }), { user, amr: "link", request: new Request("http://x/") });
     const later = now + testConfig().session.revalidateSeconds * 1000 + 5000;
     const check = await readSession(withCookie(setCookie), deps({ now: later }));
     if (!check.ok) throw new Error(check.reason);
