@@ -10,6 +10,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminOk, createUserViaApi } from "../admin-client";
 import { userWithServiceToken } from "../gate-support";
+import { d1OutageOf } from "../../src/db/errors";
 import { createSession } from "../../src/sessions";
 import { createUser } from "../../src/users/store";
 import {
@@ -191,10 +192,40 @@ describe("D1 unreachable", () => {
     reportFigures("d1 all, service tokens", { remembered: fromMemory.status, unconfirmed: refused.status });
   });
 
+  it("answers the admin API 503 (JSON) while D1 is down", async () => {
+    const worker = workerWithBindings({ DB: failingD1(env.DB, "all").binding });
+    const res = await worker(`${PREFIX}/admin/api/users`, { headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}` } });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: "unavailable" });
+  });
+
   it("keeps answering what needs no D1: health and public paths", async () => {
     const worker = workerWithBindings({ DB: failingD1(env.DB, "all").binding });
     expect((await worker(`${PREFIX}/health`)).status).toBe(200);
     expect((await worker("/healthz")).status).toBe(200);
+  });
+});
+
+describe("telling a D1 outage from a bug", () => {
+  it("finds D1's outage errors, also under drizzle's wrapper, and leaves SQL errors to be 500s", () => {
+    const outages = [
+      "D1_ERROR: Network connection lost.",
+      "D1 DB is overloaded. Requests queued for too long.",
+      "D1 DB storage operation exceeded timeout which caused object to be reset.",
+    ];
+    for (const message of outages) {
+      const d1 = new Error(message);
+      expect(d1OutageOf(d1)).toBe(d1);
+      expect(d1OutageOf(new Error("Failed query: select 1\nparams: ", { cause: d1 }))).toBe(d1);
+    }
+    for (const message of [
+      "D1_ERROR: UNIQUE constraint failed: users.email: SQLITE_CONSTRAINT",
+      "D1_ERROR: no such table: users: SQLITE_ERROR",
+      "D1_TYPE_ERROR: Type 'undefined' not supported for value 'undefined'",
+      "Cannot read properties of undefined (reading 'id')",
+    ]) {
+      expect(d1OutageOf(new Error("Failed query: x", { cause: new Error(message) }))).toBeNull();
+    }
   });
 });
 
