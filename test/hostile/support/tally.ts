@@ -1,0 +1,146 @@
+/**
+ * Counting what a hostile surface did: every input's outcome goes into one Tally, which
+ * prints the surface's summary line and asserts the figures issue 6 requires (no 5xx, no
+ * one authenticated but the valid controls, no off-site redirect, no client identity
+ * header at the origin). The first offending inputs are kept, escaped, for the failure
+ * message: with the printed seed they replay the run.
+ */
+import { expect } from "vitest";
+import { runSeed } from "../generators/prng";
+
+/** Issue 6: at least this many generated inputs per surface. */
+export const MIN_INPUTS_PER_SURFACE = 10_000;
+const KEPT_FAILURES = 12;
+const SHOWN_INPUT_CHARS = 300;
+
+export interface Outcome {
+  status: number;
+  /** The request was let in: a session, an identity at the origin, a confirmation page... */
+  authenticated: boolean;
+  /** A Location (or next that becomes one) pointing off this site. */
+  offSite?: boolean;
+  /** Identity headers the client sent that the origin received (names). */
+  leaked?: string[];
+  /** Anything else the surface checks (a 400 without a field name, an unescaped echo...). */
+  problem?: string | null;
+}
+
+export class Tally {
+  inputs = 0;
+  serverErrors = 0;
+  authenticated = 0;
+  controls = 0;
+  controlsAuthenticated = 0;
+  offSite = 0;
+  leaked = 0;
+  problems = 0;
+  readonly failures: string[] = [];
+  private readonly startedAt = Date.now();
+  /** Per-kind input counts, for the docs ("what is generated"). */
+  readonly kinds = new Map<string, number>();
+
+  constructor(readonly surface: string) {}
+
+  /** A generated hostile input's outcome: it must not authenticate. */
+  input(kind: string, input: unknown, outcome: Outcome) {
+    this.inputs += 1;
+    this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    this.check(kind, input, outcome, false);
+  }
+
+  /** A valid control's outcome: it must authenticate (else the surface proves nothing). */
+  control(kind: string, input: unknown, outcome: Outcome) {
+    this.controls += 1;
+    this.check(`control:${kind}`, input, outcome, true);
+  }
+
+  /** A finding outside any one input (a raw secret in the logs, a row that should not exist). */
+  flag(kind: string, evidence: unknown, problem: string) {
+    this.check(kind, evidence, { status: 0, authenticated: false, problem }, false);
+  }
+
+  private check(kind: string, input: unknown, outcome: Outcome, isControl: boolean) {
+    const faults: string[] = [];
+    if (outcome.status >= 500) {
+      this.serverErrors += 1;
+      faults.push(`status ${outcome.status}`);
+    }
+    if (isControl && outcome.authenticated) this.controlsAuthenticated += 1;
+    if (isControl && !outcome.authenticated) faults.push("valid control was refused");
+    if (!isControl && outcome.authenticated) {
+      this.authenticated += 1;
+      faults.push("authenticated");
+    }
+    if (outcome.offSite) {
+      this.offSite += 1;
+      faults.push("off-site redirect");
+    }
+    if (outcome.leaked && outcome.leaked.length > 0) {
+      this.leaked += outcome.leaked.length;
+      faults.push(`leaked ${outcome.leaked.join(",")}`);
+    }
+    if (outcome.problem) {
+      this.problems += 1;
+      faults.push(outcome.problem);
+    }
+    if (faults.length > 0 && this.failures.length < KEPT_FAILURES) {
+      this.failures.push(`${kind} ${show(input)} -> ${faults.join("; ")}`);
+    }
+  }
+
+  summary(): string {
+    const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
+    return (
+      `[hostile] ${this.surface}: ${this.inputs} inputs, ${this.serverErrors} 5xx, ` +
+      `${this.authenticated} authenticated (valid controls ${this.controlsAuthenticated}/${this.controls}), ` +
+      `${this.offSite} off-site redirects, ${this.leaked} identity headers leaked, ` +
+      `${this.problems} other problems, seed ${runSeed()}, ${seconds} s`
+    );
+  }
+
+  /** Prints the summary line and asserts every figure. */
+  report() {
+    const line = this.summary();
+    console.info(line);
+    const context = [line, ...this.failures].join("\n  ");
+    expect(this.inputs, context).toBeGreaterThanOrEqual(MIN_INPUTS_PER_SURFACE);
+    expect(this.controls, context).toBeGreaterThan(0);
+    expect({
+      serverErrors: this.serverErrors,
+      authenticated: this.authenticated,
+      controlsRefused: this.controls - this.controlsAuthenticated,
+      offSite: this.offSite,
+      leaked: this.leaked,
+      problems: this.problems,
+    }, context).toEqual({ serverErrors: 0, authenticated: 0, controlsRefused: 0, offSite: 0, leaked: 0, problems: 0 });
+  }
+}
+
+/** An input as JSON, cut short: control characters stay visible and replayable. */
+export function show(input: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(input) ?? String(input);
+  } catch {
+    text = String(input);
+  }
+  return text.length > SHOWN_INPUT_CHARS ? `${text.slice(0, SHOWN_INPUT_CHARS)}...(${text.length} chars)` : text;
+}
+
+/**
+ * Runs `work` over `items` with `concurrency` requests in flight: D1, KV and the origin
+ * answer over I/O, so overlapping requests is what keeps 10,000 inputs within seconds.
+ * Items are pulled in order from the (seeded) iterator, so the inputs are the same on replay.
+ */
+export async function runConcurrently<T>(items: Iterable<T>, concurrency: number, work: (item: T, index: number) => Promise<void>) {
+  const iterator = items[Symbol.iterator]();
+  let index = 0;
+  const lanes = Array.from({ length: concurrency }, async () => {
+    for (;;) {
+      const next = iterator.next();
+      if (next.done) return;
+      await work(next.value, index++);
+    }
+  });
+  await Promise.all(lanes);
+}
