@@ -35,7 +35,7 @@ const MEASURED_SECONDS = Number(process.env.BENCH_LOGIN_SECONDS ?? 6);
 /** Addresses POST /login cycles through (each stays far below its per-address limit). */
 const LOGIN_USERS = 200;
 /** Magic links minted ahead; a round that uses them all ends early (and says so). */
-const LINK_POOL = 1500;
+const LINK_POOL = 3000;
 const PUBLIC_URL = "http://localhost:8787";
 const RATE_LIMITS = { RATE_LIMIT_LOGIN_PER_IP: "100000", RATE_LIMIT_LOGIN_PER_EMAIL: "1000" };
 const FORM_HEADERS = { Origin: PUBLIC_URL, "Content-Type": "application/x-www-form-urlencoded", Accept: "text/html" };
