@@ -7,6 +7,9 @@
  *     POST /__bench/counters/reset
  * - POST /__bench/session?user=<id>  -> {cookie}: a real session (createSession) for the
  *   user, so the bench needs no email round trip.
+ * - With the binding BENCH_KV_IN_MEMORY=1, REVOKED is a Map inside the isolate instead of the
+ *   local KV simulator: a diagnostic that shows how much of the gate's cost under wrangler is
+ *   the simulator's (a KV read in production is a network call, not worker CPU).
  */
 import worker from "../../src/index.ts";
 import { getConfig } from "../../src/config.ts";
@@ -32,10 +35,21 @@ function counting(target, method, counter) {
   });
 }
 
+/** The subset of KVNamespace the product uses, over a Map; expiry is ignored (a bench outlives no TTL). */
+function inMemoryKv() {
+  const values = new Map();
+  return {
+    get: async (key) => values.get(key) ?? null,
+    put: async (key, value) => void values.set(key, String(value)),
+    delete: async (key) => void values.delete(key),
+  };
+}
+
 function wrap(env) {
   let wrapped = wrappedEnvs.get(env);
   if (!wrapped) {
-    wrapped = { ...env, DB: counting(env.DB, "prepare", "d1Statements"), REVOKED: counting(env.REVOKED, "get", "kvReads") };
+    const kv = env.BENCH_KV_IN_MEMORY === "1" ? inMemoryKv() : env.REVOKED;
+    wrapped = { ...env, DB: counting(env.DB, "prepare", "d1Statements"), REVOKED: counting(kv, "get", "kvReads") };
     wrappedEnvs.set(env, wrapped);
   }
   return wrapped;
@@ -51,7 +65,8 @@ export default {
       return Response.json(counters);
     }
     if (url.pathname === "/__bench/session" && request.method === "POST") {
-      const deps = { config: getConfig(env), db: createDb(env.DB), kv: env.REVOKED };
+      const product = wrap(env);
+      const deps = { config: getConfig(product), db: createDb(env.DB), kv: product.REVOKED };
       const user = await findUserById(deps.db, url.searchParams.get("user") ?? "");
       if (!user) return Response.json({ error: "no such user" }, { status: 404 });
       const { setCookie } = await createSession(deps, { user, amr: "link", request });

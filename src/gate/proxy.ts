@@ -88,22 +88,25 @@ export async function proxyToOrigin(config: Config, request: Request, options: P
   }
 
   if (response.webSocket) return response;
-  // Re-wrapping makes the headers mutable; the body stays the origin's stream.
+  const location = publicLocation(config, response.headers.get("Location"));
+  // fetch()'s headers are immutable; re-wrap (the body stays the origin's stream) only to change them.
+  if (location === null && !options.setCookie) return response;
   const answer = new Response(response.body, response);
-  rewriteOriginLocation(config, answer.headers);
+  if (location !== null) answer.headers.set("Location", location);
   if (options.setCookie) answer.headers.append("Set-Cookie", options.setCookie);
   return answer;
 }
 
 /**
  * An origin that builds absolute redirects from the Host it saw would send the client to
- * its own private address; point those at the public URL instead.
+ * its own private address: such a Location is pointed at the public URL instead (null when
+ * there is nothing to change).
  */
-function rewriteOriginLocation(config: Config, headers: Headers) {
-  const location = headers.get("Location");
-  if (!location) return;
+function publicLocation(config: Config, location: string | null): string | null {
+  if (!location) return null;
   const origin = config.origin.url.origin;
   if (location === origin || location.startsWith(`${origin}/`) || location.startsWith(`${origin}?`)) {
-    headers.set("Location", config.publicUrl.origin + location.slice(origin.length));
+    return config.publicUrl.origin + location.slice(origin.length);
   }
+  return null;
 }
