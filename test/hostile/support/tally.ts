@@ -41,10 +41,21 @@ export class Tally {
 
   constructor(readonly surface: string) {}
 
-  /** A generated hostile input's outcome: it must not authenticate. */
-  input(kind: string, input: unknown, outcome: Outcome) {
+  /** Inputs that were only a re-spelling of a valid credential (same signed bytes) and were let in. */
+  equivalentAccepted = 0;
+
+  /**
+   * A generated hostile input's outcome: it must not authenticate. With `sameCredential`,
+   * the input is a valid credential spelled another way (the same signed bytes): letting it
+   * in grants nothing its holder lacks, so either answer is fine and is counted apart.
+   */
+  input(kind: string, input: unknown, outcome: Outcome, options: { sameCredential?: boolean } = {}) {
     this.inputs += 1;
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+    if (options.sameCredential && outcome.authenticated) {
+      this.equivalentAccepted += 1;
+      outcome = { ...outcome, authenticated: false };
+    }
     this.check(kind, input, outcome, false);
   }
 
@@ -92,7 +103,8 @@ export class Tally {
     const seconds = ((Date.now() - this.startedAt) / 1000).toFixed(1);
     return (
       `[hostile] ${this.surface}: ${this.inputs} inputs, ${this.serverErrors} 5xx, ` +
-      `${this.authenticated} authenticated (valid controls ${this.controlsAuthenticated}/${this.controls}), ` +
+      `${this.authenticated} authenticated (valid controls ${this.controlsAuthenticated}/${this.controls}` +
+      `${this.equivalentAccepted ? `; ${this.equivalentAccepted} re-spelled valid credentials accepted` : ""}), ` +
       `${this.offSite} off-site redirects, ${this.leaked} identity headers leaked, ` +
       `${this.problems} other problems, seed ${runSeed()}, ${seconds} s`
     );
