@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
+import { AppError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
@@ -29,18 +30,31 @@ export function logoutRoutes(config: Config) {
     const everywhere = c.req.query("everywhere") === "1";
     // Everywhere needs a session that passes every check: a revoked cookie must not be
     // able to sign its user out of their other devices.
-    const check = everywhere ? await readSession(c.req.raw, deps) : null;
-    if (check?.ok) {
-      const { userId, sessionId } = check.identity;
-      const ended = await logOutEverywhere(deps, userId);
-      await recordEvent(c.var.db, { event: "logout_everywhere", userId, detail: { sessionId, sessionsEnded: ended }, ...audit });
-    } else {
-      // Ending this one session needs only a genuine cookie, even one a re-check would refuse.
-      const claims = await readSessionClaims(c.req.raw, deps);
-      if (claims) {
-        const ended = await revokeSession(deps, claims.sid);
-        await recordEvent(c.var.db, { event: "logout", userId: claims.sub, detail: { sessionId: claims.sid, ended }, ...audit });
+    try {
+      const check = everywhere ? await readSession(c.req.raw, deps) : null;
+      if (check?.ok) {
+        const { userId, sessionId } = check.identity;
+        const ended = await logOutEverywhere(deps, userId);
+        await recordEvent(c.var.db, { event: "logout_everywhere", userId, detail: { sessionId, sessionsEnded: ended }, ...audit });
+      } else {
+        // Ending this one session needs only a genuine cookie, even one a re-check would refuse.
+        const claims = await readSessionClaims(c.req.raw, deps);
+        if (claims) {
+          const ended = await revokeSession(deps, claims.sid);
+          await recordEvent(c.var.db, { event: "logout", userId: claims.sub, detail: { sessionId: claims.sid, ended }, ...audit });
+        }
       }
+    } catch (error) {
+      // Storage failed: the browser still forgets the session (the cookie is cleared), and the
+      // person is told the server side did not finish, rather than seeing a bare error.
+      console.error(JSON.stringify({ level: "error", msg: "logout_incomplete", error: String(error) }));
+      throw new AppError(
+        "logout_incomplete",
+        503,
+        "You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose \"Sign out everywhere\".",
+        undefined,
+        { "Set-Cookie": clearSessionCookie(config), "Retry-After": "5" },
+      );
     }
     return c.body(null, 303, { Location: `${config.authPrefix}/logout`, "Set-Cookie": clearSessionCookie(config) });
   });

@@ -269,6 +269,20 @@ describe("KV failing", () => {
     reportFigures("kv failing, tokens", { serviceToken: service.status, shareLink: shared.status });
   });
 
+  it("still clears the cookie on logout, says the server side did not finish, and the D1 mark ends the session at its re-check", async () => {
+    const cookie = await signInByLink((await makeUser()).email);
+    const kv = failingKv(env.REVOKED);
+    const worker = workerWithBindings({ REVOKED: kv.binding });
+
+    const res = await postForm(`${PREFIX}/logout`, {}, { fetcher: worker, cookie });
+    expect(res.status).toBe(503);
+    expect(await res.text()).toContain("signed out in this browser");
+    const cleared = res.headers.getSetCookie().find((h) => h.startsWith(cookie.split("=")[0]! + "="));
+    expect(cleared).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
+    const sid = JSON.parse(atob(cookie.split("=")[1]!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid as string;
+    expect(await rows("SELECT revoked_at FROM sessions WHERE id = ? AND revoked_at IS NOT NULL", sid)).toHaveLength(1);
+  });
+
   it("answers POST /link 503 without consuming the link, which works once KV is back", async () => {
     const user = await makeUser();
     expect((await askForLink(user.email)).status).toBe(200);
