@@ -1,0 +1,45 @@
+/**
+ * Defects the hostile generators found, pinned as plain inputs so they stay fixed whatever
+ * seed a run draws. Each names the surface and seed that first showed it.
+ */
+import { describe, expect, it } from "vitest";
+import { issueToken } from "../../src/auth/token-service";
+import { safeNext } from "../../src/http/safe-next";
+import { edge, formBody, formInit, hiddenField, makeUser, percentEncode, PREFIX, tokenDeps } from "./support/edge";
+import { isOffSite } from "./support/redirects";
+
+describe("next values that dot segments turn into an encoded slash (next-values surface, seed 3007964402)", () => {
+  // Each passes the decoded-layer check as given (its first segment is "a" or ".."), but the
+  // URL parser removes the dot segments and what is left decodes to "//host".
+  const found = [
+    "/.%2e/%2fevil.com",
+    "/.%2E/%2F127.0.0.1",
+    "/%2e%2e/%2f0x7f%2e1",
+    "/a/../../%2F%2F[::ffff:7f00:1]",
+    "/a/a/a/a/a/../../../../../../../%2F%2F127.0.0.1",
+    "/a/../../../../../../../../／／evil.com",
+    "/a/a/../../../%2Fjavascript://%0aalert(1)",
+  ];
+
+  it.each(found)("safeNext(%j) is a path that stays on this site through every decoding", (next) => {
+    const result = safeNext(next);
+    expect(isOffSite(result), result).toBe(false);
+    // What safeNext returns must pass safeNext unchanged: it is the value pages and emails carry.
+    expect(safeNext(result)).toBe(result);
+  });
+
+  it.each(found)("the sign-in page and a redeemed link never carry %j off this site", async (next) => {
+    const page = await edge(`${PREFIX}/login?next=${percentEncode(next)}`, { headers: { Accept: "text/html" } });
+    expect(isOffSite(hiddenField(await page.text(), "next"))).toBe(false);
+
+    const token = (await issueToken(tokenDeps(), await makeUser("regression-next"))).token;
+    const redeemed = await edge(`${PREFIX}/link`, formInit(formBody({ sesame: token, next }), "10.1.2.3"));
+    expect(redeemed.status).toBe(303);
+    expect(isOffSite(redeemed.headers.get("Location")), String(redeemed.headers.get("Location"))).toBe(false);
+  });
+
+  it("keeps dot segments that resolve to an ordinary path", () => {
+    expect(safeNext("/a/b/../c?x=1")).toBe("/a/c?x=1");
+    expect(safeNext("/a/%2e%2e/b")).toBe("/b");
+  });
+});
