@@ -9,7 +9,8 @@
  *   path, in case the origin decodes `next` and redirects again;
  * - its NFKC form too (`／／evil.com` folds to `//evil.com` in some layers);
  * - and what the WHATWG URL parser makes of it (dot segments: `/a/../..//evil.com`
- *   resolves to `//evil.com`) must be a path on our own origin.
+ *   resolves to `//evil.com`) must be a path on our own origin, whose decoded layers pass
+ *   the same checks (`/.%2e/%2fevil.com` resolves to `/%2fevil.com`).
  */
 import { CONFIG_KEYS } from "../config";
 
@@ -34,19 +35,8 @@ const MAX_DECODE_LAYERS = 4;
 export function safeNext(raw: unknown, authPrefix: string = CONFIG_KEYS.AUTH_PREFIX): string {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > MAX_NEXT_LENGTH) return DEFAULT_NEXT;
   if (!isPlainPath(raw)) return DEFAULT_NEXT;
-
-  let layer = raw;
-  for (let i = 0; ; i++) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(layer);
-    } catch {
-      return DEFAULT_NEXT;
-    }
-    if (decoded === layer) break;
-    if (i === MAX_DECODE_LAYERS || !startsLikePath(decoded)) return DEFAULT_NEXT;
-    layer = decoded;
-  }
+  const rawLayer = innermostLayer(raw);
+  if (rawLayer === null) return DEFAULT_NEXT;
 
   let url: URL;
   try {
@@ -56,8 +46,32 @@ export function safeNext(raw: unknown, authPrefix: string = CONFIG_KEYS.AUTH_PRE
   }
   const result = url.pathname + url.search + url.hash;
   if (url.origin !== BASE || !isPlainPath(result)) return DEFAULT_NEXT;
-  if (isUnderPrefix(result, authPrefix) || isUnderPrefix(layer, authPrefix)) return DEFAULT_NEXT;
+  // Dot segments can remove what made the value safe as given: "/.%2e/%2fevil.com" resolves
+  // to "/%2fevil.com", which decodes to "//evil.com". What we return must pass the
+  // decoded-layer checks itself.
+  const resultLayer = result === raw ? rawLayer : innermostLayer(result);
+  if (resultLayer === null) return DEFAULT_NEXT;
+  if ([result, rawLayer, resultLayer].some((path) => isUnderPrefix(path, authPrefix))) return DEFAULT_NEXT;
   return result;
+}
+
+/**
+ * `value` percent-decoded until nothing changes, or null when some decoded layer would not
+ * start like a path (or does not decode, or there are too many layers).
+ */
+function innermostLayer(value: string): string | null {
+  let layer = value;
+  for (let i = 0; ; i++) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(layer);
+    } catch {
+      return null;
+    }
+    if (decoded === layer) return layer;
+    if (i === MAX_DECODE_LAYERS || !startsLikePath(decoded)) return null;
+    layer = decoded;
+  }
 }
 
 /** The strict rule for what we put in Location: see the module comment. */
