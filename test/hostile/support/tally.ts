@@ -38,6 +38,8 @@ export class Tally {
   private readonly startedAt = Date.now();
   /** Per-kind input counts, for the docs ("what is generated"). */
   readonly kinds = new Map<string, number>();
+  /** How the edge answered, by status. */
+  readonly statuses = new Map<number, number>();
 
   constructor(readonly surface: string) {}
 
@@ -71,6 +73,7 @@ export class Tally {
   }
 
   private check(kind: string, input: unknown, outcome: Outcome, isControl: boolean) {
+    if (outcome.status > 0) this.statuses.set(outcome.status, (this.statuses.get(outcome.status) ?? 0) + 1);
     const faults: string[] = [];
     if (outcome.status >= 500) {
       this.serverErrors += 1;
@@ -113,7 +116,8 @@ export class Tally {
   /** Prints the summary line and asserts every figure. */
   report() {
     const line = this.summary();
-    console.info(line);
+    const answers = [...this.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status} x${n}`).join(", ");
+    console.info(`${line}\n[hostile] ${this.surface}: answers ${answers}`);
     const context = [line, ...this.failures].join("\n  ");
     expect(this.inputs, context).toBeGreaterThanOrEqual(MIN_INPUTS_PER_SURFACE);
     expect(this.controls, context).toBeGreaterThan(0);
