@@ -2,6 +2,7 @@
  * Defects the hostile generators found, pinned as plain inputs so they stay fixed whatever
  * seed a run draws. Each names the surface and seed that first showed it.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/token-service";
 import { safeNext } from "../../src/http/safe-next";
@@ -41,5 +42,20 @@ describe("next values that dot segments turn into an encoded slash (next-values 
   it("keeps dot segments that resolve to an ordinary path", () => {
     expect(safeNext("/a/b/../c?x=1")).toBe("/a/c?x=1");
     expect(safeNext("/a/%2e%2e/b")).toBe("/b");
+  });
+});
+
+describe("an admin body with an empty key (admin API JSON surface, seed 2768609174)", () => {
+  it("answers 400 naming the field, even when its name is the empty string", async () => {
+    const user = await makeUser("regression-empty-key");
+    for (const [path, body] of [[`/users/${user.id}/revoke-tokens`, '{"":null}'], ["/users", '{"email":"a@example.com","":1}']] as const) {
+      const response = await edge(`${PREFIX}/admin/api${path}`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "application/json", Accept: "application/json" },
+        body,
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: "invalid_request", field: "" });
+    }
   });
 });
