@@ -195,6 +195,11 @@ export function parseConfig(env: RawEnv): Config {
 
   const mailer = read("MAILER");
   if (mailer !== "mailchannels" && mailer !== "dev") problems.push("MAILER must be mailchannels or dev");
+  if (mailer === "dev" && !isLocalHost(publicUrl.hostname)) {
+    problems.push(
+      "MAILER=dev shows every sign-in link at the dev mailbox: it is refused unless PUBLIC_URL is local (localhost, a loopback or private address)",
+    );
+  }
   const apiKey = read("MAILCHANNELS_API_KEY") || null;
   if (mailer === "mailchannels" && !apiKey) {
     problems.push("MAILCHANNELS_API_KEY is required when MAILER=mailchannels");
@@ -296,4 +301,17 @@ function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {
     else kids.add(key.kid as string);
   });
   return keys as JsonWebKey[];
+}
+
+/**
+ * Hosts that only this machine or its private network can reach: where a mailbox that
+ * shows every sign-in link harms no one. A deployed edge never has such a PUBLIC_URL.
+ */
+function isLocalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost") || host === "::1") return true;
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)?.slice(1).map(Number);
+  if (!octets) return false;
+  const [a, b] = octets as [number, number];
+  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }

@@ -156,7 +156,18 @@ describe("parseConfig", () => {
   describe("mail", () => {
     it("requires an API key with MAILER=mailchannels", () =>
       expectOneProblem({ MAILER: "mailchannels", MAILCHANNELS_API_KEY: "" }, "MAILCHANNELS_API_KEY", /MAILER=mailchannels/));
-    it("needs no API key with MAILER=dev", () => expect(problemsWith({ MAILER: "dev", MAILCHANNELS_API_KEY: "" })).toEqual([]));
+    it("needs no API key with MAILER=dev on a local PUBLIC_URL", () =>
+      expect(problemsWith({ MAILER: "dev", MAILCHANNELS_API_KEY: "", PUBLIC_URL: "http://localhost:8787" })).toEqual([]));
+    it("refuses MAILER=dev on a public PUBLIC_URL: the dev mailbox would show every sign-in link", () => {
+      for (const url of ["https://app.example.com", "http://8.8.8.8", "https://localhost.example.com", "http://172.32.0.1"]) {
+        expectOneProblem({ MAILER: "dev", PUBLIC_URL: url }, "MAILER");
+      }
+    });
+    it("accepts MAILER=dev on loopback, *.localhost and private addresses (a phone on the LAN)", () => {
+      for (const url of ["http://127.0.0.1:8787", "https://localhost", "http://app.localhost:8787", "http://[::1]:8787", "http://192.168.1.20:8787", "http://10.0.0.5", "http://172.20.1.1"]) {
+        expect(problemsWith({ MAILER: "dev", PUBLIC_URL: url }), url).toEqual([]);
+      }
+    });
     it("refuses an unknown mailer", () => expectOneProblem({ MAILER: "smtp" }, "MAILER"));
     it("requires a sender address", () => expectOneProblem({ MAIL_FROM: "login" }, "MAIL_FROM"));
     it("takes DKIM all or nothing", () => {

@@ -34,7 +34,8 @@ const FAILING_KV = {
 } as unknown as KVNamespace;
 
 function configFor(publicUrl: string): Config {
-  return parseConfig({ ...(env as unknown as Record<string, string>), PUBLIC_URL: publicUrl });
+  // A non-local PUBLIC_URL refuses the dev mailer: mail through MailChannels (never called here).
+  return parseConfig({ ...(env as unknown as Record<string, string>), PUBLIC_URL: publicUrl, MAILER: "mailchannels", MAILCHANNELS_API_KEY: "unused" });
 }
 
 describe("session cookie", () => {

@@ -156,7 +156,7 @@ describe("hostile session cookies", () => {
   it("lets in only a live session's cookie under its exact name, never a forged, tampered, dead or renamed one", async () => {
     const rng = surfaceRng("session-cookies");
     const tally = new Tally("session cookies");
-    const https = edgeWith({ PUBLIC_URL: HTTPS_URL });
+    const https = edgeWith({ PUBLIC_URL: HTTPS_URL, MAILER: "mailchannels", MAILCHANNELS_API_KEY: "unused" });
     const { material, liveCookies } = await buildMaterial();
     const forged = await forgeJwts(rng, material, 3000);
 

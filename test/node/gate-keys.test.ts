@@ -32,7 +32,8 @@ function kidsOf(signingKeys: string): { signs: string; published: (string | unde
     SIGNING_KEYS: signingKeys,
     PUBLIC_URL: "https://gate.example.com",
     ORIGIN_URL: "http://127.0.0.1:3000",
-    MAILER: "dev",
+    MAILER: "mailchannels",
+    MAILCHANNELS_API_KEY: "unused",
     MAIL_FROM: "login@example.com",
   });
   const published = publicJwks(config).keys;
