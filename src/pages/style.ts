@@ -19,4 +19,5 @@ hr{border:0;border-top:1px solid var(--border);margin:1.5rem 0}
 small{color:var(--muted)}
 table{width:100%;border-collapse:collapse;font-size:.9rem}td,th{border-bottom:1px solid var(--border);padding:.4rem;text-align:left;vertical-align:top}
 main.wide{max-width:60rem}
+pre{white-space:pre-wrap;overflow-wrap:anywhere}
 `;
