@@ -58,7 +58,8 @@ export function errorResponse(
   }
   headers.set("Content-Type", "application/json; charset=utf-8");
   const body: Record<string, string> = { error: code, message };
-  if (known?.field) body.field = known.field;
+  // Present whenever set: "" is a field name too (a JSON body can hold the key "").
+  if (known?.field !== undefined) body.field = known.field;
   return new Response(JSON.stringify(body), { status, headers });
 }
 
