@@ -97,7 +97,8 @@ export class Tally {
       this.problems += 1;
       faults.push(outcome.problem);
     }
-    if (faults.length > 0 && this.failures.length < KEPT_FAILURES) {
+    // Control failures are few and say the most: keep them past the cap.
+    if (faults.length > 0 && (this.failures.length < KEPT_FAILURES || (isControl && this.failures.length < 3 * KEPT_FAILURES))) {
       this.failures.push(`${kind} ${show(input)} -> ${faults.join("; ")}`);
     }
   }
