@@ -42,7 +42,7 @@ export function startOriginServer(port: number): Promise<Server> {
   };
 
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://origin.invalid");
+    const url = requestUrl(req);
     switch (url.pathname) {
       case "/__download":
         return streamDownload(res, Number(url.searchParams.get("bytes") ?? "0"), track(url.searchParams.get("id") ?? "download"));
@@ -73,7 +73,7 @@ export function startOriginServer(port: number): Promise<Server> {
 
   const sockets = new WebSocketServer({ noServer: true });
   server.on("upgrade", (req, socket, head) => {
-    if (new URL(req.url ?? "/", "http://origin.invalid").pathname !== "/__ws") return socket.destroy();
+    if (requestUrl(req).pathname !== "/__ws") return socket.destroy();
     sockets.handleUpgrade(req, socket, head, (ws) => {
       ws.send(JSON.stringify({ headers: req.headers }));
       ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
@@ -89,6 +89,20 @@ export function startOriginServer(port: number): Promise<Server> {
     return server;
   }) as Server["close"];
   return listen(server, port);
+}
+
+/**
+ * The request target as a URL. Prefixing the origin (rather than passing it as a base)
+ * keeps a target like "//%2e%2e/x" a path: as a relative URL it would name a host, and an
+ * invalid one throws, which would take the whole test process down with it.
+ */
+function requestUrl(req: IncomingMessage): URL {
+  const target = req.url?.startsWith("/") ? req.url : "/";
+  try {
+    return new URL(`http://origin.invalid${target}`);
+  } catch {
+    return new URL("http://origin.invalid/");
+  }
 }
 
 function echo(req: IncomingMessage, res: ServerResponse, track: (id: string) => Progress) {
