@@ -23,6 +23,8 @@ export interface Outcome {
   leaked?: string[];
   /** Anything else the surface checks (a 400 without a field name, an unescaped echo...). */
   problem?: string | null;
+  /** Why the outcome is what it is, shown with a failure (not counted). */
+  note?: string;
 }
 
 export class Tally {
@@ -98,6 +100,7 @@ export class Tally {
       faults.push(outcome.problem);
     }
     // Control failures are few and say the most: keep them past the cap.
+    if (faults.length > 0 && outcome.note) faults.push(outcome.note);
     if (faults.length > 0 && (this.failures.length < KEPT_FAILURES || (isControl && this.failures.length < 3 * KEPT_FAILURES))) {
       this.failures.push(`${kind} ${show(input)} -> ${faults.join("; ")}`);
     }
