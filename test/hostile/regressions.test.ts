@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/token-service";
 import { safeNext } from "../../src/http/safe-next";
-import { edge, formBody, formInit, hiddenField, makeUser, percentEncode, PREFIX, tokenDeps } from "./support/edge";
+import { echoOf, edge, formBody, formInit, hiddenField, makeUser, percentEncode, PREFIX, sessionFor, tokenDeps } from "./support/edge";
 import { isOffSite } from "./support/redirects";
 
 describe("next values that dot segments turn into an encoded slash (next-values surface, seed 3007964402)", () => {
@@ -57,5 +57,17 @@ describe("an admin body with an empty key (admin API JSON surface, seed 27686091
       expect(response.status).toBe(400);
       expect(await response.json()).toMatchObject({ error: "invalid_request", field: "" });
     }
+  });
+});
+
+describe("X-Forwarded-* headers the gate does not set itself (identity headers surface, seed 2606359103)", () => {
+  const forged = ["X-Forwarded-Prefix", "X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Path", "X-Forwarded-Client-Cert"];
+
+  it.each(forged)("never lets a client-sent %s reach the origin (docs/security.md: all client-sent X-Forwarded-*)", async (name) => {
+    const { cookie } = await sessionFor(await makeUser("regression-forwarded"));
+    const response = await edge("/app/resource", { headers: { Cookie: cookie, Accept: "application/json", [name]: "forged-by-client" } });
+    const echo = await echoOf(response);
+    expect(echo, `status ${response.status}`).not.toBeNull();
+    expect(echo!.headers[name.toLowerCase()]).toBeUndefined();
   });
 });
