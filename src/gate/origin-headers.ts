@@ -10,21 +10,14 @@ import type { Principal } from "./principal";
 /** RFC 9110 section 7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
 const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"];
 
-/** Identity and forwarding headers only the gate may set (Sesame-* is removed by prefix). */
-const GATE_OWNED = [
-  "x-forwarded-user",
-  "x-forwarded-email",
-  "x-forwarded-groups",
-  "x-forwarded-preferred-username",
-  "x-forwarded-access-token",
-  "x-forwarded-for",
-  "x-forwarded-host",
-  "x-forwarded-proto",
-  "x-forwarded-port",
-  "x-real-ip",
-  "forwarded",
-  "host",
-];
+/**
+ * Identity and forwarding headers only the gate may set. Sesame-* and X-Forwarded-* go by
+ * prefix: origins and their frameworks trust more of that family than the gate sets
+ * (X-Forwarded-Prefix, -Uri, -Ssl, -Scheme...), so no client-sent member of it may pass.
+ */
+const GATE_OWNED_PREFIXES = ["sesame-", "x-forwarded-"];
+/** The rest of them, by exact name. */
+const GATE_OWNED = ["x-real-ip", "forwarded", "host"];
 
 export interface OriginHeaderOptions {
   /** True when Authorization carried our own token: it never reaches the origin then. */
@@ -45,7 +38,7 @@ export function originRequestHeaders(config: Config, request: Request, options: 
   );
   incoming.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (lower.startsWith("sesame-") || GATE_OWNED.includes(lower) || HOP_BY_HOP.includes(lower)) return;
+    if (GATE_OWNED_PREFIXES.some((prefix) => lower.startsWith(prefix)) || GATE_OWNED.includes(lower) || HOP_BY_HOP.includes(lower)) return;
     // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
     if (named.has(lower)) return;
     if (lower === "cookie" || (lower === "authorization" && options.dropAuthorization)) return;
