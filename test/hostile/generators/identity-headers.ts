@@ -1,0 +1,89 @@
+/**
+ * Identity headers a client might send to pass for someone, or to steer what the origin
+ * believes about the request: Sesame-*, the X-Forwarded-* family, X-Real-IP, Forwarded,
+ * Cloudflare's client-IP headers and their look-alikes, and the user headers other auth
+ * proxies set (oauth2-proxy's X-Auth-Request-*, Remote-User...). Every value carries a
+ * marker, so whatever reaches the origin can be traced to the header that carried it.
+ */
+import type { Rng } from "./prng";
+
+/** Headers the gate owns: no client-sent copy may reach the origin (DESIGN.md section 4). */
+export const GATE_OWNED_NAMES = [
+  "Sesame-User-Id", "Sesame-User-Email", "Sesame-Assertion", "Sesame-Amr", "Sesame-Scope", "Sesame-Session", "Sesame-",
+  "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-User", "X-Forwarded-Email",
+  "X-Forwarded-Groups", "X-Forwarded-Preferred-Username", "X-Forwarded-Access-Token", "X-Forwarded-Prefix", "X-Forwarded-Uri",
+  "X-Forwarded-Method", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Path", "X-Forwarded-Client-Cert",
+  "X-Real-IP", "Forwarded",
+];
+
+/** Client-IP look-alikes and other proxies' identity headers: not ours to set, passed on as any other header. */
+export const OTHER_IDENTITY_NAMES = [
+  "CF-Connecting-IPv6", "True-Client-IP", "CF-Pseudo-IPv4", "X-Client-IP", "X-Cluster-Client-IP", "X-Original-Forwarded-For",
+  "Remote-User", "X-Remote-User", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups", "X-WEBAUTH-USER",
+  "X-Original-URL", "X-Rewrite-URL", "X-Forwarded",
+];
+
+/** Is `name` (any case) one the gate owns? The X-Forwarded- and Sesame- families as a whole, plus X-Real-IP and Forwarded. */
+export function isGateOwned(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.startsWith("sesame-") || lower.startsWith("x-forwarded-") || lower === "x-real-ip" || lower === "forwarded";
+}
+
+function caseVariant(rng: Rng, name: string): string {
+  switch (rng.int(0, 3)) {
+    case 0:
+      return name.toLowerCase();
+    case 1:
+      return name.toUpperCase();
+    case 2:
+      return [...name].map((c) => (rng.chance(0.5) ? c.toUpperCase() : c.toLowerCase())).join("");
+    default:
+      return name;
+  }
+}
+
+function forgedValue(rng: Rng, marker: string, victim: { id: string; email: string }): string {
+  return rng.pick([
+    marker,
+    `${victim.id}${marker}`,
+    `${victim.email}#${marker}`,
+    `1.2.3.4, ${marker}`,
+    `for=${marker};proto=https;host=evil.com`,
+    `https://evil.com/${marker}`,
+    `eyJhbGciOiJub25lIn0.eyJzdWIiOiIke21hcmtlcn0ifQ.${marker}`,
+    `${marker}\t`,
+    `"${marker}"`,
+    `admin,${marker}`,
+  ]);
+}
+
+export interface IdentityHeaderInput {
+  kind: string;
+  /** Header name and value pairs, in order; a name may repeat. */
+  headers: [string, string][];
+  /** The marker every forged value carries. */
+  marker: string;
+  /** A CF-Connecting-IP value sent by the client (Cloudflare's own header: trusted), if any. */
+  connectingIp: string | null;
+}
+
+/** `count` sets of forged headers; `victim` is another real user to impersonate. */
+export function* identityHeaderInputs(rng: Rng, victim: { id: string; email: string }, count: number): Generator<IdentityHeaderInput> {
+  for (let i = 0; i < count; i++) {
+    const marker = `forged${i}x${rng.int(0, 1e9)}`;
+    const headers: [string, string][] = [];
+    const n = rng.int(1, 6);
+    for (let k = 0; k < n; k++) {
+      const name = rng.chance(0.8) ? rng.pick(GATE_OWNED_NAMES) : rng.pick(OTHER_IDENTITY_NAMES);
+      const value = forgedValue(rng, marker, victim);
+      headers.push([caseVariant(rng, name), value]);
+      // The same header twice: proxies that keep the first or join them must not let either through.
+      if (rng.chance(0.2)) headers.push([caseVariant(rng, name), forgedValue(rng, marker, victim)]);
+    }
+    // Hop-by-hop games: ask the gate to drop a header by naming it in Connection.
+    if (rng.chance(0.1)) headers.push(["Connection", rng.pick(["close, Sesame-User-Id", "X-Forwarded-For", "keep-alive, Cookie, Authorization"])]);
+    const connectingIp = rng.chance(0.7) ? rng.pick([`10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`, ` 10.0.0.${rng.int(1, 254)} `, `2001:db8::${rng.int(1, 9999)}`]) : null;
+    if (connectingIp !== null) headers.push([caseVariant(rng, "CF-Connecting-IP"), connectingIp]);
+    yield { kind: `${n}-headers`, headers, marker, connectingIp };
+  }
+}
