@@ -163,14 +163,15 @@ export function* tokenInputs(rng: Rng, material: TokenMaterial, count: number): 
       const name = rng.pick(names);
       const base = rng.pick(material.bases);
       let token = MUTATIONS[name]!(rng, base, material);
-      // A few mutations can land on the base itself (a digit has no case): mutate until changed.
-      while (material.bases.includes(token)) token = MUTATIONS["bit-flip"]!(rng, base, material);
       // A second mutation now and then: the combinations a single step never reaches.
       if (rng.chance(0.15)) {
         const again = rng.pick(names);
         // Byte-level mutations need a whole header and both tags to work on.
         if ((decodeBase64url(token)?.length ?? 0) >= HEADER_BYTES + 16) token = MUTATIONS[again]!(rng, token, material);
       }
+      // A few mutations can land on a genuine token (a digit has no case; a splice at a shared
+      // first character is the other token whole): mutate until it is none of them.
+      while (material.bases.includes(token) || material.others.includes(token)) token = MUTATIONS["bit-flip"]!(rng, base, material);
       yield { kind: name, token };
     } else if (roll < 0.8 && material.wrongKind.length > 0) {
       const genuine = rng.pick(material.wrongKind);
