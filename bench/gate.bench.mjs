@@ -24,8 +24,8 @@ import { webcrypto } from "node:crypto";
 import { newSigningKey } from "../scripts/keys.mjs";
 import { applyLocalMigrations } from "../scripts/lib/wrangler.mjs";
 import { ROOT } from "./lib/paths.mjs";
-import { formatCount, formatRatio, printTable } from "./lib/stats.mjs";
-import { startWorker } from "./lib/worker.mjs";
+import { formatCount, formatRatio, percentile, printTable } from "./lib/stats.mjs";
+import { fetchJson, startWorker } from "./lib/worker.mjs";
 
 export const title = "The gate: session and service-token requests vs a bare pass-through worker";
 
@@ -130,23 +130,12 @@ function workerdCpuMs() {
   return total;
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function summarise(samples) {
   const latencies = samples.flatMap((s) => s.latencies).sort((x, y) => x - y);
   const requests = samples.reduce((n, s) => n + s.requests, 0);
   const elapsed = samples.reduce((t, s) => t + s.elapsed, 0);
   const cpuMs = samples.reduce((t, s) => t + s.cpuMs, 0);
   return { requests, rps: requests / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest: cpuMs / requests };
-}
-
-async function json(worker, path, init) {
-  const res = await worker.fetch(path, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} answered ${res.status}: ${text}`);
-  return JSON.parse(text);
 }
 
 /** The gate worker with fresh secrets and a migrated local D1, and a user holding a session and a service token. */
@@ -171,13 +160,13 @@ async function startGate(originUrl, { kvInMemory = false } = {}) {
   };
   try {
     const adminHeaders = { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" };
-    const { user } = await json(gate, "/.sesame/admin/api/users", {
+    const { user } = await fetchJson(gate, "/.sesame/admin/api/users", {
       method: "POST",
       headers: adminHeaders,
       body: JSON.stringify({ email: `bench-${Date.now()}@example.com` }),
     });
-    const { cookie } = await json(gate, `/__bench/session?user=${user.id}`, { method: "POST" });
-    const { token } = await json(gate, `/.sesame/admin/api/users/${user.id}/service-tokens`, {
+    const { cookie } = await fetchJson(gate, `/__bench/session?user=${user.id}`, { method: "POST" });
+    const { token } = await fetchJson(gate, `/.sesame/admin/api/users/${user.id}/service-tokens`, {
       method: "POST",
       headers: adminHeaders,
       body: JSON.stringify({ name: "bench" }),
@@ -219,11 +208,11 @@ export default async function run({ log = console.log } = {}) {
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < variants.length; i++) {
         const v = variants[(i + round) % variants.length];
-        if (v.counted) await json(v.worker ?? gate, "/__bench/counters/reset", { method: "POST" });
+        if (v.counted) await fetchJson(v.worker ?? gate, "/__bench/counters/reset", { method: "POST" });
         const sample = await load(v.url, v.headers, MEASURED_SECONDS / ROUNDS);
         samples[v.key].push(sample);
         if (v.counted) {
-          const c = await json(v.worker ?? gate, "/__bench/counters");
+          const c = await fetchJson(v.worker ?? gate, "/__bench/counters");
           counted[v.key].d1Statements += c.d1Statements;
           counted[v.key].kvReads += c.kvReads;
           counted[v.key].requests += sample.requests;

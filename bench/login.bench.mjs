@@ -23,8 +23,8 @@ import { webcrypto } from "node:crypto";
 import { newSigningKey } from "../scripts/keys.mjs";
 import { applyLocalMigrations } from "../scripts/lib/wrangler.mjs";
 import { ROOT } from "./lib/paths.mjs";
-import { formatCount, formatRatio, printTable } from "./lib/stats.mjs";
-import { startWorker } from "./lib/worker.mjs";
+import { formatCount, formatRatio, percentile, printTable } from "./lib/stats.mjs";
+import { fetchJson, startWorker } from "./lib/worker.mjs";
 
 export const title = "The login path: POST /login, link redemption and session checks vs GET /health on the same worker";
 
@@ -84,22 +84,11 @@ async function load(operation, seconds) {
   return { operations: latencies.length, elapsed: (performance.now() - started) / 1000, latencies, exhausted };
 }
 
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 function summarise(samples) {
   const latencies = samples.flatMap((s) => s.latencies).sort((x, y) => x - y);
   const operations = samples.reduce((n, s) => n + s.operations, 0);
   const elapsed = samples.reduce((t, s) => t + s.elapsed, 0);
   return { operations, rps: operations / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), exhausted: samples.some((s) => s.exhausted) };
-}
-
-async function json(worker, path, init) {
-  const res = await worker.fetch(path, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} answered ${res.status}: ${text}`);
-  return JSON.parse(text);
 }
 
 async function startLoginWorker(persist) {
@@ -127,8 +116,8 @@ export default async function run({ log = console.log } = {}) {
     const base = worker.url;
     const run = Date.now().toString(36);
     const mintStarted = performance.now();
-    const { users: loginUsers } = await json(worker, `/__bench/users?n=${LOGIN_USERS}&prefix=login-${run}`, { method: "POST" });
-    const { users: linkUsers } = await json(worker, `/__bench/users?n=${LINK_POOL + 1}&prefix=link-${run}&links=1`, { method: "POST" });
+    const { users: loginUsers } = await fetchJson(worker, `/__bench/users?n=${LOGIN_USERS}&prefix=login-${run}`, { method: "POST" });
+    const { users: linkUsers } = await fetchJson(worker, `/__bench/users?n=${LINK_POOL + 1}&prefix=link-${run}&links=1`, { method: "POST" });
     const mintSeconds = (performance.now() - mintStarted) / 1000;
     const links = linkUsers.map((u) => u.token);
 
@@ -182,9 +171,9 @@ export default async function run({ log = console.log } = {}) {
     for (let round = 0; round < ROUNDS; round++) {
       for (let i = 0; i < variants.length; i++) {
         const v = variants[(i + round) % variants.length];
-        await json(worker, "/__bench/counters/reset", { method: "POST" });
+        await fetchJson(worker, "/__bench/counters/reset", { method: "POST" });
         samples[v.key].push(await load(v.operation, MEASURED_SECONDS / ROUNDS));
-        const c = await json(worker, "/__bench/counters");
+        const c = await fetchJson(worker, "/__bench/counters");
         for (const field of Object.keys(counted[v.key])) counted[v.key][field] += c[field];
       }
     }

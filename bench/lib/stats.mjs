@@ -25,3 +25,8 @@ export function printTable(headers, rows, write = console.log) {
   write(widths.map((w) => "-".repeat(w)).join("  "));
   for (const row of cells.slice(1)) write(line(row));
 }
+
+/** The p-th percentile (nearest rank) of an ascending array. */
+export function percentile(sorted, p) {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}

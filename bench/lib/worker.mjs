@@ -47,3 +47,11 @@ export async function startWorker({ entrypoint, config, bindings, persist = fals
     stop: () => worker.dispose(),
   };
 }
+
+/** A JSON answer from a started worker; a non-2xx status stops the benchmark with its body. */
+export async function fetchJson(worker, path, init) {
+  const res = await worker.fetch(path, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} answered ${res.status}: ${text}`);
+  return JSON.parse(text);
+}
