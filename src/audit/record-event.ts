@@ -41,6 +41,13 @@ export interface AuthEvent {
   detail?: Record<string, string | number | boolean | null>;
 }
 
+/** How a token appears in audit rows and logs: the first 16 characters of its hash. */
+export function auditTokenHash(hash: string): string;
+export function auditTokenHash(hash: string | undefined): string | null;
+export function auditTokenHash(hash: string | undefined): string | null {
+  return hash === undefined ? null : hash.slice(0, 16);
+}
+
 /** Writes the event to D1 and to the log. A failing write is logged, never thrown. */
 export async function recordEvent(db: Database, event: AuthEvent, now = Date.now()): Promise<void> {
   const detail = event.detail ? JSON.stringify(event.detail) : null;

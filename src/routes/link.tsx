@@ -4,7 +4,7 @@
  * atomically and starts the session. Every unusable link gets the same page.
  */
 import { Hono, type Context } from "hono";
-import { recordEvent } from "../audit/record-event";
+import { auditTokenHash, recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
@@ -30,7 +30,7 @@ export function linkRoutes(config: Config) {
       reason: failure.reason,
       ip: clientIp(c.req.raw),
       userAgent: userAgent(c.req.raw),
-      detail: { stage, tokenHash: failure.tokenHash?.slice(0, 16) ?? null },
+      detail: { stage, tokenHash: auditTokenHash(failure.tokenHash) },
     });
     return htmlPage(c, <LinkInvalidPage {...site} next={next} />, 400);
   };
@@ -60,7 +60,7 @@ export function linkRoutes(config: Config) {
       userId: result.user.id,
       ip: clientIp(c.req.raw),
       userAgent: userAgent(c.req.raw),
-      detail: { newUser: result.newUser, tokenHash: result.tokenHash?.slice(0, 16) ?? null },
+      detail: { newUser: result.newUser, tokenHash: auditTokenHash(result.tokenHash) },
     });
     const session = await createSession(deps, { user: result.user, amr: "link", request: c.req.raw });
     return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });

@@ -49,8 +49,13 @@ export function lengthPrefixed(fields: (string | Uint8Array)[]): Uint8Array<Arra
   return out;
 }
 
+/** A lower-case UUID: the form of every id we mint (users, sessions, service tokens). */
+export function isUuid(id: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id);
+}
+
 export function uuidToBytes(id: string): Uint8Array | null {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id)) return null;
+  if (!isUuid(id)) return null;
   const hex = id.replace(/-/g, "");
   const out = new Uint8Array(16);
   for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);

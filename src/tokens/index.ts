@@ -3,6 +3,6 @@ export { createToken, type CreateTokenOptions } from "./create-token";
 export { verifyToken, type VerifyTokenOptions } from "./verify-token";
 export { hashToken } from "./hash-token";
 export { deriveKey, deriveKeys, hmac, type KeyPurpose } from "./keys";
-export { timingSafeEqual, timingSafeEqualSecrets, sha256 } from "./bytes";
+export { isUuid, timingSafeEqual, timingSafeEqualSecrets, sha256 } from "./bytes";
 export { encodeBase64url, decodeBase64url } from "./base64url";
 export type { TokenSubject, TokenFailureReason, TokenInfo, VerifyResult } from "./types";

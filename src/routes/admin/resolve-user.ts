@@ -5,10 +5,10 @@
 import type { Database } from "../../db/client";
 import type { User } from "../../db/schema";
 import { NotFoundError } from "../../errors";
+import { isUuid } from "../../tokens";
 import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
 import { findUserByEmail, findUserById } from "../../users/store";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Finds the user named by `ref`: a UUID (any case) is looked up as an id, anything with an
@@ -18,7 +18,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function resolveUser(db: Database, ref: string): Promise<User> {
   const trimmed = ref.trim();
   let user: User | null = null;
-  if (UUID.test(trimmed)) user = await findUserById(db, trimmed.toLowerCase());
+  if (isUuid(trimmed.toLowerCase())) user = await findUserById(db, trimmed.toLowerCase());
   else if (trimmed.includes("@") && trimmed.length <= MAX_EMAIL_LENGTH + 64) {
     user = await findUserByEmail(db, normalizeEmail(trimmed));
   }

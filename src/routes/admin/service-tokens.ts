@@ -10,15 +10,17 @@ import { MAX_TOKEN_AGE_SECONDS, type Config } from "../../config";
 import { serviceTokens, type ServiceToken } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
+import { auditTokenHash } from "../../audit/record-event";
 import { issueToken, type TokenDeps } from "../../auth/token-service";
 import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { revocationTtlSeconds, revokedTokenKey } from "../../kv/keys";
+import { isUuid } from "../../tokens";
 import type { User } from "../../db/schema";
 import { recordAdminEvent } from "./admin-audit";
 import { resolveUser } from "./resolve-user";
 import { API_SCOPE, checkSharePath, PATH_SCOPE_PREFIX, tokenUrl } from "./token-scope";
 import { MIN_TOKEN_AGE_SECONDS } from "./tokens";
-import { isoTime } from "./user-json";
+import { isoTime, isoTimeOrNull } from "./user-json";
 
 export const SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS = 90 * 24 * 3600;
 export const SHARE_LINK_DEFAULT_MAX_AGE_SECONDS = 7 * 24 * 3600;
@@ -26,8 +28,6 @@ export const SHARE_LINK_DEFAULT_MAX_AGE_SECONDS = 7 * 24 * 3600;
 export const MAX_SERVICE_TOKEN_NAME_LENGTH = 100;
 /** Share paths leave room for the "path:" prefix inside the 200-character scope limit. */
 const MAX_SHARE_PATH_LENGTH = 190;
-const AUDIT_HASH_CHARS = 16;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function serviceTokenJson(row: ServiceToken) {
   return {
@@ -35,7 +35,7 @@ function serviceTokenJson(row: ServiceToken) {
     name: row.name,
     createdAt: isoTime(row.createdAt),
     expiresAt: isoTime(row.expiresAt),
-    revokedAt: row.revokedAt === null ? null : isoTime(row.revokedAt),
+    revokedAt: isoTimeOrNull(row.revokedAt),
   };
 }
 
@@ -65,7 +65,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     await recordAdminEvent(c, {
       event: "service_token_issued",
       userId: user.id,
-      detail: { serviceTokenId: row.id, name, tokenHash: info.hash.slice(0, AUDIT_HASH_CHARS) },
+      detail: { serviceTokenId: row.id, name, tokenHash: auditTokenHash(info.hash) },
     });
     return c.json({ id: row.id, name: row.name, token, expiresAt: isoTime(row.expiresAt) }, 201);
   });
@@ -83,7 +83,7 @@ export function serviceTokenAdminRoutes(config: Config) {
 
   app.delete("/service-tokens/:id", async function revokeServiceTokenRoute(c) {
     const id = c.req.param("id").toLowerCase();
-    const row = UUID.test(id) ? await c.var.db.select().from(serviceTokens).where(eq(serviceTokens.id, id)).get() : undefined;
+    const row = isUuid(id) ? await c.var.db.select().from(serviceTokens).where(eq(serviceTokens.id, id)).get() : undefined;
     if (!row) throw new NotFoundError("No such service token");
     // Idempotent: revoking twice answers 204 and keeps the first revocation time.
     if (row.revokedAt === null) {
@@ -96,7 +96,7 @@ export function serviceTokenAdminRoutes(config: Config) {
       await recordAdminEvent(c, {
         event: "service_token_revoked",
         userId: row.userId,
-        detail: { serviceTokenId: row.id, tokenHash: row.tokenHash.slice(0, AUDIT_HASH_CHARS) },
+        detail: { serviceTokenId: row.id, tokenHash: auditTokenHash(row.tokenHash) },
       });
     }
     return c.body(null, 204);
@@ -121,7 +121,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     await recordAdminEvent(c, {
       event: "share_link_issued",
       userId: user.id,
-      detail: { scope, tokenHash: info.hash.slice(0, AUDIT_HASH_CHARS) },
+      detail: { scope, tokenHash: auditTokenHash(info.hash) },
     });
     return c.json({ token, url: tokenUrl(config, scope, token), scope, expiresAt: isoTime(info.expiresAt) }, 201);
   });

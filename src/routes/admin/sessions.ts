@@ -12,13 +12,13 @@ import { BadRequestError, NotFoundError } from "../../errors";
 import { readJsonObject, readString } from "../../http/json-body";
 import { revokeSession, revokeUserSessions } from "../../sessions";
 import { findSession, listUserSessions } from "../../sessions/store";
+import { isUuid } from "../../tokens";
 import { recordAdminEvent } from "./admin-audit";
 import { resolveUser } from "./resolve-user";
-import { isoTime } from "./user-json";
+import { isoTime, isoTimeOrNull } from "./user-json";
 
 /** A listing of one user's sessions, newest first, is cut at this many rows. */
 export const MAX_LISTED_SESSIONS = 200;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 function sessionJson(row: Session) {
   return {
@@ -27,7 +27,7 @@ function sessionJson(row: Session) {
     createdAt: isoTime(row.createdAt),
     lastSeenAt: isoTime(row.lastSeenAt),
     expiresAt: isoTime(row.expiresAt),
-    revokedAt: row.revokedAt === null ? null : isoTime(row.revokedAt),
+    revokedAt: isoTimeOrNull(row.revokedAt),
     ip: row.ip,
     userAgent: row.userAgent,
   };
@@ -52,7 +52,7 @@ export function sessionAdminRoutes(config: Config) {
     if (sessionId === undefined) {
       revoked = await revokeUserSessions(deps, user.id);
     } else {
-      if (!UUID.test(sessionId)) throw new BadRequestError("sessionId", "sessionId must be a session id from the listing");
+      if (!isUuid(sessionId)) throw new BadRequestError("sessionId", "sessionId must be a session id from the listing");
       const session = await findSession(c.var.db, sessionId);
       // Another user's session is as absent as a made-up one: no probing across users.
       if (!session || session.userId !== user.id) throw new NotFoundError("No such session for this user");

@@ -7,6 +7,7 @@ import { Hono, type Context } from "hono";
 import { MAX_TOKEN_AGE_SECONDS, type Config } from "../../config";
 import type { AppEnv } from "../../env";
 import { BadRequestError, ConflictError } from "../../errors";
+import { auditTokenHash } from "../../audit/record-event";
 import { issueToken, revokeToken, type TokenDeps } from "../../auth/token-service";
 import { readBoolean, readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { MAX_TOKEN_CHARS } from "../../tokens/format";
@@ -19,7 +20,6 @@ import { isoTime, userJson } from "./user-json";
 /** Shortest lifetime worth minting: a link must survive a mail round trip; also KV's minimum TTL. */
 export const MIN_TOKEN_AGE_SECONDS = 60;
 /** Enough of the SHA-256 to find the token in logs, too little to matter if leaked. */
-const AUDIT_HASH_CHARS = 16;
 
 export function tokenAdminRoutes(config: Config) {
   const app = new Hono<AppEnv>();
@@ -39,7 +39,7 @@ export function tokenAdminRoutes(config: Config) {
     await recordAdminEvent(c, {
       event: "token_issued",
       userId: user.id,
-      detail: { scope, oneTime: info.oneTime, tokenHash: info.hash.slice(0, AUDIT_HASH_CHARS) },
+      detail: { scope, oneTime: info.oneTime, tokenHash: auditTokenHash(info.hash) },
     });
     return c.json(
       { token, url: tokenUrl(config, scope, token), scope, oneTime: info.oneTime, expiresAt: isoTime(info.expiresAt) },
@@ -65,7 +65,7 @@ export function tokenAdminRoutes(config: Config) {
     await recordAdminEvent(c, {
       event: "token_revoked",
       userId: result.userId,
-      detail: { scope: result.token.scope, tokenHash: result.token.hash.slice(0, AUDIT_HASH_CHARS) },
+      detail: { scope: result.token.scope, tokenHash: auditTokenHash(result.token.hash) },
     });
     return c.json({ revoked: true, expiresAt: isoTime(result.token.expiresAt) });
   });

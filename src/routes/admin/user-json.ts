@@ -9,11 +9,16 @@ export function userJson(user: User) {
     active: user.isActive,
     createdAt: isoTime(user.createdAt),
     updatedAt: isoTime(user.updatedAt),
-    lastLoginAt: user.lastLoginAt === null ? null : isoTime(user.lastLoginAt),
+    lastLoginAt: isoTimeOrNull(user.lastLoginAt),
   };
 }
 
 /** Unix milliseconds to ISO-8601, the one time format of the admin API. */
 export function isoTime(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+/** isoTime for a moment that may not have happened (revoked, last login). */
+export function isoTimeOrNull(ms: number | null): string | null {
+  return ms === null ? null : isoTime(ms);
 }
