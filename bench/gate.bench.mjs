@@ -15,12 +15,13 @@
  *
  * BENCH_GATE_SECONDS (default 12) sets the measured time per variant.
  */
-import { Agent, request as httpRequest } from "node:http";
+
+import { webcrypto } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Worker } from "node:worker_threads";
-import { webcrypto } from "node:crypto";
 import { newSigningKey } from "../scripts/keys.mjs";
 import { applyLocalMigrations } from "../scripts/lib/wrangler.mjs";
 import { ROOT } from "./lib/paths.mjs";
@@ -60,7 +61,10 @@ function startOrigin() {
   return new Promise((resolve, reject) => {
     thread.once("error", reject);
     thread.once("message", (port) =>
-      resolve({ url: `http://127.0.0.1:${port}`, stop: () => new Promise((done) => (thread.once("exit", done), thread.postMessage("stop"))) }),
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        stop: () => new Promise((done) => (thread.once("exit", done), thread.postMessage("stop"))),
+      }),
     );
   });
 }
@@ -79,7 +83,7 @@ async function load(url, headers, seconds) {
       const settle = (failure) => {
         if (settled) return;
         settled = true;
-        if (failure) (failures++, (lastFailure = failure));
+        if (failure) failures++, (lastFailure = failure);
         else latencies.push(performance.now() - started);
         resolve();
       };
@@ -135,7 +139,13 @@ function summarise(samples) {
   const requests = samples.reduce((n, s) => n + s.requests, 0);
   const elapsed = samples.reduce((t, s) => t + s.elapsed, 0);
   const cpuMs = samples.reduce((t, s) => t + s.cpuMs, 0);
-  return { requests, rps: requests / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuPerRequest: cpuMs / requests };
+  return {
+    requests,
+    rps: requests / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    cpuPerRequest: cpuMs / requests,
+  };
 }
 
 /** The gate worker with fresh secrets and a migrated local D1, and a user holding a session and a service token. */
@@ -197,8 +207,21 @@ export default async function run({ log = console.log } = {}) {
     const variants = [
       { key: "a", label: "(a) pass-through worker", url: new URL(PATH, passthrough.url), headers: {} },
       { key: "b", label: "(b) gate, session cookie", url: new URL(PATH, gate.url), headers: { Cookie: cookie }, counted: true },
-      { key: "c", label: "(c) gate, bearer service token", url: new URL(PATH, gate.url), headers: { Authorization: `Bearer ${token}` }, counted: true },
-      { key: "d", label: "(d) as (b), KV read from memory", url: new URL(PATH, diagnostic.gate.url), headers: { Cookie: diagnostic.cookie }, counted: true, worker: diagnostic.gate },
+      {
+        key: "c",
+        label: "(c) gate, bearer service token",
+        url: new URL(PATH, gate.url),
+        headers: { Authorization: `Bearer ${token}` },
+        counted: true,
+      },
+      {
+        key: "d",
+        label: "(d) as (b), KV read from memory",
+        url: new URL(PATH, diagnostic.gate.url),
+        headers: { Cookie: diagnostic.cookie },
+        counted: true,
+        worker: diagnostic.gate,
+      },
     ];
     // Warm-up: JIT, key imports, the remembered service token, the origin's sockets.
     for (const v of variants) await load(v.url, v.headers, WARMUP_SECONDS);
@@ -225,7 +248,18 @@ export default async function run({ log = console.log } = {}) {
     const perRequest = (key, field) => (counted[key].requests ? counted[key][field] / counted[key].requests : NaN);
     log(`${title}\n`);
     printTable(
-      ["variant", "requests", "req/s", "p50 ms", "p99 ms", "throughput vs (a)", "p99 vs (a)", "workerd CPU ms/req", "D1/request", "KV reads/request"],
+      [
+        "variant",
+        "requests",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "throughput vs (a)",
+        "p99 vs (a)",
+        "workerd CPU ms/req",
+        "D1/request",
+        "KV reads/request",
+      ],
       variants.map((v) => {
         const s = stats[v.key];
         return [
@@ -243,7 +277,9 @@ export default async function run({ log = console.log } = {}) {
       }),
       log,
     );
-    log(`\n${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${(MEASURED_SECONDS / ROUNDS).toFixed(1)} s per variant after ${WARMUP_SECONDS} s of warm-up each`);
+    log(
+      `\n${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${(MEASURED_SECONDS / ROUNDS).toFixed(1)} s per variant after ${WARMUP_SECONDS} s of warm-up each`,
+    );
     const results = { connections: CONNECTIONS, seconds: MEASURED_SECONDS, stats, counted, ratios: {} };
     for (const key of ["b", "c", "d"]) {
       const throughput = stats[key].rps / base.rps;
@@ -251,7 +287,11 @@ export default async function run({ log = console.log } = {}) {
       const cpu = stats[key].cpuPerRequest / base.cpuPerRequest;
       results.ratios[key] = { throughput, p99, cpu };
       const verdict =
-        key === "d" ? "diagnostic, no target" : throughput >= THROUGHPUT_TARGET && p99 <= P99_TARGET ? "meets the target" : "MISSES the target";
+        key === "d"
+          ? "diagnostic, no target"
+          : throughput >= THROUGHPUT_TARGET && p99 <= P99_TARGET
+            ? "meets the target"
+            : "MISSES the target";
       log(
         `${key}/a: throughput ${formatRatio(throughput)}, p99 ${formatRatio(p99)} (${verdict}: >= ${THROUGHPUT_TARGET.toFixed(2)}x, p99 <= ${P99_TARGET.toFixed(2)}x); workerd CPU per request ${Number.isNaN(cpu) ? "-" : formatRatio(cpu)}`,
       );

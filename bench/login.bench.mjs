@@ -15,11 +15,12 @@
  *
  * BENCH_LOGIN_SECONDS (default 6) sets the measured time per variant.
  */
-import { Agent, request as httpRequest } from "node:http";
+
+import { webcrypto } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import { Agent, request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { webcrypto } from "node:crypto";
 import { newSigningKey } from "../scripts/keys.mjs";
 import { applyLocalMigrations } from "../scripts/lib/wrangler.mjs";
 import { ROOT } from "./lib/paths.mjs";
@@ -88,7 +89,13 @@ function summarise(samples) {
   const latencies = samples.flatMap((s) => s.latencies).sort((x, y) => x - y);
   const operations = samples.reduce((n, s) => n + s.operations, 0);
   const elapsed = samples.reduce((t, s) => t + s.elapsed, 0);
-  return { operations, rps: operations / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), exhausted: samples.some((s) => s.exhausted) };
+  return {
+    operations,
+    rps: operations / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    exhausted: samples.some((s) => s.exhausted),
+  };
 }
 
 async function startLoginWorker(persist) {
@@ -117,7 +124,9 @@ export default async function run({ log = console.log } = {}) {
     const run = Date.now().toString(36);
     const mintStarted = performance.now();
     const { users: loginUsers } = await fetchJson(worker, `/__bench/users?n=${LOGIN_USERS}&prefix=login-${run}`, { method: "POST" });
-    const { users: linkUsers } = await fetchJson(worker, `/__bench/users?n=${LINK_POOL + 1}&prefix=link-${run}&links=1`, { method: "POST" });
+    const { users: linkUsers } = await fetchJson(worker, `/__bench/users?n=${LINK_POOL + 1}&prefix=link-${run}&links=1`, {
+      method: "POST",
+    });
     const mintSeconds = (performance.now() - mintStarted) / 1000;
     const links = linkUsers.map((u) => u.token);
 
@@ -129,7 +138,10 @@ export default async function run({ log = console.log } = {}) {
       body: new URLSearchParams({ sesame: links.pop(), next: "/" }).toString(),
     });
     expectStatus(signedIn, 303, "POST /link");
-    const cookie = [signedIn.headers["set-cookie"]].flat().map((c) => c.split(";")[0]).find((c) => /^sesame=./.test(c));
+    const cookie = [signedIn.headers["set-cookie"]]
+      .flat()
+      .map((c) => c.split(";")[0])
+      .find((c) => /^sesame=./.test(c));
 
     let loginCount = 0;
     const variants = [
@@ -153,7 +165,11 @@ export default async function run({ log = console.log } = {}) {
         operation: async (a) => {
           const token = links.pop();
           if (!token) return false;
-          expectStatus(await send(a, new URL(`/.sesame/link?sesame=${token}`, base), { headers: { Accept: "text/html" } }), 200, "GET /link");
+          expectStatus(
+            await send(a, new URL(`/.sesame/link?sesame=${token}`, base), { headers: { Accept: "text/html" } }),
+            200,
+            "GET /link",
+          );
           const body = new URLSearchParams({ sesame: token, next: "/" }).toString();
           expectStatus(await send(a, new URL("/.sesame/link", base), { method: "POST", headers: FORM_HEADERS, body }), 303, "POST /link");
         },
@@ -200,11 +216,27 @@ export default async function run({ log = console.log } = {}) {
       }),
       log,
     );
-    log(`\n${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${(MEASURED_SECONDS / ROUNDS).toFixed(1)} s per variant after ${WARMUP_SECONDS} s of warm-up each`);
-    log(`rate limits raised for the bench (RATE_LIMIT_LOGIN_PER_IP=${RATE_LIMITS.RATE_LIMIT_LOGIN_PER_IP}, RATE_LIMIT_LOGIN_PER_EMAIL=${RATE_LIMITS.RATE_LIMIT_LOGIN_PER_EMAIL}); POST /login cycles through ${LOGIN_USERS} existing users`);
-    log(`${LINK_POOL} links minted ahead in ${mintSeconds.toFixed(1)} s, one per user; ${links.length} left unused${stats.c.exhausted ? " (the pool ran out: (c) measured less time)" : ""}`);
-    log("local D1 answers one statement at a time (a few ms each here): the login routes are bound by their D1 statements, the session check by neither");
-    return { connections: CONNECTIONS, seconds: MEASURED_SECONDS, stats, counted, ratios: Object.fromEntries(["b", "c", "d"].map((k) => [k, { throughput: stats[k].rps / baseline.rps, p99: stats[k].p99 / baseline.p99 }])) };
+    log(
+      `\n${CONNECTIONS} keep-alive connections, ${ROUNDS} interleaved rounds of ${(MEASURED_SECONDS / ROUNDS).toFixed(1)} s per variant after ${WARMUP_SECONDS} s of warm-up each`,
+    );
+    log(
+      `rate limits raised for the bench (RATE_LIMIT_LOGIN_PER_IP=${RATE_LIMITS.RATE_LIMIT_LOGIN_PER_IP}, RATE_LIMIT_LOGIN_PER_EMAIL=${RATE_LIMITS.RATE_LIMIT_LOGIN_PER_EMAIL}); POST /login cycles through ${LOGIN_USERS} existing users`,
+    );
+    log(
+      `${LINK_POOL} links minted ahead in ${mintSeconds.toFixed(1)} s, one per user; ${links.length} left unused${stats.c.exhausted ? " (the pool ran out: (c) measured less time)" : ""}`,
+    );
+    log(
+      "local D1 answers one statement at a time (a few ms each here): the login routes are bound by their D1 statements, the session check by neither",
+    );
+    return {
+      connections: CONNECTIONS,
+      seconds: MEASURED_SECONDS,
+      stats,
+      counted,
+      ratios: Object.fromEntries(
+        ["b", "c", "d"].map((k) => [k, { throughput: stats[k].rps / baseline.rps, p99: stats[k].p99 / baseline.p99 }]),
+      ),
+    };
   } finally {
     await worker?.stop().catch((error) => log(`cleanup: ${error.message}`));
     rmSync(persist, { recursive: true, force: true });

@@ -84,7 +84,9 @@ export default async function run({ log = console.log } = {}) {
       ],
       log,
     );
-    log(`\nmedian of ${ROUNDS} rounds after warm-up (spread: (max - min) / median); token size: sesame ${sizes.sesame} chars, equivalent JWT ${sizes.jwt} chars`);
+    log(
+      `\nmedian of ${ROUNDS} rounds after warm-up (spread: (max - min) / median); token size: sesame ${sizes.sesame} chars, equivalent JWT ${sizes.jwt} chars`,
+    );
     const verdict = results.verifyRatio >= VERIFY_RATIO_TARGET ? "meets" : "BELOW";
     log(`verify vs jose verify: ${formatRatio(results.verifyRatio)} (${verdict} the target of >= ${VERIFY_RATIO_TARGET.toFixed(1)}x)`);
     return results;

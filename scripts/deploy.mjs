@@ -27,7 +27,9 @@ async function dryRun(outdirOption, envArgs) {
   try {
     await runCommand(wranglerBin(ROOT), ["deploy", "--dry-run", "--outdir", outdir, ...envArgs], { cwd: ROOT, env: wranglerEnv() });
     const { files, raw, gzip } = measureBundle(outdir);
-    console.log(`deploy --dry-run: the bundle builds: ${files.join(", ")} ${formatKiB(raw)}, gzip ${formatKiB(gzip)} (Workers limit: 3 MiB gzip on Free, 10 MiB on Paid)`);
+    console.log(
+      `deploy --dry-run: the bundle builds: ${files.join(", ")} ${formatKiB(raw)}, gzip ${formatKiB(gzip)} (Workers limit: 3 MiB gzip on Free, 10 MiB on Paid)`,
+    );
   } finally {
     if (!outdirOption) rmSync(outdir, { recursive: true, force: true });
   }
@@ -38,7 +40,9 @@ async function deploy(envArgs, envName) {
   const config = unstable_readConfig({ config: join(ROOT, "wrangler.toml"), env: envName }, { hideWarnings: true });
   const problems = findDeployProblems(config);
   if (problems.length > 0) {
-    throw new Error(`not deploying${envName ? ` (env ${envName})` : ""}, fix wrangler.toml first (docs/deploy.md):\n  - ${problems.join("\n  - ")}`);
+    throw new Error(
+      `not deploying${envName ? ` (env ${envName})` : ""}, fix wrangler.toml first (docs/deploy.md):\n  - ${problems.join("\n  - ")}`,
+    );
   }
   console.log("deploy: applying D1 migrations to the remote database");
   await runWrangler(["d1", "migrations", "apply", "DB", "--remote", ...envArgs]);

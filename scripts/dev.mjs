@@ -26,9 +26,11 @@ function readOptions(argv) {
     process.exit(0);
   }
   const pick = (flag, envName, fallback) =>
-    values[flag] !== undefined ? parsePort(values[flag], `--${flag}`)
-    : process.env[envName] ? parsePort(process.env[envName], envName)
-    : fallback;
+    values[flag] !== undefined
+      ? parsePort(values[flag], `--${flag}`)
+      : process.env[envName]
+        ? parsePort(process.env[envName], envName)
+        : fallback;
   return { port: pick("port", "PORT", DEFAULT_PORT), originPort: pick("origin-port", "ORIGIN_PORT", DEFAULT_ORIGIN_PORT) };
 }
 
@@ -72,7 +74,10 @@ async function main() {
     signal: starting.signal,
     onStatus: (line) => console.log(`dev: ${line}`),
   });
-  for (const [name, child] of [["wrangler dev", stack.worker], ["examples/origin", stack.origin]]) {
+  for (const [name, child] of [
+    ["wrangler dev", stack.worker],
+    ["examples/origin", stack.origin],
+  ]) {
     child.exited.then(({ code, signal }) => {
       if (stopping) return;
       console.error(`dev: ${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest`);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { webcrypto as crypto } from "node:crypto";
 // Prints fresh secrets. Usage:
 //   npm run keys                       all secrets, as .dev.vars lines
 //   npm run keys -- --rotate '<json>'  step 1 of a rotation: a new key published second (not signing yet)
@@ -7,7 +8,6 @@
 //   (docs/keys.md: wait for JWKS caches between steps 1 and 2, and for ASSERTION_TTL between 2 and 3)
 //   npm run keys -- --dev-vars FILE    writes FILE from .dev.vars.example with fresh values
 import { readFileSync, writeFileSync } from "node:fs";
-import { webcrypto as crypto } from "node:crypto";
 
 const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
 
@@ -15,7 +15,16 @@ export async function newSigningKey() {
   const pair = await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"]);
   const jwk = await crypto.subtle.exportKey("jwk", pair.privateKey);
   const date = new Date().toISOString().slice(0, 10);
-  return { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d, kid: `${date}-${b64url(crypto.getRandomValues(new Uint8Array(4)))}`, alg: "ES256", use: "sig" };
+  return {
+    kty: jwk.kty,
+    crv: jwk.crv,
+    x: jwk.x,
+    y: jwk.y,
+    d: jwk.d,
+    kid: `${date}-${b64url(crypto.getRandomValues(new Uint8Array(4)))}`,
+    alg: "ES256",
+    use: "sig",
+  };
 }
 
 export async function freshSecrets() {

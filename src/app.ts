@@ -6,15 +6,15 @@ import { Hono } from "hono";
 import type { Config } from "./config";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
-import { errorResponse } from "./http/error-response";
 import { NotFoundError } from "./errors";
+import { edgeRoutes, gateRoutes } from "./gate";
+import { errorResponse } from "./http/error-response";
 import { authResponseHeaders } from "./middleware/security-headers";
 import { STYLESHEET } from "./pages/style";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { devMailboxRoutes } from "./routes/dev-mailbox";
 import { healthRoutes } from "./routes/health";
-import { edgeRoutes, gateRoutes } from "./gate";
 
 export function createApp(config: Config) {
   const prefix = config.authPrefix;

@@ -255,10 +255,7 @@ export function parseConfig(env: RawEnv): Config {
       fromName: read("MAIL_FROM_NAME") || read("APP_NAME"),
       apiUrl: apiUrl.href,
       apiKey,
-      dkim:
-        dkimSet === 3
-          ? { domain: dkimFields[0]!, selector: dkimFields[1]!, privateKey: dkimFields[2]! }
-          : null,
+      dkim: dkimSet === 3 ? { domain: dkimFields[0]!, selector: dkimFields[1]!, privateKey: dkimFields[2]! } : null,
       timeoutMs: int("MAIL_TIMEOUT", 1, 60) * 1000,
     },
     origin: {
@@ -293,9 +290,15 @@ function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {
   const kids = new Set<string>();
   keys.forEach((key: Record<string, unknown>, i) => {
     const ok =
-      key && typeof key === "object" && key.kty === "EC" && key.crv === "P-256" &&
-      typeof key.d === "string" && typeof key.x === "string" && typeof key.y === "string" &&
-      typeof key.kid === "string" && key.kid.length > 0;
+      key &&
+      typeof key === "object" &&
+      key.kty === "EC" &&
+      key.crv === "P-256" &&
+      typeof key.d === "string" &&
+      typeof key.x === "string" &&
+      typeof key.y === "string" &&
+      typeof key.kid === "string" &&
+      key.kid.length > 0;
     if (!ok) problems.push(`SIGNING_KEYS[${i}] must be a private EC P-256 JWK with a kid`);
     else if (kids.has(key.kid as string)) problems.push(`SIGNING_KEYS[${i}] repeats kid ${JSON.stringify(key.kid)}`);
     else kids.add(key.kid as string);

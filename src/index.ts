@@ -4,7 +4,7 @@
  * running insecurely.
  */
 import { createApp } from "./app";
-import { CONFIG_KEYS, getConfig, type Config } from "./config";
+import { CONFIG_KEYS, type Config, getConfig } from "./config";
 import { errorResponse } from "./http/error-response";
 
 const apps = new WeakMap<Config, ReturnType<typeof createApp>>();

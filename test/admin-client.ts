@@ -1,9 +1,9 @@
 /** Helpers for the admin API tests: requests through the worker's own fetch, with the real admin token. */
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { TokenDeps } from "../src/auth/token-service";
 import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
-import type { TokenDeps } from "../src/auth/token-service";
 
 export const ADMIN_BASE = "http://localhost:8787/.sesame/admin/api";
 
@@ -67,7 +67,11 @@ export function tokenDeps(): TokenDeps {
 }
 
 /** A 400/404/409 error body as the API renders it. */
-export async function expectError(res: Response, status: number, field?: string): Promise<{ error: string; message: string; field?: string }> {
+export async function expectError(
+  res: Response,
+  status: number,
+  field?: string,
+): Promise<{ error: string; message: string; field?: string }> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
   expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);

@@ -97,7 +97,14 @@ describe("the edge-wide audit log", () => {
 
     const { events } = await adminOk<EventPage>("GET", "/events?event=admin_denied&limit=2", 200);
     expect(events).toMatchObject([
-      { event: "admin_denied", reason: "missing_token", userId: null, ip: "203.0.113.7", userAgent: "admin-cli/1.0", detail: { method: "DELETE", path: "/.sesame/admin/api/users/x@example.com" } },
+      {
+        event: "admin_denied",
+        reason: "missing_token",
+        userId: null,
+        ip: "203.0.113.7",
+        userAgent: "admin-cli/1.0",
+        detail: { method: "DELETE", path: "/.sesame/admin/api/users/x@example.com" },
+      },
       { event: "admin_denied", reason: "wrong_token", detail: { method: "GET", path: "/.sesame/admin/api/users" } },
     ]);
     const rows = await env.DB.prepare("SELECT * FROM auth_events").all();

@@ -1,5 +1,6 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createApp } from "../src/app";
 import { checkToken } from "../src/auth/token-service";
@@ -8,8 +9,7 @@ import { createDb } from "../src/db/client";
 import { sessions } from "../src/db/schema";
 import { revokedSessionKey } from "../src/kv/keys";
 import { findUserById } from "../src/users/store";
-import { eq } from "drizzle-orm";
-import { ADMIN_BASE, admin, adminOk, createUserViaApi, expectError, tokenDeps, uniqueEmail, type UserJson } from "./admin-client";
+import { ADMIN_BASE, admin, adminOk, createUserViaApi, expectError, tokenDeps, type UserJson, uniqueEmail } from "./admin-client";
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 
@@ -95,9 +95,9 @@ describe("creating users", () => {
   });
 
   it.each([
-    ["invalid JSON", "{\"email\": ", undefined],
+    ["invalid JSON", '{"email": ', undefined],
     ["a JSON array", "[]", undefined],
-    ["a JSON string", "\"a@example.com\"", undefined],
+    ["a JSON string", '"a@example.com"', undefined],
     ["null", "null", undefined],
     ["form encoding", "email=a%40example.com", "application/x-www-form-urlencoded"],
   ])("refuses a body of %s with 400 field body", async (_label, raw, contentType) => {
@@ -181,7 +181,9 @@ describe("listing users", () => {
 
   it("defaults to pages of 50", async () => {
     const prefix = `many-${crypto.randomUUID().slice(0, 8)}-`;
-    await Promise.all(Array.from({ length: 51 }, (_, i) => createUserViaApi({ email: `${prefix}${String(i).padStart(2, "0")}@example.com` })));
+    await Promise.all(
+      Array.from({ length: 51 }, (_, i) => createUserViaApi({ email: `${prefix}${String(i).padStart(2, "0")}@example.com` })),
+    );
     const page = await adminOk("GET", `/users?email=${prefix}`, 200);
     expect(page.users).toHaveLength(50);
     expect(page.next).toBe(`${prefix}49@example.com`);
@@ -216,7 +218,9 @@ describe("updating users", () => {
     const { token } = await adminOk("POST", `/users/${created.id}/tokens`, 201);
     expect((await checkToken(tokenDeps(), token, { scope: "" })).ok).toBe(true);
     const newEmail = uniqueEmail("moved");
-    const { user } = await adminOk<{ user: UserJson }>("PATCH", `/users/${created.id}`, 200, { json: { email: ` ${newEmail.toUpperCase()}` } });
+    const { user } = await adminOk<{ user: UserJson }>("PATCH", `/users/${created.id}`, 200, {
+      json: { email: ` ${newEmail.toUpperCase()}` },
+    });
     expect(user.email).toBe(newEmail);
     expect(await checkToken(tokenDeps(), token, { scope: "" })).toMatchObject({ ok: false, reason: "revoked" });
     await expectError(await admin("GET", `/users/${created.email}`), 404);

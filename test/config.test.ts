@@ -1,7 +1,7 @@
-import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { parseConfig, type ConfigKey } from "../src/config";
+import { type ConfigKey, parseConfig } from "../src/config";
 import { ConfigError } from "../src/errors";
 import worker from "../src/index";
 
@@ -59,7 +59,11 @@ describe("parseConfig", () => {
     expect(config.session).toEqual({ maxAgeSeconds: 604800, revalidateSeconds: 300 });
     expect(config.signup.policy).toBe("closed");
     expect(config.mail).toMatchObject({ kind: "mailchannels", apiKey: "mc-api-key", dkim: null, timeoutMs: 10_000 });
-    expect(config.origin).toMatchObject({ assertionAudience: "https://origin.internal.example.com", assertionTtlSeconds: 60, publicPaths: [] });
+    expect(config.origin).toMatchObject({
+      assertionAudience: "https://origin.internal.example.com",
+      assertionTtlSeconds: 60,
+      publicPaths: [],
+    });
   });
 
   it("reads the fallback secrets in order after the current one", () => {
@@ -73,7 +77,10 @@ describe("parseConfig", () => {
   it("reports every problem at once, not only the first", () => {
     const problems = problemsWith({ SESAME_SECRET: "", SIGNING_KEYS: "", PUBLIC_URL: "", LINK_MAX_AGE: "x" });
     for (const key of ["SESAME_SECRET", "SIGNING_KEYS", "PUBLIC_URL", "LINK_MAX_AGE"]) {
-      expect(problems.some((p) => p.includes(key)), key).toBe(true);
+      expect(
+        problems.some((p) => p.includes(key)),
+        key,
+      ).toBe(true);
     }
   });
 
@@ -164,7 +171,15 @@ describe("parseConfig", () => {
       }
     });
     it("accepts MAILER=dev on loopback, *.localhost and private addresses (a phone on the LAN)", () => {
-      for (const url of ["http://127.0.0.1:8787", "https://localhost", "http://app.localhost:8787", "http://[::1]:8787", "http://192.168.1.20:8787", "http://10.0.0.5", "http://172.20.1.1"]) {
+      for (const url of [
+        "http://127.0.0.1:8787",
+        "https://localhost",
+        "http://app.localhost:8787",
+        "http://[::1]:8787",
+        "http://192.168.1.20:8787",
+        "http://10.0.0.5",
+        "http://172.20.1.1",
+      ]) {
         expect(problemsWith({ MAILER: "dev", PUBLIC_URL: url }), url).toEqual([]);
       }
     });

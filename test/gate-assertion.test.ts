@@ -1,11 +1,11 @@
 import { env } from "cloudflare:workers";
-import { createLocalJWKSet, decodeProtectedHeader, jwtVerify, SignJWT, type JSONWebKeySet } from "jose";
+import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify, SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { assertionFor as cachedAssertion, ASSERTION_REUSE_SECONDS, signAssertion } from "../src/gate/assertion";
 import { getConfig } from "../src/config";
+import { ASSERTION_REUSE_SECONDS, assertionFor as cachedAssertion, signAssertion } from "../src/gate/assertion";
 import { verifyAssertion } from "../src/origin";
 import { adminOk, createUserViaApi } from "./admin-client";
-import { echoOf, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith, type Fetcher } from "./gate-support";
+import { echoOf, type Fetcher, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
 
 const ISSUER = "http://localhost:8787";
 const AUDIENCE = new URL(env.ORIGIN_URL).origin;
@@ -64,8 +64,12 @@ describe("the assertion a session gets", () => {
     const { cookie } = await userWithSession();
     const jwt = await assertionFor({ Cookie: cookie });
     const jwks = createLocalJWKSet(await jwksOf());
-    await expect(jwtVerify(jwt, jwks, { issuer: ISSUER, audience: "https://other.example" })).rejects.toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED" });
-    await expect(jwtVerify(jwt, jwks, { issuer: "https://evil.example", audience: AUDIENCE })).rejects.toMatchObject({ code: "ERR_JWT_CLAIM_VALIDATION_FAILED" });
+    await expect(jwtVerify(jwt, jwks, { issuer: ISSUER, audience: "https://other.example" })).rejects.toMatchObject({
+      code: "ERR_JWT_CLAIM_VALIDATION_FAILED",
+    });
+    await expect(jwtVerify(jwt, jwks, { issuer: "https://evil.example", audience: AUDIENCE })).rejects.toMatchObject({
+      code: "ERR_JWT_CLAIM_VALIDATION_FAILED",
+    });
   });
 
   it("expires ASSERTION_TTL seconds after it was issued", async () => {
@@ -75,7 +79,9 @@ describe("the assertion a session gets", () => {
     const jwks = createLocalJWKSet(await jwksOf(edge));
     const { payload } = await jwtVerify(jwt, jwks, { issuer: ISSUER, audience: AUDIENCE });
     expect(payload.exp! - payload.iat!).toBe(10);
-    await expect(jwtVerify(jwt, jwks, { issuer: ISSUER, audience: AUDIENCE, currentDate: new Date((payload.exp! + 1) * 1000) })).rejects.toMatchObject({
+    await expect(
+      jwtVerify(jwt, jwks, { issuer: ISSUER, audience: AUDIENCE, currentDate: new Date((payload.exp! + 1) * 1000) }),
+    ).rejects.toMatchObject({
       code: "ERR_JWT_EXPIRED",
     });
   });
@@ -140,7 +146,10 @@ describe("the assertion for other principals", () => {
     const { token } = await adminOk<{ token: string }>("POST", `/users/${user.id}/share-links`, 201, { json: { path: "/reports/*" } });
     // A POST cannot be redirected into a cookie, so the query token authenticates it directly.
     const echo = await echoOf(await gate(`/reports/9?sesame=${token}`, { method: "POST" }));
-    const { payload } = await jwtVerify(echo.headers["sesame-assertion"]!, createLocalJWKSet(await jwksOf()), { issuer: ISSUER, audience: AUDIENCE });
+    const { payload } = await jwtVerify(echo.headers["sesame-assertion"]!, createLocalJWKSet(await jwksOf()), {
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     expect(payload).toMatchObject({ sub: user.id, email: user.email, amr: "share", scope: "path:/reports/*" });
     expect(payload.sid).toMatch(/^[\w-]{16}$/);
   });
@@ -197,7 +206,9 @@ describe("the origin library (sesame-edge/origin)", () => {
       await echoOf(await gate("/x", { headers: { Authorization: `Bearer ${service.token}` } })),
       await echoOf(await gate(`/s/1?sesame=${share}`, { method: "POST" })),
     ];
-    const identities = await Promise.all(echoes.map((echo) => verifyAssertion(new Headers(echo.headers as Record<string, string>), options)));
+    const identities = await Promise.all(
+      echoes.map((echo) => verifyAssertion(new Headers(echo.headers as Record<string, string>), options)),
+    );
     expect(identities.map((i) => [i.userId, i.amr, i.scope])).toEqual([
       [session.user.id, "link", undefined],
       [service.user.id, "service", "api"],
@@ -206,6 +217,8 @@ describe("the origin library (sesame-edge/origin)", () => {
     expect(identities[0]!.sessionId).toBe(session.sessionId);
     expect(identities[1]!.sessionId).toBe(service.id);
 
-    await expect(verifyAssertion(new Headers({ "Sesame-Assertion": "forged" }), options)).rejects.toMatchObject({ code: "invalid_assertion" });
+    await expect(verifyAssertion(new Headers({ "Sesame-Assertion": "forged" }), options)).rejects.toMatchObject({
+      code: "invalid_assertion",
+    });
   });
 });

@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { issueToken } from "../src/auth/token-service";
 import { createDb } from "../src/db/client";
 import { sessions } from "../src/db/schema";
 import { revokeSession } from "../src/sessions";
-import { issueToken } from "../src/auth/token-service";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi } from "./admin-client";
 import { countingD1, deps, echoOf, gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
@@ -208,14 +208,19 @@ describe("identity headers from the client", () => {
 
   it("never reach the origin as sent: the origin sees the gate's", async () => {
     const { user, cookie } = await userWithSession();
-    const echo = await echoOf(
-      await gate("/x", { headers: { ...spoofed, Cookie: cookie, "CF-Connecting-IP": "203.0.113.9" } }),
-    );
+    const echo = await echoOf(await gate("/x", { headers: { ...spoofed, Cookie: cookie, "CF-Connecting-IP": "203.0.113.9" } }));
     expect(echo.headers["sesame-assertion"]).not.toBe(spoofed["Sesame-Assertion"]);
     expect(echo.headers["sesame-user-id"]).toBe(user.id);
     expect(echo.headers["sesame-user-email"]).toBe(user.email);
     expect(echo.headers["sesame-anything"]).toBeUndefined();
-    for (const name of ["x-forwarded-user", "x-forwarded-email", "x-forwarded-groups", "x-forwarded-preferred-username", "forwarded", "x-real-ip"]) {
+    for (const name of [
+      "x-forwarded-user",
+      "x-forwarded-email",
+      "x-forwarded-groups",
+      "x-forwarded-preferred-username",
+      "forwarded",
+      "x-real-ip",
+    ]) {
       expect(echo.headers[name], name).toBeUndefined();
     }
     expect(echo.headers["x-forwarded-for"]).toBe("203.0.113.9");
@@ -240,7 +245,15 @@ describe("identity headers from the client", () => {
   it("drops hop-by-hop headers, including those the client names in Connection", async () => {
     const { cookie } = await userWithSession();
     const echo = await echoOf(
-      await gate("/x", { headers: { Cookie: cookie, Connection: "keep-alive, X-Secret-Hop", "X-Secret-Hop": "1", "Proxy-Authorization": "Basic eA==", "X-Kept": "yes" } }),
+      await gate("/x", {
+        headers: {
+          Cookie: cookie,
+          Connection: "keep-alive, X-Secret-Hop",
+          "X-Secret-Hop": "1",
+          "Proxy-Authorization": "Basic eA==",
+          "X-Kept": "yes",
+        },
+      }),
     );
     expect(echo.headers["x-secret-hop"]).toBeUndefined();
     expect(echo.headers["proxy-authorization"]).toBeUndefined();

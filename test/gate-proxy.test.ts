@@ -24,7 +24,11 @@ describe("proxying", () => {
   it("preserves method, path, query and body", async () => {
     const { cookie } = await userWithSession();
     const echo = await echoOf(
-      await gate("/api/items/7?b=2&a=1&a=3&empty=", { method: "PUT", body: "x".repeat(1234), headers: { Cookie: cookie, "Content-Type": "text/plain" } }),
+      await gate("/api/items/7?b=2&a=1&a=3&empty=", {
+        method: "PUT",
+        body: "x".repeat(1234),
+        headers: { Cookie: cookie, "Content-Type": "text/plain" },
+      }),
     );
     expect(echo).toMatchObject({ method: "PUT", url: "/api/items/7?b=2&a=1&a=3&empty=", bodyBytes: 1234 });
     expect(echo.headers["content-type"]).toBe("text/plain");
@@ -103,10 +107,17 @@ describe("streaming", () => {
         sent += chunk.length;
       },
     });
-    const answer = gate("/upload", { method: "POST", body, headers: { Cookie: cookie, "Upload-Id": id, "Content-Type": "application/octet-stream" } });
+    const answer = gate("/upload", {
+      method: "POST",
+      body,
+      headers: { Cookie: cookie, "Upload-Id": id, "Content-Type": "application/octet-stream" },
+    });
 
     // Only 2 MB of 20 exist yet: if the gate buffered the body, the origin would see nothing.
-    const seen = await waitFor(() => originProgress(id), (p) => (p?.received ?? 0) > 0);
+    const seen = await waitFor(
+      () => originProgress(id),
+      (p) => (p?.received ?? 0) > 0,
+    );
     expect(seen?.received).toBeGreaterThan(0);
     expect(seen?.finished).toBe(false);
     releaseRest();
@@ -149,7 +160,11 @@ describe("WebSockets", () => {
     const socket = res.webSocket!;
     const messages: string[] = [];
     const arrived = (count: number) =>
-      waitFor(async () => messages.length, (n) => n >= count, 5000);
+      waitFor(
+        async () => messages.length,
+        (n) => n >= count,
+        5000,
+      );
     socket.addEventListener("message", (event) => messages.push(String(event.data)));
     socket.accept();
 

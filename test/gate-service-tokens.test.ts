@@ -76,7 +76,13 @@ describe("listing service tokens", () => {
     const second = await adminOk<Issued>("POST", `/users/${user.id}/service-tokens`, 201, { json: { name: "second" } });
     const { serviceTokens } = await adminOk<{ serviceTokens: Record<string, unknown>[] }>("GET", `/users/${user.id}/service-tokens`, 200);
     expect(serviceTokens.map((t) => t.id)).toEqual([second.id, first.id]);
-    expect(serviceTokens[0]).toEqual({ id: second.id, name: "second", createdAt: expect.stringMatching(ISO), expiresAt: second.expiresAt, revokedAt: null });
+    expect(serviceTokens[0]).toEqual({
+      id: second.id,
+      name: "second",
+      createdAt: expect.stringMatching(ISO),
+      expiresAt: second.expiresAt,
+      revokedAt: null,
+    });
     const text = JSON.stringify(serviceTokens);
     expect(text).not.toContain(first.token);
     expect(text).not.toContain(await hashToken(first.token));
@@ -99,7 +105,11 @@ describe("revoking a service token", () => {
     expect(res.status).toBe(204);
     expect(await res.text()).toBe("");
 
-    const { serviceTokens } = await adminOk<{ serviceTokens: { id: string; revokedAt: string | null }[] }>("GET", `/users/${user.id}/service-tokens`, 200);
+    const { serviceTokens } = await adminOk<{ serviceTokens: { id: string; revokedAt: string | null }[] }>(
+      "GET",
+      `/users/${user.id}/service-tokens`,
+      200,
+    );
     expect(serviceTokens[0]!.revokedAt).toMatch(ISO);
     const stored = await env.REVOKED.getWithMetadata(revokedTokenKey(await hashToken(issued.token)));
     expect(stored.value).toBe("1");

@@ -81,7 +81,9 @@ describe("opening a share link", () => {
 
   it("uses a Secure __Host- cookie when the edge is on https", async () => {
     const link = await shareLink("/reports/42");
-    const res = await workerWith({ PUBLIC_URL: "https://gate.example.com", MAILER: "mailchannels", MAILCHANNELS_API_KEY: "unused" })(`/reports/42?sesame=${link.token}`);
+    const res = await workerWith({ PUBLIC_URL: "https://gate.example.com", MAILER: "mailchannels", MAILCHANNELS_API_KEY: "unused" })(
+      `/reports/42?sesame=${link.token}`,
+    );
     expect(res.status).toBe(303);
     expect(res.headers.getSetCookie()[0]).toMatch(/^__Host-sesame-share=[\w-]+; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax; Secure$/);
   });

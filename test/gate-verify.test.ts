@@ -1,5 +1,5 @@
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from "jose";
 import { env } from "cloudflare:workers";
+import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
 

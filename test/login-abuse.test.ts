@@ -1,22 +1,22 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { recordSendDuration, resetSendTimings, typicalSendMs, waitLikeASend, DEFAULT_SEND_MS } from "../src/login/send-timing";
+import { DEFAULT_SEND_MS, recordSendDuration, resetSendTimings, typicalSendMs, waitLikeASend } from "../src/login/send-timing";
 import {
   askForLink,
   EDGE,
+  type Fetcher,
   getPage,
   linkFields,
   linkPath,
   mailCount,
   makeUser,
   me,
-  postForm,
   PREFIX,
+  postForm,
   rows,
   sessionCookie,
   uniqueEmail,
   workerWith,
-  type Fetcher,
 } from "./login-helpers";
 
 const STAND_IN = (env as unknown as Record<string, string>).MAILCHANNELS_API_URL!;
@@ -69,7 +69,7 @@ describe("no user enumeration through POST /login", () => {
     // ...while only the eligible two were actually sent an email.
     expect(await mailCount(existing, fetcher)).toBe(1);
     expect(await mailCount(newAllowed, fetcher)).toBe(1);
-    expect(await mailCount(inactive, fetcher) + (await mailCount(unknown, fetcher)) + (await mailCount(refused, fetcher))).toBe(0);
+    expect((await mailCount(inactive, fetcher)) + (await mailCount(unknown, fetcher)) + (await mailCount(refused, fetcher))).toBe(0);
   });
 
   it("makes the no-email path wait about as long as a typical send", async () => {
@@ -172,7 +172,15 @@ describe("secrets in logs", () => {
     expect(byCode.status).toBe(303);
     expect(printed.length).toBeGreaterThan(5);
     const output = printed.join("\n");
-    for (const secret of [linkFields(first.link).sesame, linkFields(second.link).sesame, first.code, second.code, cookie.split("=")[1]!, sessionCookie(byCode)!.split("=")[1]!, user.email]) {
+    for (const secret of [
+      linkFields(first.link).sesame,
+      linkFields(second.link).sesame,
+      first.code,
+      second.code,
+      cookie.split("=")[1]!,
+      sessionCookie(byCode)!.split("=")[1]!,
+      user.email,
+    ]) {
       expect(output).not.toContain(secret);
     }
   });

@@ -1,20 +1,20 @@
 import { describe, expect, it } from "vitest";
 import {
   askForLink,
+  type Fetcher,
   getPage,
   latestMail,
   linkFields,
   linkPath,
   makeUser,
   me,
-  postForm,
   PREFIX,
+  postForm,
   rows,
   sessionCookie,
   testConfig,
   uniqueEmail,
   workerWith,
-  type Fetcher,
 } from "./login-helpers";
 
 function postCode(email: string, code: string, extra: { next?: string; headers?: Record<string, string>; fetcher?: Fetcher } = {}) {
@@ -160,7 +160,10 @@ describe("sign-in by code", () => {
   it("draws codes uniformly enough that every digit appears in every position", async () => {
     const { generateCode } = await import("../src/login/codes");
     const seen = Array.from({ length: 6 }, () => new Set<string>());
-    for (let i = 0; i < 400; i++) generateCode(6).split("").forEach((d, p) => seen[p]!.add(d));
+    for (let i = 0; i < 400; i++)
+      generateCode(6)
+        .split("")
+        .forEach((d, p) => seen[p]!.add(d));
     expect(seen.every((s) => s.size === 10)).toBe(true);
     expect(generateCode(10)).toMatch(/^[0-9]{10}$/);
   });

@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { createApp } from "../src/app";
-import { getConfig, type Config } from "../src/config";
+import { type Config, getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import type { User } from "../src/db/schema";
 import { createUser, findUserByEmail } from "../src/users/store";
@@ -159,5 +159,9 @@ export function me(cookie: string | null, fetcher: Fetcher = worker): Promise<Re
 
 /** Rows of `sql` (for counting sessions, reading login requests). */
 export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
-  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+  return (
+    await env.DB.prepare(sql)
+      .bind(...params)
+      .all<T>()
+  ).results;
 }

@@ -8,8 +8,8 @@ import {
   linkFields,
   makeUser,
   me,
-  postForm,
   PREFIX,
+  postForm,
   reloadUser,
   rows,
   signInByLink,
@@ -91,7 +91,10 @@ describe("logout everywhere", () => {
 
     expect((await postForm(`${PREFIX}/link`, linkFields(pending.link))).status).toBe(400);
     expect((await postForm(`${PREFIX}/code`, { email: user.email, code: pending.code, next: "/" })).status).toBe(400);
-    const [event] = await rows<{ detail: string }>("SELECT detail FROM auth_events WHERE user_id = ? AND event = 'logout_everywhere'", user.id);
+    const [event] = await rows<{ detail: string }>(
+      "SELECT detail FROM auth_events WHERE user_id = ? AND event = 'logout_everywhere'",
+      user.id,
+    );
     expect(JSON.parse(event!.detail)).toMatchObject({ sessionsEnded: 2 });
   });
 

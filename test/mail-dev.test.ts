@@ -17,7 +17,15 @@ function uniqueEmail(name: string): string {
 
 function loginEmailFor(to: string, code = "482915") {
   const link = `http://localhost:8787/.sesame/link?sesame=tok${crypto.randomUUID().replaceAll("-", "")}&next=%2Freports`;
-  const email = renderLoginEmail({ appName: "sesame-edge", email: to, link, code, minutes: 10, ip: "203.0.113.7", userAgent: "curl/8.5.0" });
+  const email = renderLoginEmail({
+    appName: "sesame-edge",
+    email: to,
+    link,
+    code,
+    minutes: 10,
+    ip: "203.0.113.7",
+    userAgent: "curl/8.5.0",
+  });
   return { link, code, message: { to, ...email } };
 }
 

@@ -4,8 +4,7 @@ import { describeUserAgent } from "../src/mail/describe-user-agent";
 import { extractLoginDetails } from "../src/mail/extract-login-details";
 import { groupCode } from "../src/mail/login-email";
 
-const CHROME_MAC =
-  "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
+const CHROME_MAC = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 const LINK = "https://app.example.com/.sesame/link?sesame=AbC-123_xyz&next=%2Freports%3Fa%3D1";
 const base = {
   appName: "Acme Portal",

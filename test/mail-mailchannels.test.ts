@@ -176,9 +176,30 @@ describe("MailChannels mailer", () => {
 
     expect(lines).toHaveLength(3);
     expect(lines.map((line) => JSON.parse(line))).toEqual([
-      { level: "error", msg: "mail_delivery_failed", provider: "mailchannels", code: "provider_rejected", status: 422, recipientDomain: "mail.example.org" },
-      { level: "error", msg: "mail_delivery_failed", provider: "mailchannels", code: "provider_failed", status: 500, recipientDomain: "mail.example.org" },
-      { level: "error", msg: "mail_delivery_failed", provider: "mailchannels", code: "timeout", status: null, recipientDomain: "mail.example.org" },
+      {
+        level: "error",
+        msg: "mail_delivery_failed",
+        provider: "mailchannels",
+        code: "provider_rejected",
+        status: 422,
+        recipientDomain: "mail.example.org",
+      },
+      {
+        level: "error",
+        msg: "mail_delivery_failed",
+        provider: "mailchannels",
+        code: "provider_failed",
+        status: 500,
+        recipientDomain: "mail.example.org",
+      },
+      {
+        level: "error",
+        msg: "mail_delivery_failed",
+        provider: "mailchannels",
+        code: "timeout",
+        status: null,
+        recipientDomain: "mail.example.org",
+      },
     ]);
     for (const line of lines) {
       expect(line).not.toContain(TOKEN);

@@ -3,7 +3,7 @@
  * WebCrypto only): ES256 signing keys, assertions shaped as the gate makes them, and the
  * forgeries an attacker would try.
  */
-import { base64url, exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK, type JSONWebKeySet } from "jose";
+import { base64url, exportJWK, exportSPKI, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from "jose";
 
 export const ISSUER = "http://localhost:8787";
 export const AUDIENCE = "http://127.0.0.1:8788";
@@ -69,7 +69,11 @@ export function forgeUnsignedAssertion(kid: string, overrides: Record<string, un
 }
 
 /** An HS256 token whose HMAC key is `secret`: the classic confusion where a verifier uses the public key as an HMAC secret. */
-export async function forgeHmacAssertion(kid: string, secret: Uint8Array<ArrayBuffer>, overrides: Record<string, unknown> = {}): Promise<string> {
+export async function forgeHmacAssertion(
+  kid: string,
+  secret: Uint8Array<ArrayBuffer>,
+  overrides: Record<string, unknown> = {},
+): Promise<string> {
   const input = `${encodeJson({ alg: "HS256", kid, typ: "JWT" })}.${encodeJson(assertionClaims(overrides))}`;
   const key = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(input)));

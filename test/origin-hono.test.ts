@@ -1,7 +1,7 @@
 /** The Hono adapter, in workerd: a Worker origin app that trusts only the verified assertion. */
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
-import { sesameHono, type SesameVariables } from "../src/origin/hono.ts";
+import { type SesameVariables, sesameHono } from "../src/origin/hono.ts";
 import type { VerifyAssertionOptions } from "../src/origin/index.ts";
 import { AUDIENCE, createSigner, ISSUER, jwksOf, nowSeconds, signAssertion, type TestSigner } from "./origin-fixtures.ts";
 

@@ -5,7 +5,7 @@
  */
 import { createLocalJWKSet } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { SesameAssertionError, verifyAssertion, type SesameAssertionErrorCode, type VerifyAssertionOptions } from "../src/origin/index.ts";
+import { SesameAssertionError, type SesameAssertionErrorCode, type VerifyAssertionOptions, verifyAssertion } from "../src/origin/index.ts";
 import {
   AUDIENCE,
   createSigner,
@@ -35,7 +35,8 @@ async function expectRefused(input: Parameters<typeof verifyAssertion>[0], code:
   );
   expect(error).toBeInstanceOf(SesameAssertionError);
   expect((error as SesameAssertionError).code).toBe(code);
-  const token = typeof input === "string" ? input : input instanceof Request ? input.headers.get("Sesame-Assertion") : input?.get("Sesame-Assertion");
+  const token =
+    typeof input === "string" ? input : input instanceof Request ? input.headers.get("Sesame-Assertion") : input?.get("Sesame-Assertion");
   if (token) {
     expect(String(error)).not.toContain(token);
     // Not even a recognisable part of it (header, claims or signature).
@@ -185,7 +186,10 @@ describe("verifyAssertion never trusts the convenience headers", () => {
   it("refuses Sesame-User-* headers forged by a client that bypassed the gate", async () => {
     const forged = { "Sesame-User-Id": "usr_admin", "Sesame-User-Email": "admin@example.com" };
     await expectRefused(new Request("https://origin.example/", { headers: forged }), "missing_assertion");
-    await expectRefused(new Request("https://origin.example/", { headers: { ...forged, "Sesame-Assertion": "forged" } }), "invalid_assertion");
+    await expectRefused(
+      new Request("https://origin.example/", { headers: { ...forged, "Sesame-Assertion": "forged" } }),
+      "invalid_assertion",
+    );
   });
 
   it("returns the assertion's identity, not the one the convenience headers claim", async () => {

@@ -3,8 +3,8 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { rateLimits } from "../src/db/schema";
-import { encodeBase64url } from "../src/tokens";
 import { hitRateLimit, MAX_RATE_LIMIT_WINDOW_SECONDS, pruneRateLimits, rateLimitKey } from "../src/rate-limit";
+import { encodeBase64url } from "../src/tokens";
 
 const db = createDb(env.DB);
 const WINDOW = 900;
@@ -76,9 +76,7 @@ describe("hitRateLimit", () => {
 
   it("allows exactly 5 of 100 concurrent hits with limit 5", async () => {
     const key = uniqueKey();
-    const results = await Promise.all(
-      Array.from({ length: 100 }, () => hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW })),
-    );
+    const results = await Promise.all(Array.from({ length: 100 }, () => hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW })));
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
     expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });
@@ -132,7 +130,9 @@ describe("rateLimitKey", () => {
 
   it("never stores a derived key of another purpose, whatever value a client sends", async () => {
     const secret = "a-secret-of-some-length-0123456789";
-    const master = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const master = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+      "sign",
+    ]);
     for (const purpose of ["token", "session", "code"]) {
       const label = `sesame-edge/${purpose}/v1`;
       const derived = encodeBase64url(new Uint8Array(await crypto.subtle.sign("HMAC", master, new TextEncoder().encode(label))));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { safeNext } from "../src/http/safe-next";
-import { askForLink, getPage, latestMail, makeUser, postForm, PREFIX } from "./login-helpers";
+import { askForLink, getPage, latestMail, makeUser, PREFIX, postForm } from "./login-helpers";
 
 // Every one of these must end at "/": each is a way to leave the site, or to land on the
 // sign-in pages themselves, that some browser, proxy or framework has been known to honour.

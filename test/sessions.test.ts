@@ -1,9 +1,9 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { parseConfig, type Config } from "../src/config";
+import { type Config, parseConfig } from "../src/config";
 import type { Database } from "../src/db/client";
-import { createSession, readSession, revokeSession, revokeUserSessions, sessionCookieName, type SessionDeps } from "../src/sessions";
+import { createSession, readSession, revokeSession, revokeUserSessions, type SessionDeps, sessionCookieName } from "../src/sessions";
 import { deriveKey, encodeBase64url, hmac } from "../src/tokens";
 import { rotateSecurityStamp } from "../src/users/store";
 import { db, makeUser, me, rows, testConfig } from "./login-helpers";
@@ -25,7 +25,14 @@ async function sessionJwtKey(secret: string): Promise<Uint8Array> {
 }
 
 /** A D1 handle that fails the test if touched: proves the hot path makes no query. */
-const NO_D1 = new Proxy({}, { get: () => { throw new Error("D1 was queried"); } }) as unknown as Database;
+const NO_D1 = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error("D1 was queried");
+    },
+  },
+) as unknown as Database;
 
 const FAILING_KV = {
   get: async () => {
@@ -35,17 +42,28 @@ const FAILING_KV = {
 
 function configFor(publicUrl: string): Config {
   // A non-local PUBLIC_URL refuses the dev mailer: mail through MailChannels (never called here).
-  return parseConfig({ ...(env as unknown as Record<string, string>), PUBLIC_URL: publicUrl, MAILER: "mailchannels", MAILCHANNELS_API_KEY: "unused" });
+  return parseConfig({
+    ...(env as unknown as Record<string, string>),
+    PUBLIC_URL: publicUrl,
+    MAILER: "mailchannels",
+    MAILCHANNELS_API_KEY: "unused",
+  });
 }
 
 describe("session cookie", () => {
   it("is __Host-sesame, Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain over https", async () => {
     const config = configFor("https://app.example.com");
     expect(sessionCookieName(config)).toBe("__Host-sesame");
-    const { setCookie } = await createSession(deps({ config }), { user: await makeUser(), amr: "link", request: new Request("https://app.example.com/") });
+    const { setCookie } = await createSession(deps({ config }), {
+      user: await makeUser(),
+      amr: "link",
+      request: new Request("https://app.example.com/"),
+    });
     const attributes = setCookie.split("; ");
     expect(attributes[0]).toMatch(/^__Host-sesame=ey/);
-    expect(attributes).toEqual(expect.arrayContaining(["Secure", "HttpOnly", "SameSite=Lax", "Path=/", `Max-Age=${config.session.maxAgeSeconds}`]));
+    expect(attributes).toEqual(
+      expect.arrayContaining(["Secure", "HttpOnly", "SameSite=Lax", "Path=/", `Max-Age=${config.session.maxAgeSeconds}`]),
+    );
     expect(setCookie).not.toMatch(/Domain=/i);
   });
 
@@ -93,7 +111,11 @@ describe("readSession", () => {
     const user = await makeUser();
     const now = Math.floor(Date.now() / 1000);
     const header = encodeBase64url(new TextEncoder().encode(JSON.stringify({ alg: "none", typ: "JWT" })));
-    const body = encodeBase64url(new TextEncoder().encode(JSON.stringify({ sid: "x", sub: user.id, email: user.email, amr: "link", rv: Date.now(), iat: now, exp: now + 3600 })));
+    const body = encodeBase64url(
+      new TextEncoder().encode(
+        JSON.stringify({ sid: "x", sub: user.id, email: user.email, amr: "link", rv: Date.now(), iat: now, exp: now + 3600 }),
+      ),
+    );
     const check = await readSession(new Request("http://x/", { headers: { Cookie: `sesame=${header}.${body}.` } }), deps());
     expect(check).toEqual({ ok: false, reason: "invalid" });
   });
@@ -103,7 +125,12 @@ describe("readSession", () => {
     const now = Math.floor(Date.now() / 1000);
     const claims = { sid: crypto.randomUUID(), email: user.email, amr: "link", rv: Date.now() };
     const sign = (alg: string, key: Uint8Array) =>
-      new SignJWT(claims).setProtectedHeader({ alg, typ: "JWT" }).setSubject(user.id).setIssuedAt(now).setExpirationTime(now + 3600).sign(key);
+      new SignJWT(claims)
+        .setProtectedHeader({ alg, typ: "JWT" })
+        .setSubject(user.id)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 3600)
+        .sign(key);
     const otherKey = await sessionJwtKey(encodeBase64url(crypto.getRandomValues(new Uint8Array(32))));
     const rightKey = await sessionJwtKey(testConfig().secrets.sesame[0]!);
     for (const jwt of [await sign("HS256", otherKey), await sign("HS512", rightKey)]) {
@@ -111,7 +138,10 @@ describe("readSession", () => {
       expect(check).toEqual({ ok: false, reason: "invalid" });
     }
     // The same claims under the right key and HS256 pass: the refusals above are about key and alg.
-    const good = await readSession(new Request("http://x/", { headers: { Cookie: `sesame=${await sign("HS256", rightKey)}` } }), deps({ db: NO_D1 }));
+    const good = await readSession(
+      new Request("http://x/", { headers: { Cookie: `sesame=${await sign("HS256", rightKey)}` } }),
+      deps({ db: NO_D1 }),
+    );
     expect(good.ok).toBe(true);
   });
 
@@ -144,7 +174,11 @@ describe("readSession", () => {
   });
 
   it("refuses a session revoked in KV at once, before any revalidation", async () => {
-    const { setCookie, sessionId } = await createSession(deps(), { user: await makeUser(), amr: "link", request: new Request("http://x/") });
+    const { setCookie, sessionId } = await createSession(deps(), {
+      user: await makeUser(),
+      amr: "link",
+      request: new Request("http://x/"),
+    });
     expect(await revokeSession(deps(), sessionId)).toBe(true);
     expect(await readSession(withCookie(setCookie), deps({ db: NO_D1 }))).toEqual({ ok: false, reason: "revoked" });
     expect(await revokeSession(deps(), sessionId)).toBe(false);
@@ -152,7 +186,11 @@ describe("readSession", () => {
 
   it("refuses a row revoked directly in D1 once SESSION_REVALIDATE has passed, not before", async () => {
     const now = Date.now();
-    const { setCookie, sessionId } = await createSession(deps({ now }), { user: await makeUser(), amr: "link", request: new Request("http://x/") });
+    const { setCookie, sessionId } = await createSession(deps({ now }), {
+      user: await makeUser(),
+      amr: "link",
+      request: new Request("http://x/"),
+    });
     await rows("UPDATE sessions SET revoked_at = ? WHERE id = ?", now, sessionId);
     const revalidate = testConfig().session.revalidateSeconds * 1000;
     expect((await readSession(withCookie(setCookie), deps({ now: now + revalidate - 1 }))).ok).toBe(true);
@@ -169,10 +207,16 @@ describe("readSession", () => {
     if (!check.ok) throw new Error(check.reason);
     expect(check.setCookie).toMatch(/^sesame=ey/);
     expect(check.identity.expiresAt).toBe((Math.floor(later / 1000) + testConfig().session.maxAgeSeconds) * 1000);
-    const [row] = await rows<{ expires_at: number; last_seen_at: number }>("SELECT expires_at, last_seen_at FROM sessions WHERE id = ?", sessionId);
+    const [row] = await rows<{ expires_at: number; last_seen_at: number }>(
+      "SELECT expires_at, last_seen_at FROM sessions WHERE id = ?",
+      sessionId,
+    );
     expect(row).toEqual({ expires_at: check.identity.expiresAt, last_seen_at: later });
     // The new cookie carries the new rv: no second D1 check until SESSION_REVALIDATE passes again.
-    expect(await readSession(withCookie(check.setCookie!), deps({ now: later + 1000, db: NO_D1 }))).toMatchObject({ ok: true, setCookie: null });
+    expect(await readSession(withCookie(check.setCookie!), deps({ now: later + 1000, db: NO_D1 }))).toMatchObject({
+      ok: true,
+      setCookie: null,
+    });
   });
 
   it("refuses at revalidation a user deactivated, or whose tokens were all revoked, since the session began", async () => {

@@ -9,8 +9,8 @@ import {
   mailCount,
   makeUser,
   me,
-  postForm,
   PREFIX,
+  postForm,
   rows,
   sessionCookie,
   testConfig,
@@ -35,7 +35,9 @@ describe("SIGNUP=closed (the default)", () => {
     expect((await askForLink(email)).status).toBe(200);
     expect(await mailCount(email)).toBe(0);
     expect(await userCount(email)).toBe(0);
-    const [event] = await rows<{ reason: string }>("SELECT reason FROM auth_events WHERE event = 'signup_refused' ORDER BY id DESC LIMIT 1");
+    const [event] = await rows<{ reason: string }>(
+      "SELECT reason FROM auth_events WHERE event = 'signup_refused' ORDER BY id DESC LIMIT 1",
+    );
     expect(event!.reason).toBe("signup_closed");
   });
 
@@ -65,7 +67,10 @@ describe("SIGNUP=open", () => {
     expect(await userCount(email)).toBe(1);
     const identity = (await (await me(sessionCookie(res), open)).json()) as { userId: string };
     expect(identity).toMatchObject({ email, amr: "link" });
-    const created = await rows<{ reason: string }>("SELECT reason FROM auth_events WHERE event = 'user_created' AND user_id = ?", identity.userId);
+    const created = await rows<{ reason: string }>(
+      "SELECT reason FROM auth_events WHERE event = 'user_created' AND user_id = ?",
+      identity.userId,
+    );
     expect(created).toEqual([{ reason: "signup" }]);
   });
 

@@ -11,9 +11,10 @@
  *   local KV simulator: a diagnostic that shows how much of the gate's cost under wrangler is
  *   the simulator's (a KV read in production is a network call, not worker CPU).
  */
-import worker from "../../src/index.ts";
+
 import { getConfig } from "../../src/config.ts";
 import { createDb } from "../../src/db/client.ts";
+import worker from "../../src/index.ts";
 import { createSession } from "../../src/sessions/index.ts";
 import { findUserById } from "../../src/users/store.ts";
 

@@ -10,11 +10,12 @@
  * - D1 and KV wrapped to count what each request does (statements prepared, KV reads and
  *   writes): GET /__bench/counters, POST /__bench/counters/reset.
  */
-import worker from "../../src/index.ts";
+
 import { issueToken } from "../../src/auth/token-service.ts";
 import { getConfig } from "../../src/config.ts";
 import { createDb } from "../../src/db/client.ts";
 import { users } from "../../src/db/schema.ts";
+import worker from "../../src/index.ts";
 import { newSecurityStamp } from "../../src/users/store.ts";
 
 /** Users created per D1 batch (one round trip; D1 allows 100 bound values per statement, so one row each). */

@@ -7,7 +7,7 @@
  *   GET /sizes                                            ->  {sesame, jwt}  (characters)
  */
 import { jwtVerify, SignJWT } from "jose";
-import { createToken, deriveKey, verifyToken, type TokenSubject } from "../../src/tokens";
+import { createToken, deriveKey, type TokenSubject, verifyToken } from "../../src/tokens";
 
 interface Fixture {
   key: CryptoKey;

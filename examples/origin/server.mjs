@@ -53,7 +53,8 @@ const server = createServer((req, res) => {
       "Content-Type": "text/html; charset=utf-8",
       // The page is about one user: never cached, never framed, no script at all.
       "Cache-Control": "no-store",
-      "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+      "Content-Security-Policy":
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       "X-Content-Type-Options": "nosniff",
       "Referrer-Policy": "no-referrer",
     });
@@ -62,7 +63,9 @@ const server = createServer((req, res) => {
 });
 
 server.listen(port, "127.0.0.1", () => {
-  console.log(`examples/origin: listening on http://127.0.0.1:${server.address().port} (issuer ${options.issuer}, audience ${options.audience})`);
+  console.log(
+    `examples/origin: listening on http://127.0.0.1:${server.address().port} (issuer ${options.issuer}, audience ${options.audience})`,
+  );
 });
 
 function stop() {

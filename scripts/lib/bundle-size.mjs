@@ -1,5 +1,5 @@
 /** The size Cloudflare counts against the Worker limit: the gzip of the bundled script. */
-import { readFileSync, readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 

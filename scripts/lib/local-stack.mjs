@@ -98,7 +98,10 @@ export async function startLocalStack({
   } catch (error) {
     await stop();
     if (signal?.aborted) throw signal.reason;
-    const output = children.map((child) => child.keptOutput()).filter(Boolean).join("\n");
+    const output = children
+      .map((child) => child.keptOutput())
+      .filter(Boolean)
+      .join("\n");
     if (output) error.message += `\n--- output so far ---\n${output}`;
     throw error;
   } finally {

@@ -10,8 +10,4 @@ export interface LocalWorker {
   stop(): Promise<void>;
 }
 
-export function startLocalWorker(options: {
-  root: string;
-  vars?: Record<string, string>;
-  authPrefix?: string;
-}): Promise<LocalWorker>;
+export function startLocalWorker(options: { root: string; vars?: Record<string, string>; authPrefix?: string }): Promise<LocalWorker>;

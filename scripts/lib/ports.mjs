@@ -14,7 +14,9 @@ export function assertPortFree(port, what = "port") {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
-    server.once("error", (error) => reject(error.code === "EADDRINUSE" || error.code === "EACCES" ? new PortInUseError(port, what) : error));
+    server.once("error", (error) =>
+      reject(error.code === "EADDRINUSE" || error.code === "EACCES" ? new PortInUseError(port, what) : error),
+    );
     server.listen({ port, host: "127.0.0.1", exclusive: true }, () => server.close(() => resolve()));
   });
 }

@@ -52,7 +52,15 @@ export function auditTokenHash(hash: string | undefined): string | null {
 export async function recordEvent(db: Database, event: AuthEvent, now = Date.now()): Promise<void> {
   const detail = event.detail ? JSON.stringify(event.detail) : null;
   console.log(
-    JSON.stringify({ level: "info", msg: "auth_event", event: event.event, userId: event.userId ?? null, reason: event.reason ?? null, ip: event.ip ?? null, detail: event.detail ?? null }),
+    JSON.stringify({
+      level: "info",
+      msg: "auth_event",
+      event: event.event,
+      userId: event.userId ?? null,
+      reason: event.reason ?? null,
+      ip: event.ip ?? null,
+      detail: event.detail ?? null,
+    }),
   );
   try {
     await db

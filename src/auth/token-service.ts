@@ -7,7 +7,7 @@ import type { Database } from "../db/client";
 import type { User } from "../db/schema";
 import { revocationTtlSeconds, revokedTokenKey } from "../kv/keys";
 import { isRevocationRecorded } from "../kv/revocations";
-import { createToken, deriveKey, deriveKeys, verifyToken, type TokenInfo, type VerifyResult } from "../tokens";
+import { createToken, deriveKey, deriveKeys, type TokenInfo, type VerifyResult, verifyToken } from "../tokens";
 import { findUserById } from "../users/store";
 
 export interface TokenDeps {

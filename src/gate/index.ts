@@ -4,10 +4,10 @@
  * to the origin without identity, authenticated requests go with a signed identity, the
  * rest are sent to sign in (browsers) or refused (everything else).
  */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
+import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
-import { recordEvent } from "../audit/record-event";
 import { clientIp, userAgent } from "../http/request-info";
 import { jwksRoutes } from "../routes/jwks";
 import { verifyRoutes } from "../routes/verify";

@@ -8,7 +8,17 @@ import { withoutEdgeCookies } from "./cookies";
 import type { Principal } from "./principal";
 
 /** RFC 9110 section 7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
-const HOP_BY_HOP = ["connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"];
+const HOP_BY_HOP = [
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "proxy-authorization",
+  "proxy-authenticate",
+];
 
 /**
  * Identity and forwarding headers only the gate may set. Sesame-* and X-Forwarded-* go by

@@ -7,7 +7,7 @@
 import type { Config } from "../config";
 import { AppError } from "../errors";
 import { errorResponse } from "../http/error-response";
-import { originRequestHeaders, type OriginHeaderOptions } from "./origin-headers";
+import { type OriginHeaderOptions, originRequestHeaders } from "./origin-headers";
 
 /** The query parameter that carries share tokens: ours, so it never reaches the origin. */
 export const SHARE_PARAM = "sesame";

@@ -15,11 +15,7 @@ export const GATE_ANSWER_HEADERS: Readonly<Record<string, string>> = {
 
 /** True for a GET/HEAD a browser makes to show a page (never a WebSocket handshake). */
 export function isNavigation(request: Request): boolean {
-  return (
-    (request.method === "GET" || request.method === "HEAD") &&
-    wantsHtml(request) &&
-    !request.headers.has("Upgrade")
-  );
+  return (request.method === "GET" || request.method === "HEAD") && wantsHtml(request) && !request.headers.has("Upgrade");
 }
 
 /** The sign-in URL that brings the user back to `pathAndQuery` afterwards. */

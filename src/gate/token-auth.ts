@@ -7,8 +7,8 @@
  * deactivation reaches a remembered token at the next re-check, as it reaches sessions.
  */
 import { and, eq, isNull } from "drizzle-orm";
-import type { Config } from "../config";
 import { checkToken, type TokenDeps } from "../auth/token-service";
+import type { Config } from "../config";
 import { d1OutageOf } from "../db/errors";
 import { serviceTokens } from "../db/schema";
 import { ServiceUnavailableError } from "../errors";
@@ -129,7 +129,13 @@ async function verifyRemembered(
 /** Internal reasons go to the log only; the client sees one generic 401. */
 function logRejection(kind: TokenKind, reason: string, hash: string | undefined) {
   console.log(
-    JSON.stringify({ level: "info", msg: "gate_token_rejected", kind: kind.label, reason, tokenHash: hash?.slice(0, SHARE_SID_CHARS) ?? null }),
+    JSON.stringify({
+      level: "info",
+      msg: "gate_token_rejected",
+      kind: kind.label,
+      reason,
+      tokenHash: hash?.slice(0, SHARE_SID_CHARS) ?? null,
+    }),
   );
 }
 

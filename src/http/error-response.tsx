@@ -1,7 +1,7 @@
 import { d1OutageOf } from "../db/errors";
 import { AppError, ConfigError, ServiceUnavailableError } from "../errors";
-import { ErrorPage } from "../pages/error-page";
 import { AUTH_RESPONSE_HEADERS } from "../middleware/security-headers";
+import { ErrorPage } from "../pages/error-page";
 import { wantsHtml } from "./request-info";
 
 const TITLES: Record<number, string> = {
@@ -23,11 +23,7 @@ const TITLES: Record<number, string> = {
  * else is logged and becomes a bare 500 that reveals nothing. HTML for browsers, JSON
  * (`{error, message, field?}`) for everyone else; always no-store.
  */
-export function errorResponse(
-  error: unknown,
-  request: Request,
-  site: { appName: string; prefix: string },
-): Response {
+export function errorResponse(error: unknown, request: Request, site: { appName: string; prefix: string }): Response {
   const outage = error instanceof AppError ? null : d1OutageOf(error);
   const known = error instanceof AppError ? error : outage ? new ServiceUnavailableError() : null;
   if (error instanceof ConfigError) {

@@ -4,9 +4,9 @@
  * outstanding one-time link of the user: a sign-in by code kills the link, and a sign-in
  * by link kills the links of earlier emails.
  */
-import { and, eq, isNull, lte, sql, type SQL } from "drizzle-orm";
+import { and, eq, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { users, type User } from "../db/schema";
+import { type User, users } from "../db/schema";
 
 /** Strictly greater than the old marker, so two sign-ins in one millisecond still differ. */
 export function nextLoginMarker(lastLoginAt: number | null, now: number): number {
@@ -39,7 +39,10 @@ export function advanceMarkerIfUnchanged(db: Database, user: Pick<User, "id" | "
  * `stateNotAfter`: refuse when the user's security state changed after this time (a
  * "revoke all", new email or deactivation since the code was sent).
  */
-export function bumpMarker(db: Database, input: { userId: string; now: number; guard?: SQL; stateNotAfter?: number; securityStamp?: string }) {
+export function bumpMarker(
+  db: Database,
+  input: { userId: string; now: number; guard?: SQL; stateNotAfter?: number; securityStamp?: string },
+) {
   return db
     .update(users)
     .set({ lastLoginAt: sql`MAX(COALESCE(${users.lastLoginAt}, 0) + 1, ${input.now})` })

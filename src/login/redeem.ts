@@ -11,7 +11,7 @@
 import { sql } from "drizzle-orm";
 import { recordEvent } from "../audit/record-event";
 import type { TokenDeps } from "../auth/token-service";
-import { users, type LoginRequest, type User } from "../db/schema";
+import { type LoginRequest, type User, users } from "../db/schema";
 import { encodeBase64url } from "../tokens";
 import { createUser, findUserByEmail } from "../users/store";
 import { codeMatches, hashCode } from "./codes";
@@ -30,7 +30,9 @@ export async function redeemLink(deps: TokenDeps, token: unknown): Promise<Redem
   const check = await checkLinkToken(deps, token);
   if (!check.ok) return { ok: false, reason: check.reason, userId: check.userId ?? null, tokenHash: check.token?.hash };
   const result =
-    check.kind === "user" ? await consumeUserLink(deps, check.user, check.token.oneTime, now) : await consumeSignup(deps, check.request, now);
+    check.kind === "user"
+      ? await consumeUserLink(deps, check.user, check.token.oneTime, now)
+      : await consumeSignup(deps, check.request, now);
   return { ...result, tokenHash: check.token.hash };
 }
 
@@ -117,7 +119,8 @@ async function consumeSignup(deps: TokenDeps, request: LoginRequest, now: number
     // Lost a race with another creation of the address: that account is judged like any existing one.
     user ??= await findUserByEmail(db, request.email);
     if (!user) return { ok: false, reason: "unknown_user" };
-    if (newUser) await recordEvent(db, { event: "user_created", userId: user.id, reason: "signup", detail: { policy: config.signup.policy } }, now);
+    if (newUser)
+      await recordEvent(db, { event: "user_created", userId: user.id, reason: "signup", detail: { policy: config.signup.policy } }, now);
   }
   // An account that appeared or changed its security state after the email was sent is
   // not signed into by it (revoke all, deactivation, an admin creating it meanwhile).

@@ -10,7 +10,7 @@ import { recordEvent } from "../audit/record-event";
 import { issueToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest } from "../db/schema";
 import { clientIp, userAgent } from "../http/request-info";
-import { MailDeliveryError, renderLoginEmail, type Mailer } from "../mail";
+import { MailDeliveryError, type Mailer, renderLoginEmail } from "../mail";
 import { hitRateLimit, rateLimitKey } from "../rate-limit";
 import { findUserByEmail } from "../users/store";
 import { generateCode, hashCode } from "./codes";
@@ -29,10 +29,7 @@ export type RequestLoginResult =
   | { outcome: "mail_failed" };
 
 /** `email` must be normalised and valid; `next` already passed through safeNext. */
-export async function requestLogin(
-  deps: LoginDeps,
-  input: { email: string; next: string; request: Request },
-): Promise<RequestLoginResult> {
+export async function requestLogin(deps: LoginDeps, input: { email: string; next: string; request: Request }): Promise<RequestLoginResult> {
   const { config, db } = deps;
   const ip = clientIp(input.request);
   const agent = userAgent(input.request);
@@ -93,7 +90,13 @@ export async function requestLogin(
     if (!(error instanceof MailDeliveryError)) throw error;
     // The code never reached anyone: it must not stay guessable.
     await deleteLoginRequest(db, request.id);
-    await recordEvent(db, { event: "email_failed", userId: user?.id ?? null, reason: error.code, detail: { ...detail, status: error.status ?? null }, ...audit });
+    await recordEvent(db, {
+      event: "email_failed",
+      userId: user?.id ?? null,
+      reason: error.code,
+      detail: { ...detail, status: error.status ?? null },
+      ...audit,
+    });
     return { outcome: "mail_failed" };
   }
   await recordEvent(db, { event: "email_sent", userId: user?.id ?? null, detail, ...audit });
@@ -124,7 +127,12 @@ async function checkLoginRateLimits(
   const windowSeconds = config.rateLimit.windowSeconds;
   const [byIp, byEmail] = await Promise.all([
     hitRateLimit(db, { key: await rateLimitKey("login:ip", ip, secret), limit: config.rateLimit.loginPerIp, windowSeconds, now: deps.now }),
-    hitRateLimit(db, { key: await rateLimitKey("login:email", email, secret), limit: config.rateLimit.loginPerEmail, windowSeconds, now: deps.now }),
+    hitRateLimit(db, {
+      key: await rateLimitKey("login:email", email, secret),
+      limit: config.rateLimit.loginPerEmail,
+      windowSeconds,
+      now: deps.now,
+    }),
   ]);
   if (byIp.allowed && byEmail.allowed) return null;
   const blocked = [byIp.allowed ? null : byIp, byEmail.allowed ? null : byEmail].filter((r) => r !== null);
@@ -133,4 +141,3 @@ async function checkLoginRateLimits(
     retryAfterSeconds: Math.max(...blocked.map((r) => r.retryAfterSeconds)),
   };
 }
-

@@ -5,7 +5,7 @@
  */
 import { and, desc, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { loginRequests, type LoginRequest } from "../db/schema";
+import { type LoginRequest, loginRequests } from "../db/schema";
 
 export async function insertLoginRequest(db: Database, row: LoginRequest): Promise<void> {
   await db.insert(loginRequests).values(row).run();
@@ -53,10 +53,7 @@ export async function takeCodeAttempt(db: Database, email: string, maxAttempts: 
  * batched after it can tell that this redemption is the one that won. `attempts` may equal
  * the maximum: the right code on the last allowed try counted that try already.
  */
-export function consumeRequestStatement(
-  db: Database,
-  input: { id: string; nonce: string; now: number; maxAttempts?: number },
-) {
+export function consumeRequestStatement(db: Database, input: { id: string; nonce: string; now: number; maxAttempts?: number }) {
   return db
     .update(loginRequests)
     .set({ consumedAt: input.now, consumeNonce: input.nonce })
@@ -80,7 +77,9 @@ export function endPendingRequestsStatement(
   db: Database,
   input: { email: string; userId: string | null; now: number; won: ReturnType<typeof sql> },
 ) {
-  const owner = input.userId ? or(eq(loginRequests.email, input.email), eq(loginRequests.userId, input.userId)) : eq(loginRequests.email, input.email);
+  const owner = input.userId
+    ? or(eq(loginRequests.email, input.email), eq(loginRequests.userId, input.userId))
+    : eq(loginRequests.email, input.email);
   return db
     .update(loginRequests)
     .set({ consumedAt: input.now })

@@ -16,7 +16,7 @@
 import { checkToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest, User } from "../db/schema";
 import { revokedTokenKey } from "../kv/keys";
-import { createToken, deriveKey, deriveKeys, verifyToken, type TokenFailureReason, type TokenInfo, type TokenSubject } from "../tokens";
+import { createToken, deriveKey, deriveKeys, type TokenFailureReason, type TokenInfo, type TokenSubject, verifyToken } from "../tokens";
 import { findLoginRequest } from "./requests-store";
 
 export const SIGNUP_SCOPE = "signup";

@@ -42,9 +42,18 @@ export function renderLoginEmail(input: LoginEmailInput): { subject: string; tex
     IGNORE_NOTICE,
     "",
   ].join("\n");
-  const html = "<!doctype html>" + (
-    <LoginEmailHtml appName={appName} email={input.email} link={input.link} code={groupCode(input.code)} lifetime={lifetime} origin={origin} />
-  ).toString();
+  const html =
+    "<!doctype html>" +
+    (
+      <LoginEmailHtml
+        appName={appName}
+        email={input.email}
+        link={input.link}
+        code={groupCode(input.code)}
+        lifetime={lifetime}
+        origin={origin}
+      />
+    ).toString();
   return { subject: `Sign in to ${appName}`, text, html };
 }
 
@@ -69,7 +78,8 @@ interface HtmlProps {
 // Inline styles only: most mail clients drop <style> blocks and never load stylesheets.
 const BODY = "margin:0;padding:24px;background:#f6f6f4;color:#1a1a1a;font:16px/1.5 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif";
 const CARD = "max-width:28rem;margin:0 auto;background:#ffffff;border:1px solid #d4d4d0;border-radius:12px;padding:24px";
-const BUTTON = "display:inline-block;padding:12px 20px;border-radius:8px;background:#1d4ed8;color:#ffffff;font-weight:600;text-decoration:none";
+const BUTTON =
+  "display:inline-block;padding:12px 20px;border-radius:8px;background:#1d4ed8;color:#ffffff;font-weight:600;text-decoration:none";
 const CODE = "font-size:28px;font-weight:700;letter-spacing:4px;font-family:ui-monospace,Menlo,Consolas,monospace;margin:8px 0 16px";
 const MUTED = "color:#555555;font-size:14px";
 

@@ -4,8 +4,9 @@
  *   app.use(sesameHono({ jwksUrl, issuer, audience }));
  *   app.get("/", (c) => c.text(`Hello, ${c.var.sesame.email}`));
  */
-import { createMiddleware } from "hono/factory";
+
 import type { MiddlewareHandler } from "hono";
+import { createMiddleware } from "hono/factory";
 import { checkVerifyOptions } from "./check-options.js";
 import { SesameAssertionError } from "./errors.js";
 import { describeFailure } from "./failure-response.js";

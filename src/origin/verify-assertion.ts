@@ -2,11 +2,11 @@
  * verifyAssertion: the one check an origin behind sesame-edge needs. Runs anywhere with
  * WebCrypto and fetch (Node 20+, Workers, Bun, Deno); depends on jose only.
  */
-import { errors, jwtVerify, type JWTPayload } from "jose";
+import { errors, type JWTPayload, jwtVerify } from "jose";
 import { checkVerifyOptions } from "./check-options.js";
 import { SesameAssertionError } from "./errors.js";
 import { selectKeySource, withKeyErrors } from "./key-source.js";
-import { readAssertion, type AssertionInput } from "./read-assertion.js";
+import { type AssertionInput, readAssertion } from "./read-assertion.js";
 import { readIdentity } from "./read-identity.js";
 import type { SesameIdentity, VerifyAssertionOptions } from "./types.js";
 

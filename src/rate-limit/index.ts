@@ -99,8 +99,6 @@ export async function rateLimitKey(kind: string, value: string, secret?: string)
   if (!/^[a-z0-9_-]+(:[a-z0-9_-]+)*$/.test(kind)) {
     throw new TypeError("kind must be lower-case words joined by colons, like login:email");
   }
-  const digest = secret
-    ? await hmac(await deriveKey(secret, "rate-limit"), lengthPrefixed([kind, value]))
-    : await sha256(value);
+  const digest = secret ? await hmac(await deriveKey(secret, "rate-limit"), lengthPrefixed([kind, value])) : await sha256(value);
   return `${kind}:${encodeBase64url(digest)}`;
 }

@@ -21,7 +21,8 @@ import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
 import { authDeps, htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 
-export const CODE_FAILED_MESSAGE = "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.";
+export const CODE_FAILED_MESSAGE =
+  "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.";
 
 export function codeRoutes(config: Config) {
   const app = new Hono<AppEnv>();
@@ -45,7 +46,12 @@ export function codeRoutes(config: Config) {
       await recordEvent(c.var.db, { event: "rate_limited", reason: "code_per_ip", ...audit });
       return htmlPage(
         c,
-        <ErrorPage {...site} title="Too many attempts" message="Too many codes were tried. Please wait a few minutes, then try again." action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }} />,
+        <ErrorPage
+          {...site}
+          title="Too many attempts"
+          message="Too many codes were tried. Please wait a few minutes, then try again."
+          action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }}
+        />,
         429,
         { "Retry-After": String(limit.retryAfterSeconds) },
       );
@@ -55,7 +61,16 @@ export function codeRoutes(config: Config) {
       <CheckEmailPage {...site} email={email} next={next} minutes={minutes} codeLength={config.code.length} error={error} />
     );
     if (!isValidEmail(email)) {
-      return htmlPage(c, <ErrorPage {...site} title="Start again" message="This form lost its email address. Please ask for a new sign-in email." action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }} />, 400);
+      return htmlPage(
+        c,
+        <ErrorPage
+          {...site}
+          title="Start again"
+          message="This form lost its email address. Please ask for a new sign-in email."
+          action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }}
+        />,
+        400,
+      );
     }
     const code = normalizeCodeInput(typed, config.code.length);
     if (!code) return htmlPage(c, page(`Enter the ${config.code.length}-digit code from the email.`), 400);
@@ -63,7 +78,13 @@ export function codeRoutes(config: Config) {
     const deps = authDeps(c);
     const result = await redeemCode(deps, { email, code });
     if (!result.ok) {
-      await recordEvent(c.var.db, { event: "code_failed", userId: result.userId ?? null, reason: result.reason, detail: result.detail, ...audit });
+      await recordEvent(c.var.db, {
+        event: "code_failed",
+        userId: result.userId ?? null,
+        reason: result.reason,
+        detail: result.detail,
+        ...audit,
+      });
       return htmlPage(c, page(CODE_FAILED_MESSAGE), 400);
     }
     await recordEvent(c.var.db, { event: "code_redeemed", userId: result.user.id, detail: { newUser: result.newUser }, ...audit });

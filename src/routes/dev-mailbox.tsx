@@ -10,7 +10,7 @@ import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { BadRequestError } from "../errors";
 import { wantsHtml } from "../http/request-info";
-import { clearDevMessages, DEV_MESSAGE_TTL_MS, listDevMessages, type DevMessage } from "../mail/dev";
+import { clearDevMessages, DEV_MESSAGE_TTL_MS, type DevMessage, listDevMessages } from "../mail/dev";
 import { extractLoginDetails } from "../mail/extract-login-details";
 import { Layout } from "../pages/layout";
 import { isValidEmail, normalizeEmail } from "../users/email";
@@ -68,8 +68,7 @@ function MailboxPage({ config, entries, to }: { config: Config; entries: Mailbox
     <Layout title="Dev mailbox" appName={config.appName} prefix={config.authPrefix} wide>
       <h1>Dev mailbox</h1>
       <p class="lead">
-        MAILER=dev: no email leaves this machine. Messages {to ? `to ${to} ` : ""}are listed here, newest first, for{" "}
-        {hours} hours.
+        MAILER=dev: no email leaves this machine. Messages {to ? `to ${to} ` : ""}are listed here, newest first, for {hours} hours.
       </p>
       {entries.length === 0 ? (
         <p>No messages yet. Ask for a sign-in link and reload this page.</p>
@@ -77,9 +76,7 @@ function MailboxPage({ config, entries, to }: { config: Config; entries: Mailbox
         entries.map((entry) => <MailboxMessage entry={entry} />)
       )}
       <p>
-        <small>
-          JSON: request this page without Accept: text/html. Clear it with DELETE (curl -X DELETE), optionally with ?to=.
-        </small>
+        <small>JSON: request this page without Accept: text/html. Clear it with DELETE (curl -X DELETE), optionally with ?to=.</small>
       </p>
     </Layout>
   );

@@ -3,7 +3,7 @@
  * scanners that fetch links cannot burn them or get a session; POST consumes the token
  * atomically and starts the session. Every unusable link gets the same page.
  */
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import { auditTokenHash, recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
@@ -23,7 +23,12 @@ export function linkRoutes(config: Config) {
   const app = new Hono<AppEnv>();
   const site = { appName: config.appName, prefix: config.authPrefix };
 
-  const invalidLink = async (c: Context<AppEnv>, next: string, failure: { reason: string; userId?: string | null; tokenHash?: string }, stage: string) => {
+  const invalidLink = async (
+    c: Context<AppEnv>,
+    next: string,
+    failure: { reason: string; userId?: string | null; tokenHash?: string },
+    stage: string,
+  ) => {
     await recordEvent(c.var.db, {
       event: "link_rejected",
       userId: failure.userId ?? null,

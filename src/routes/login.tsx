@@ -35,7 +35,11 @@ export function loginRoutes(config: Config) {
     const typed = form("email", MAX_EMAIL_FIELD);
     const email = normalizeEmail(typed);
     if (!isValidEmail(email)) {
-      return htmlPage(c, <LoginPage {...site} next={next} email={typed.trim()} error="Enter a valid email address, like name@example.com." />, 400);
+      return htmlPage(
+        c,
+        <LoginPage {...site} next={next} email={typed.trim()} error="Enter a valid email address, like name@example.com." />,
+        400,
+      );
     }
 
     const result = await requestLogin({ ...authDeps(c), mailer: createMailer(config, c.env) }, { email, next, request: c.req.raw });
@@ -44,12 +48,21 @@ export function loginRoutes(config: Config) {
       case "rate_limited":
         return htmlPage(
           c,
-          <ErrorPage {...site} title="Too many attempts" message="Too many sign-in emails were asked for. Please wait a few minutes, then try again." action={backToLogin} />,
+          <ErrorPage
+            {...site}
+            title="Too many attempts"
+            message="Too many sign-in emails were asked for. Please wait a few minutes, then try again."
+            action={backToLogin}
+          />,
           429,
           { "Retry-After": String(result.retryAfterSeconds) },
         );
       case "mail_failed":
-        return htmlPage(c, <ErrorPage {...site} title="Email not sent" message="We could not send the email. Please try again." action={backToLogin} />, 503);
+        return htmlPage(
+          c,
+          <ErrorPage {...site} title="Email not sent" message="We could not send the email. Please try again." action={backToLogin} />,
+          503,
+        );
       case "accepted":
         return htmlPage(c, <CheckEmailPage {...site} email={email} next={next} minutes={minutes} codeLength={config.code.length} />);
     }

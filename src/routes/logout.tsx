@@ -21,7 +21,12 @@ export function logoutRoutes(config: Config) {
   app.get("/logout", async function confirmLogout(c) {
     const check = await readSession(c.req.raw, authDeps(c));
     if (!check.ok) return htmlPage(c, <SignedOutPage {...site} />);
-    return htmlPage(c, <LogoutConfirmPage {...site} email={check.identity.email} />, 200, check.setCookie ? { "Set-Cookie": check.setCookie } : {});
+    return htmlPage(
+      c,
+      <LogoutConfirmPage {...site} email={check.identity.email} />,
+      200,
+      check.setCookie ? { "Set-Cookie": check.setCookie } : {},
+    );
   });
 
   app.post("/logout", async function logout(c) {
@@ -51,7 +56,7 @@ export function logoutRoutes(config: Config) {
       throw new AppError(
         "logout_incomplete",
         503,
-        "You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose \"Sign out everywhere\".",
+        'You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose "Sign out everywhere".',
         undefined,
         { "Set-Cookie": clearSessionCookie(config), "Retry-After": "5" },
       );

@@ -26,7 +26,13 @@ export function sessionCookieName(config: Config): string {
 
 /** The Set-Cookie value that stores `jwt` for `maxAgeSeconds`. */
 export function serializeSessionCookie(config: Config, jwt: string, maxAgeSeconds: number): string {
-  const attributes = [`${sessionCookieName(config)}=${jwt}`, "Path=/", `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`, "HttpOnly", "SameSite=Lax"];
+  const attributes = [
+    `${sessionCookieName(config)}=${jwt}`,
+    "Path=/",
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+    "HttpOnly",
+    "SameSite=Lax",
+  ];
   if (!isPlainHttpLoopback(config)) attributes.push("Secure");
   return attributes.join("; ");
 }

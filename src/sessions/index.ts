@@ -109,7 +109,11 @@ export async function createSession(
     exp,
     rv: now,
   });
-  await recordEvent(deps.db, { event: "session_created", userId: input.user.id, ip, userAgent: agent, detail: { sessionId, amr: input.amr } }, now);
+  await recordEvent(
+    deps.db,
+    { event: "session_created", userId: input.user.id, ip, userAgent: agent, detail: { sessionId, amr: input.amr } },
+    now,
+  );
   return { sessionId, setCookie: serializeSessionCookie(deps.config, jwt, exp - Math.floor(now / 1000)) };
 }
 
@@ -130,9 +134,7 @@ export async function revokeUserSessions(deps: SessionDeps, userId: string): Pro
 }
 
 async function publishRevocations(deps: SessionDeps, ended: { id: string; expiresAt: number }[], now: number) {
-  await Promise.all(
-    ended.map((s) => deps.kv.put(revokedSessionKey(s.id), "1", { expirationTtl: revocationTtlSeconds(s.expiresAt, now) })),
-  );
+  await Promise.all(ended.map((s) => deps.kv.put(revokedSessionKey(s.id), "1", { expirationTtl: revocationTtlSeconds(s.expiresAt, now) })));
 }
 
 function expirySeconds(deps: SessionDeps, now: number): number {

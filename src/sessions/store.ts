@@ -1,7 +1,7 @@
 /** Session rows in D1. Every function takes the drizzle handle; none knows about cookies or HTTP. */
 import { and, desc, eq, gt, isNull } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { sessions, users, type Session } from "../db/schema";
+import { type Session, sessions, users } from "../db/schema";
 
 export async function insertSession(db: Database, row: Session): Promise<void> {
   await db.insert(sessions).values(row).run();

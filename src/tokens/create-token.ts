@@ -21,10 +21,7 @@ export interface CreateTokenOptions {
 }
 
 /** Mints a sesame token for `user` (the analogue of django-sesame's `get_token`). */
-export async function createToken(
-  user: TokenSubject,
-  options: CreateTokenOptions,
-): Promise<{ token: string; info: TokenInfo }> {
+export async function createToken(user: TokenSubject, options: CreateTokenOptions): Promise<{ token: string; info: TokenInfo }> {
   const userIdBytes = uuidToBytes(user.id);
   if (!userIdBytes) throw new TypeError("user.id must be a lower-case UUID");
   if (!Number.isInteger(options.maxAge) || options.maxAge <= 0 || options.maxAge > 0xffffffff) {

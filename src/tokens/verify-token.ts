@@ -25,10 +25,7 @@ export interface VerifyTokenOptions<U extends TokenSubject> {
  * untrusted input: every failure is a tagged result with a reason for the logs.
  * One-time tokens are checked, not consumed: the caller consumes them atomically.
  */
-export async function verifyToken<U extends TokenSubject>(
-  token: unknown,
-  options: VerifyTokenOptions<U>,
-): Promise<VerifyResult<U>> {
+export async function verifyToken<U extends TokenSubject>(token: unknown, options: VerifyTokenOptions<U>): Promise<VerifyResult<U>> {
   if (typeof token !== "string" || token.length === 0 || token.length > MAX_TOKEN_CHARS) {
     return { ok: false, reason: "malformed" };
   }
@@ -59,8 +56,7 @@ export async function verifyToken<U extends TokenSubject>(
     token: info,
   });
 
-  const scopeOk =
-    typeof options.scope === "function" ? options.scope(parsed.scope) : options.scope === parsed.scope;
+  const scopeOk = typeof options.scope === "function" ? options.scope(parsed.scope) : options.scope === parsed.scope;
   if (!scopeOk) return fail("wrong_scope");
 
   const now = options.now ?? Date.now();

@@ -1,7 +1,7 @@
 /** User rows in D1. Every function takes the drizzle handle; none knows about HTTP. */
 import { and, asc, eq, gt, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { users, type User } from "../db/schema";
+import { type User, users } from "../db/schema";
 import { encodeBase64url } from "../tokens";
 
 export function newSecurityStamp(): string {
@@ -64,12 +64,7 @@ export interface UserPatch {
  * moves stateChangedAt so the audit can say `revoked` rather than `bad_signature`.
  * Returns "conflict" when the new email belongs to someone else.
  */
-export async function updateUser(
-  db: Database,
-  id: string,
-  patch: UserPatch,
-  now = Date.now(),
-): Promise<User | null | "conflict"> {
+export async function updateUser(db: Database, id: string, patch: UserPatch, now = Date.now()): Promise<User | null | "conflict"> {
   const current = await findUserById(db, id);
   if (!current) return null;
   const emailChanged = patch.email !== undefined && patch.email !== current.email;
@@ -105,11 +100,7 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** "Revoke all": a new security stamp kills every outstanding token of the user. */
 export async function rotateSecurityStamp(db: Database, id: string, now = Date.now()): Promise<void> {
-  await db
-    .update(users)
-    .set({ securityStamp: newSecurityStamp(), stateChangedAt: now, updatedAt: now })
-    .where(eq(users.id, id))
-    .run();
+  await db.update(users).set({ securityStamp: newSecurityStamp(), stateChangedAt: now, updatedAt: now }).where(eq(users.id, id)).run();
 }
 
 export async function deleteUser(db: Database, id: string): Promise<boolean> {
@@ -118,10 +109,7 @@ export async function deleteUser(db: Database, id: string): Promise<boolean> {
 }
 
 /** Keyset pagination by email: stable under inserts, no OFFSET scans. */
-export async function listUsers(
-  db: Database,
-  options: { emailPrefix?: string; after?: string; limit: number },
-): Promise<User[]> {
+export async function listUsers(db: Database, options: { emailPrefix?: string; after?: string; limit: number }): Promise<User[]> {
   const conditions = [];
   if (options.emailPrefix) {
     const escaped = options.emailPrefix.replace(/[\\%_]/g, (ch) => `\\${ch}`);

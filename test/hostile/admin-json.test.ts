@@ -6,12 +6,12 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
-import type { User } from "../../src/db/schema";
 import { issueToken } from "../../src/auth/token-service";
-import { jsonBodies, type JsonInput } from "./generators/json-bodies";
-import { ALPHABETS, surfaceRng, type Rng } from "./generators/prng";
+import type { User } from "../../src/db/schema";
+import { type JsonInput, jsonBodies } from "./generators/json-bodies";
+import { ALPHABETS, type Rng, surfaceRng } from "./generators/prng";
 import { asHeaderValue, captureLogs, edge, makeUser, PREFIX, sessionFor, tokenDeps, uniqueEmail } from "./support/edge";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_400;
 const PLAIN_ADDRESS = /^[a-z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$/;
@@ -98,13 +98,22 @@ describe("hostile admin JSON", () => {
     try {
       const inputs = Array.from({ length: INPUTS }, () => {
         const endpoint = rng.pick(ENDPOINTS);
-        return { endpoint, user: rng.pick(users), hostileAuth: rng.chance(0.1) ? hostileCredential(rng, ours) : null, body: jsonBodies(rng, endpoint.keys, 1).next().value! };
+        return {
+          endpoint,
+          user: rng.pick(users),
+          hostileAuth: rng.chance(0.1) ? hostileCredential(rng, ours) : null,
+          body: jsonBodies(rng, endpoint.keys, 1).next().value!,
+        };
       });
       await runConcurrently(inputs, 8, async ({ endpoint, user, hostileAuth, body }) => {
         const authorization = hostileAuth ?? `Bearer ${env.ADMIN_TOKEN}`;
         const outcome = await probe(endpoint, user, body, authorization);
         const kind = `${endpoint.method} ${endpoint.path({ id: ":user" } as User)}:${hostileAuth === null ? body.kind : "hostile-credential"}`;
-        const shown = { authorization: hostileAuth === null ? "(admin token)" : hostileAuth.replace(env.ADMIN_TOKEN, "(admin token)"), body: typeof body.body === "string" ? body.body : `bytes ${[...body.body].slice(0, 40)}`, contentType: body.contentType };
+        const shown = {
+          authorization: hostileAuth === null ? "(admin token)" : hostileAuth.replace(env.ADMIN_TOKEN, "(admin token)"),
+          body: typeof body.body === "string" ? body.body : `bytes ${[...body.body].slice(0, 40)}`,
+          contentType: body.contentType,
+        };
         if (hostileAuth === null) tally.input(kind, shown, { ...outcome, authenticated: false });
         else tally.input(kind, shown, outcome, { sameCredential: presents(hostileAuth) === env.ADMIN_TOKEN });
       });
@@ -124,8 +133,16 @@ describe("hostile admin JSON", () => {
         [ENDPOINTS[7]!, {}],
       ];
       for (const [endpoint, body] of valid) {
-        const outcome = await probe(endpoint, target, { kind: "valid", body: JSON.stringify(body), contentType: "application/json" }, `Bearer ${env.ADMIN_TOKEN}`);
-        tally.control(`${endpoint.method} ${endpoint.path({ id: ":user" } as User)}`, body, { ...outcome, authenticated: outcome.status >= 200 && outcome.status < 300 });
+        const outcome = await probe(
+          endpoint,
+          target,
+          { kind: "valid", body: JSON.stringify(body), contentType: "application/json" },
+          `Bearer ${env.ADMIN_TOKEN}`,
+        );
+        tally.control(`${endpoint.method} ${endpoint.path({ id: ":user" } as User)}`, body, {
+          ...outcome,
+          authenticated: outcome.status >= 200 && outcome.status < 300,
+        });
       }
     } finally {
       logs.restore();
@@ -137,7 +154,8 @@ describe("hostile admin JSON", () => {
     const { results } = await env.DB.prepare("SELECT email, name FROM users").all<{ email: string; name: string }>();
     for (const row of results) {
       if (!PLAIN_ADDRESS.test(row.email)) tally.flag("stored-email", row.email, "a user was stored with an address the readers refuse");
-      if (/[\u0000-\u001f\u007f-\u009f]/.test(row.name)) tally.flag("stored-name", row.name, "a user was stored with a control character in the name");
+      if (/[\u0000-\u001f\u007f-\u009f]/.test(row.name))
+        tally.flag("stored-name", row.name, "a user was stored with a control character in the name");
     }
     console.info(`[hostile] admin API JSON: ${results.length} users in the table after the run, every address and name checked`);
     tally.report();

@@ -8,10 +8,22 @@ import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import type { User } from "../../src/db/schema";
 import { extractLoginDetails } from "../../src/mail/extract-login-details";
-import { codeInputs, type CodeFields } from "./generators/codes";
-import { surfaceRng, type Rng } from "./generators/prng";
-import { captureLogs, edge, edgeWith, formBody, formInit, makeUser, PREFIX, randomIp, setSessionCookie, testConfig, type Fetcher } from "./support/edge";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import { type CodeFields, codeInputs } from "./generators/codes";
+import { type Rng, surfaceRng } from "./generators/prng";
+import {
+  captureLogs,
+  edge,
+  edgeWith,
+  type Fetcher,
+  formBody,
+  formInit,
+  makeUser,
+  PREFIX,
+  randomIp,
+  setSessionCookie,
+  testConfig,
+} from "./support/edge";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_400;
 /** Hostile inputs per live request before the next victim: enough to exhaust its attempts many times over. */
@@ -29,7 +41,10 @@ async function liveRequests(mailing: Fetcher, users: User[], rng: Rng): Promise<
     await response.arrayBuffer();
     if (response.status !== 200) throw new Error(`POST /login for a victim answered ${response.status}`);
   });
-  const { results } = await env.DB.prepare("SELECT to_address AS \"to\", text_body AS text FROM dev_messages ORDER BY created_at").all<{ to: string; text: string }>();
+  const { results } = await env.DB.prepare('SELECT to_address AS "to", text_body AS text FROM dev_messages ORDER BY created_at').all<{
+    to: string;
+    text: string;
+  }>();
   const codes = new Map(results.map((m) => [m.to, extractLoginDetails(m.text).code]));
   return users.map((user) => {
     const code = codes.get(user.email);
@@ -82,15 +97,51 @@ describe("hostile codes", () => {
         for (let k = 0; k < wrong; k++) {
           let guess = String(rng.int(0, 999_999)).padStart(6, "0");
           if (guess === victim.code) guess = String((Number(guess) + 1) % 1_000_000).padStart(6, "0");
-          tally.input("attempt-limit:wrong", guess, await postCode({ fields: [["email", victim.user.email], ["code", guess]] }, randomIp(rng)));
+          tally.input(
+            "attempt-limit:wrong",
+            guess,
+            await postCode(
+              {
+                fields: [
+                  ["email", victim.user.email],
+                  ["code", guess],
+                ],
+              },
+              randomIp(rng),
+            ),
+          );
         }
-        const right = await postCode({ fields: [["email", victim.user.email], ["code", victim.code]] }, randomIp(rng));
+        const right = await postCode(
+          {
+            fields: [
+              ["email", victim.user.email],
+              ["code", victim.code],
+            ],
+          },
+          randomIp(rng),
+        );
         if (wrong === maxAttempts) tally.input("attempt-limit:right-after-limit", victim.code, right);
         else tally.control("attempt-limit:right-before-limit", victim.code, right);
       }
       for (const victim of controlVictims) {
-        const typed = rng.pick([victim.code, `${victim.code.slice(0, 3)} ${victim.code.slice(3)}`, `${victim.code.slice(0, 3)}-${victim.code.slice(3)}`]);
-        tally.control("right-code", typed, await postCode({ fields: [["email", ` ${victim.user.email.toUpperCase()} `], ["code", typed]] }, randomIp(rng)));
+        const typed = rng.pick([
+          victim.code,
+          `${victim.code.slice(0, 3)} ${victim.code.slice(3)}`,
+          `${victim.code.slice(0, 3)}-${victim.code.slice(3)}`,
+        ]);
+        tally.control(
+          "right-code",
+          typed,
+          await postCode(
+            {
+              fields: [
+                ["email", ` ${victim.user.email.toUpperCase()} `],
+                ["code", typed],
+              ],
+            },
+            randomIp(rng),
+          ),
+        );
       }
     } finally {
       logs.restore();
@@ -98,8 +149,12 @@ describe("hostile codes", () => {
 
     const attempts = await env.DB.prepare(
       "SELECT COALESCE(SUM(attempts), 0) AS spent, COALESCE(SUM(attempts >= ?), 0) AS exhausted, COUNT(*) AS requests FROM login_requests",
-    ).bind(testConfig().code.maxAttempts).first<{ spent: number; exhausted: number; requests: number }>();
-    console.info(`[hostile] codes: ${attempts?.spent} attempts spent on ${attempts?.requests} live requests, ${attempts?.exhausted} exhausted`);
+    )
+      .bind(testConfig().code.maxAttempts)
+      .first<{ spent: number; exhausted: number; requests: number }>();
+    console.info(
+      `[hostile] codes: ${attempts?.spent} attempts spent on ${attempts?.requests} live requests, ${attempts?.exhausted} exhausted`,
+    );
     tally.report();
   });
 });

@@ -6,10 +6,21 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
-import { emailInputs, type EmailInput } from "./generators/emails";
+import { type EmailInput, emailInputs } from "./generators/emails";
 import { surfaceRng } from "./generators/prng";
-import { captureLogs, edge, edgeWith, formBody, formInit, makeUser, PREFIX, randomIp, setSessionCookie, type Fetcher } from "./support/edge";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import {
+  captureLogs,
+  edge,
+  edgeWith,
+  type Fetcher,
+  formBody,
+  formInit,
+  makeUser,
+  PREFIX,
+  randomIp,
+  setSessionCookie,
+} from "./support/edge";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_300;
 /** What a recipient may look like once normalised: no space, control, comma, angle bracket or quote. */
@@ -62,13 +73,17 @@ describe("hostile emails", () => {
       const inputs = [...emailInputs(rng, known, INPUTS)].map((input) => ({ input, ip: randomIp(rng), open: rng.chance(0.3) }));
       await runConcurrently(inputs, 8, async ({ input, ip, open: toOpen }) => {
         const outcome = await probe(input, ip, toOpen ? open : edge);
-        tally.input(`${toOpen ? "open" : "closed"}:${input.kind}`, { open: toOpen, ...input, body: typeof input.body === "string" ? input.body : "(multipart)" }, outcome);
+        tally.input(
+          `${toOpen ? "open" : "closed"}:${input.kind}`,
+          { open: toOpen, ...input, body: typeof input.body === "string" ? input.body : "(multipart)" },
+          outcome,
+        );
       });
     } finally {
       logs.restore();
     }
 
-    const { results } = await env.DB.prepare("SELECT to_address AS \"to\", subject FROM dev_messages").all<{ to: string; subject: string }>();
+    const { results } = await env.DB.prepare('SELECT to_address AS "to", subject FROM dev_messages').all<{ to: string; subject: string }>();
     for (const message of results) {
       if (!PLAIN_ADDRESS.test(message.to)) tally.flag("recipient", message.to, "mail went to a recipient that is not a plain address");
       if (/[\r\n]/.test(message.subject)) tally.flag("subject", message.subject, "a subject holds a line break");

@@ -7,10 +7,10 @@
  */
 import { describe, it } from "vitest";
 import type { User } from "../../src/db/schema";
-import { identityHeaderInputs, isGateOwned, type IdentityHeaderInput } from "./generators/identity-headers";
+import { type IdentityHeaderInput, identityHeaderInputs, isGateOwned } from "./generators/identity-headers";
 import { surfaceRng } from "./generators/prng";
-import { adminOk, asHeaderValue, bodyText, captureLogs, edge, edgeWith, makeUser, PREFIX, sessionFor, type Fetcher } from "./support/edge";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import { adminOk, asHeaderValue, bodyText, captureLogs, edge, edgeWith, type Fetcher, makeUser, PREFIX, sessionFor } from "./support/edge";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_400;
 const TARGETS = ["session", "session", "session", "service", "anonymous", "public", "compat", "verify"] as const;
@@ -69,11 +69,25 @@ function judge(seen: Map<string, string>, input: IdentityHeaderInput, target: Ta
     if (/(^|;\s*)(__Host-)?sesame=/.test(seen.get("cookie") ?? "")) leaked.push("cookie");
   }
   // A forged or missing identity is the failure that matters here: the request acted as someone it is not.
-  const forgedIdentity = wrong.some((w) => w.startsWith("sesame-") || w.startsWith("x-forwarded-user") || w.startsWith("x-forwarded-email"));
-  return { status: 0, authenticated: forgedIdentity, leaked, problem: wrong.length > 0 && !forgedIdentity ? wrong.join("; ") : null, note: wrong.join("; "), passedThrough };
+  const forgedIdentity = wrong.some(
+    (w) => w.startsWith("sesame-") || w.startsWith("x-forwarded-user") || w.startsWith("x-forwarded-email"),
+  );
+  return {
+    status: 0,
+    authenticated: forgedIdentity,
+    leaked,
+    problem: wrong.length > 0 && !forgedIdentity ? wrong.join("; ") : null,
+    note: wrong.join("; "),
+    passedThrough,
+  };
 }
 
-async function probe(input: IdentityHeaderInput, target: Target, p: Principals, post = false): Promise<Outcome & { passedThrough: number }> {
+async function probe(
+  input: IdentityHeaderInput,
+  target: Target,
+  p: Principals,
+  post = false,
+): Promise<Outcome & { passedThrough: number }> {
   const headers = new Headers({ Accept: "application/json" });
   for (const [name, value] of input.headers) headers.append(name, asHeaderValue(value));
   if (target === "session" || target === "compat" || target === "verify") headers.append("Cookie", p.sessionCookie);
@@ -87,13 +101,19 @@ async function probe(input: IdentityHeaderInput, target: Target, p: Principals, 
   if (target === "anonymous") {
     // Nothing reaches the origin for an anonymous request to a gated path.
     const reached = response.status === 200 && text.includes('"headers"');
-    return { status: response.status, authenticated: reached, note: reached ? "an anonymous request reached the origin" : undefined, passedThrough: 0 };
+    return {
+      status: response.status,
+      authenticated: reached,
+      note: reached ? "an anonymous request reached the origin" : undefined,
+      passedThrough: 0,
+    };
   }
   let seen: Map<string, string>;
   if (target === "verify") {
     seen = new Map();
     response.headers.forEach((value, name) => seen.set(name.toLowerCase(), value));
-    if (response.status !== 204) return { status: response.status, authenticated: false, problem: `forward-auth answered ${response.status}`, passedThrough: 0 };
+    if (response.status !== 204)
+      return { status: response.status, authenticated: false, problem: `forward-auth answered ${response.status}`, passedThrough: 0 };
   } else {
     let echo: { headers?: Record<string, string | string[]> } = {};
     try {
@@ -101,7 +121,12 @@ async function probe(input: IdentityHeaderInput, target: Target, p: Principals, 
     } catch {
       return { status: response.status, authenticated: false, problem: `no echo from the origin (${response.status})`, passedThrough: 0 };
     }
-    seen = new Map(Object.entries(echo.headers ?? {}).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(", ") : String(value)]));
+    seen = new Map(
+      Object.entries(echo.headers ?? {}).map(([name, value]) => [
+        name.toLowerCase(),
+        Array.isArray(value) ? value.join(", ") : String(value),
+      ]),
+    );
   }
   return { ...judge(seen, input, target, p), status: response.status };
 }
@@ -122,7 +147,11 @@ describe("hostile identity headers", () => {
 
     const logs = captureLogs();
     try {
-      const inputs = [...identityHeaderInputs(rng, victim!, INPUTS)].map((input) => ({ input, target: rng.pick(TARGETS), post: rng.chance(0.2) }));
+      const inputs = [...identityHeaderInputs(rng, victim!, INPUTS)].map((input) => ({
+        input,
+        target: rng.pick(TARGETS),
+        post: rng.chance(0.2),
+      }));
       await runConcurrently(inputs, 8, async ({ input, target, post }) => {
         const { passedThrough: others, ...outcome } = await probe(input, target, principals, post);
         passedThrough += others;
@@ -132,15 +161,25 @@ describe("hostile identity headers", () => {
       // Controls: without forged headers, each credential arrives as exactly its own identity.
       for (const target of ["session", "service", "compat", "verify"] as Target[]) {
         for (const connectingIp of ["10.1.2.3", null]) {
-          const input: IdentityHeaderInput = { kind: "none", headers: connectingIp ? [["CF-Connecting-IP", connectingIp]] : [], marker: "no-marker-sent", connectingIp };
+          const input: IdentityHeaderInput = {
+            kind: "none",
+            headers: connectingIp ? [["CF-Connecting-IP", connectingIp]] : [],
+            marker: "no-marker-sent",
+            connectingIp,
+          };
           const outcome = await probe(input, target, principals);
-          tally.control(target, input.headers, { ...outcome, authenticated: !outcome.authenticated && !outcome.problem && outcome.status < 300 });
+          tally.control(target, input.headers, {
+            ...outcome,
+            authenticated: !outcome.authenticated && !outcome.problem && outcome.status < 300,
+          });
         }
       }
     } finally {
       logs.restore();
     }
-    console.info(`[hostile] identity headers: ${passedThrough} values of other proxies' headers (True-Client-IP, Remote-User, X-Auth-Request-*...) passed on as ordinary headers, as designed`);
+    console.info(
+      `[hostile] identity headers: ${passedThrough} values of other proxies' headers (True-Client-IP, Remote-User, X-Auth-Request-*...) passed on as ordinary headers, as designed`,
+    );
     tally.report();
   });
 });

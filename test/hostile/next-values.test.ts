@@ -13,10 +13,22 @@ import { MAX_NEXT_FIELD } from "../../src/routes/login";
 import { nextValues, SAFE_NEXT_VALUES } from "./generators/next-values";
 import { surfaceRng } from "./generators/prng";
 import {
-  captureLogs, EDGE, edge, edgeWith, formBody, formInit, hiddenField, makeUser, percentEncode, PREFIX, randomIp, tokenDeps, type Fetcher,
+  captureLogs,
+  EDGE,
+  edge,
+  edgeWith,
+  type Fetcher,
+  formBody,
+  formInit,
+  hiddenField,
+  makeUser,
+  PREFIX,
+  percentEncode,
+  randomIp,
+  tokenDeps,
 } from "./support/edge";
 import { isOffSite } from "./support/redirects";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_400;
 const TARGETS = ["login-page", "login-post", "link-redeem", "gate-redirect"] as const;
@@ -50,7 +62,8 @@ async function probe(target: Target, next: string, ip: string, index: number, ct
     }
     case "link-redeem": {
       // Half the redemptions use a fresh one-time link of a fresh user, as a real sign-in does.
-      const token = index % 2 === 0 ? (await issueToken(tokenDeps(), await makeUser("next-fresh"))).token : ctx.reusable[index % ctx.reusable.length]!;
+      const token =
+        index % 2 === 0 ? (await issueToken(tokenDeps(), await makeUser("next-fresh"))).token : ctx.reusable[index % ctx.reusable.length]!;
       response = await edge(`${PREFIX}/link`, formInit(formBody({ sesame: token, next }), ip));
       await response.arrayBuffer();
       landed = response.headers.get("Location");

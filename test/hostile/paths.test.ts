@@ -6,12 +6,13 @@
  * servers behind proxies have read them), and may never reach the admin API or /me.
  * Answers path-confusion bypasses of auth proxies (`/public/..;/admin`, `%2e%2e`, `%2f`).
  */
+
+import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { hostilePaths } from "./generators/paths";
 import { surfaceRng } from "./generators/prng";
-import { bodyText, captureLogs, echoOf, edge, edgeWith, makeUser, PREFIX, randomIp, sessionFor, type Fetcher } from "./support/edge";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
-import { env } from "cloudflare:workers";
+import { bodyText, captureLogs, echoOf, edge, edgeWith, type Fetcher, makeUser, PREFIX, randomIp, sessionFor } from "./support/edge";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_400;
 const PUBLIC_PATHS = "/static/*,/healthz";
@@ -31,7 +32,10 @@ function originReads(url: string): string {
       break;
     }
   }
-  path = path.replace(/\\/g, "/").replace(/;[^/]*/g, "").replace(/\0.*$/s, "");
+  path = path
+    .replace(/\\/g, "/")
+    .replace(/;[^/]*/g, "")
+    .replace(/\0.*$/s, "");
   const kept: string[] = [];
   for (const segment of path.split("/")) {
     if (segment === "" || segment === ".") continue;
@@ -70,14 +74,16 @@ async function probe(target: Target, path: string, method: string, ip: string, h
     const echo = JSON.parse(text) as { url?: string; headers?: Record<string, unknown> };
     if (status === 200 && typeof echo.url === "string" && echo.headers) {
       if (echo.headers["sesame-user-id"] !== undefined) [authenticated, reason] = [true, "identity at the origin"];
-      else if (!isPublicToOrigin(originReads(echo.url), target.patterns)) [authenticated, reason] = [true, `origin served ${echo.url} anonymously`];
+      else if (!isPublicToOrigin(originReads(echo.url), target.patterns))
+        [authenticated, reason] = [true, `origin served ${echo.url} anonymously`];
     } else if (status < 300 && PRIVATE_KEYS.some((key) => key in (echo as object))) {
       [authenticated, reason] = [true, "private JSON answered anonymously"];
     }
   } catch {
     // Not JSON: a page, a redirect or an empty answer.
   }
-  if (status < 300 && /^\/\.sesame\/(admin\/api|me)(\/|$)/.test(resolved)) [authenticated, reason] = [true, "admin API or /me answered anonymously"];
+  if (status < 300 && /^\/\.sesame\/(admin\/api|me)(\/|$)/.test(resolved))
+    [authenticated, reason] = [true, "admin API or /me answered anonymously"];
   return { status, authenticated, note: reason };
 }
 
@@ -98,7 +104,13 @@ describe("hostile request paths", () => {
 
     const logs = captureLogs();
     try {
-      const inputs = [...hostilePaths(rng, INPUTS)].map((input) => ({ ...input, target: rng.pick(targets), method: rng.pick(METHODS), ip: randomIp(rng), html: rng.chance(0.5) }));
+      const inputs = [...hostilePaths(rng, INPUTS)].map((input) => ({
+        ...input,
+        target: rng.pick(targets),
+        method: rng.pick(METHODS),
+        ip: randomIp(rng),
+        html: rng.chance(0.5),
+      }));
       await runConcurrently(inputs, 8, async ({ kind, path, target, method, ip, html }) => {
         const outcome = await probe(target, path, method, ip, html);
         tally.input(`${target.name}:${kind}`, { target: target.name, method, path }, outcome);
@@ -113,9 +125,14 @@ describe("hostile request paths", () => {
         ["admin-token", targets[0]!, `${PREFIX}/admin/api/users?limit=1`, { Authorization: `Bearer ${env.ADMIN_TOKEN}` }],
       ];
       for (const [name, target, path, headers] of controls) {
-        const response = await target.fetcher(path, { headers: { Accept: "application/json", ...headers, ...(target.cookie ? { Cookie: target.cookie } : {}) } });
+        const response = await target.fetcher(path, {
+          headers: { Accept: "application/json", ...headers, ...(target.cookie ? { Cookie: target.cookie } : {}) },
+        });
         const echo = await echoOf(response.clone());
-        const passed = name === "admin-token" ? response.status === 200 : echo !== null && (name !== "signed-in" || echo.headers["sesame-user-id"] === user.id);
+        const passed =
+          name === "admin-token"
+            ? response.status === 200
+            : echo !== null && (name !== "signed-in" || echo.headers["sesame-user-id"] === user.id);
         tally.control(name, path, { status: response.status, authenticated: passed });
       }
     } finally {

@@ -6,7 +6,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { issueToken } from "../../src/auth/token-service";
 import { safeNext } from "../../src/http/safe-next";
-import { echoOf, edge, formBody, formInit, hiddenField, makeUser, percentEncode, PREFIX, sessionFor, tokenDeps } from "./support/edge";
+import { echoOf, edge, formBody, formInit, hiddenField, makeUser, PREFIX, percentEncode, sessionFor, tokenDeps } from "./support/edge";
 import { isOffSite } from "./support/redirects";
 
 describe("next values that dot segments turn into an encoded slash (next-values surface, seed 3007964402)", () => {
@@ -48,7 +48,10 @@ describe("next values that dot segments turn into an encoded slash (next-values 
 describe("an admin body with an empty key (admin API JSON surface, seed 2768609174)", () => {
   it("answers 400 naming the field, even when its name is the empty string", async () => {
     const user = await makeUser("regression-empty-key");
-    for (const [path, body] of [[`/users/${user.id}/revoke-tokens`, '{"":null}'], ["/users", '{"email":"a@example.com","":1}']] as const) {
+    for (const [path, body] of [
+      [`/users/${user.id}/revoke-tokens`, '{"":null}'],
+      ["/users", '{"email":"a@example.com","":1}'],
+    ] as const) {
       const response = await edge(`${PREFIX}/admin/api${path}`, {
         method: "POST",
         headers: { Authorization: `Bearer ${env.ADMIN_TOKEN}`, "Content-Type": "application/json", Accept: "application/json" },
@@ -61,7 +64,16 @@ describe("an admin body with an empty key (admin API JSON surface, seed 27686091
 });
 
 describe("X-Forwarded-* headers the gate does not set itself (identity headers surface, seed 2606359103)", () => {
-  const forged = ["X-Forwarded-Prefix", "X-Forwarded-Uri", "X-Forwarded-Method", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Path", "X-Forwarded-Client-Cert"];
+  const forged = [
+    "X-Forwarded-Prefix",
+    "X-Forwarded-Uri",
+    "X-Forwarded-Method",
+    "X-Forwarded-Server",
+    "X-Forwarded-Ssl",
+    "X-Forwarded-Scheme",
+    "X-Forwarded-Path",
+    "X-Forwarded-Client-Cert",
+  ];
 
   it.each(forged)("never lets a client-sent %s reach the origin (docs/security.md: all client-sent X-Forwarded-*)", async (name) => {
     const { cookie } = await sessionFor(await makeUser("regression-forwarded"));

@@ -8,12 +8,32 @@ import { describe, it } from "vitest";
 import { issueToken } from "../../src/auth/token-service";
 import { revokeSession } from "../../src/sessions";
 import { hmac } from "../../src/tokens";
-import { surfaceRng, type Rng } from "./generators/prng";
+import { type Rng, surfaceRng } from "./generators/prng";
 import {
-  cookieHeader, flipInPart, forgeJwts, lookAlikeCookie, mutateText, sessionJwtKey, signHs256, type CookieInput, type CookieMaterial,
+  type CookieInput,
+  type CookieMaterial,
+  cookieHeader,
+  flipInPart,
+  forgeJwts,
+  lookAlikeCookie,
+  mutateText,
+  sessionJwtKey,
+  signHs256,
 } from "./generators/session-cookies";
-import { asHeaderValue, captureLogs, echoOf, edge, edgeWith, makeUser, PREFIX, randomIp, sessionFor, tokenDeps, type Fetcher } from "./support/edge";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import {
+  asHeaderValue,
+  captureLogs,
+  echoOf,
+  edge,
+  edgeWith,
+  type Fetcher,
+  makeUser,
+  PREFIX,
+  randomIp,
+  sessionFor,
+  tokenDeps,
+} from "./support/edge";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_500;
 const HTTPS_URL = "https://edge.example.com";
@@ -43,7 +63,13 @@ function valueSeen(header: string, name: string): string | null {
 function sameSignedJwt(seen: string, live: string): boolean {
   const decode = (segment: string) => {
     try {
-      return atob(segment.replace(/-/g, "+").replace(/_/g, "/").replace(/[=\s]/g, "").padEnd(Math.ceil(segment.replace(/[=\s]/g, "").length / 4) * 4, "="));
+      return atob(
+        segment
+          .replace(/-/g, "+")
+          .replace(/_/g, "/")
+          .replace(/[=\s]/g, "")
+          .padEnd(Math.ceil(segment.replace(/[=\s]/g, "").length / 4) * 4, "="),
+      );
     } catch {
       return null;
     }
@@ -81,7 +107,8 @@ async function buildMaterial(): Promise<{ material: CookieMaterial; liveCookies:
 
   const realKey = await sessionJwtKey(env.SESAME_SECRET);
   const claims = JSON.parse(atob(a.jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))) as Record<string, unknown>;
-  const genuine = (payload: Record<string, unknown>) => signHs256({ header: { alg: "HS256", typ: "JWT" }, payload: { ...claims, ...payload } }, realKey);
+  const genuine = (payload: Record<string, unknown>) =>
+    signHs256({ header: { alg: "HS256", typ: "JWT" }, payload: { ...claims, ...payload } }, realKey);
   // A request through the gate hands the origin an assertion: a real ES256 JWT of this edge.
   const echoed = await echoOf(await edge("/app/page", { headers: { Cookie: a.cookie, Accept: "application/json" } }));
   const assertion = String(echoed?.headers["sesame-assertion"]);
@@ -90,8 +117,10 @@ async function buildMaterial(): Promise<{ material: CookieMaterial; liveCookies:
   const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
   const attackerKey = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
   const purposeKey = async (purpose: string) =>
-    hmac(await crypto.subtle.importKey("raw", new TextEncoder().encode(env.SESAME_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]),
-      new TextEncoder().encode(`sesame-edge/${purpose}/v1`));
+    hmac(
+      await crypto.subtle.importKey("raw", new TextEncoder().encode(env.SESAME_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]),
+      new TextEncoder().encode(`sesame-edge/${purpose}/v1`),
+    );
   const { x, y, kty, crv } = edgeSigningKey;
 
   const material: CookieMaterial = {
@@ -102,7 +131,16 @@ async function buildMaterial(): Promise<{ material: CookieMaterial; liveCookies:
       { name: "expired-long-ago", jwt: await genuine({ iat: 1, exp: 2 }) },
       { name: "not-before-future", jwt: await genuine({ nbf: now + 3600 }) },
       { name: "revoked-session", jwt: revoked.jwt },
-      { name: "inactive-user-due-recheck", jwt: await signHs256({ header: { alg: "HS256", typ: "JWT" }, payload: { ...JSON.parse(atob(inactive.jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))), rv: 0 } }, realKey) },
+      {
+        name: "inactive-user-due-recheck",
+        jwt: await signHs256(
+          {
+            header: { alg: "HS256", typ: "JWT" },
+            payload: { ...JSON.parse(atob(inactive.jwt.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))), rv: 0 },
+          },
+          realKey,
+        ),
+      },
       { name: "unknown-session-due-recheck", jwt: await genuine({ sid: crypto.randomUUID(), rv: 0 }) },
       { name: "other-user-sub-due-recheck", jwt: await genuine({ sub: bob!.id, rv: 0 }) },
       { name: "amr-service", jwt: await genuine({ amr: "service" }) },
@@ -111,7 +149,13 @@ async function buildMaterial(): Promise<{ material: CookieMaterial; liveCookies:
       { name: "exp-string", jwt: await genuine({ exp: String(now + 3600) }) },
       { name: "edge-assertion", jwt: assertion },
       { name: "login-token", jwt: (await issueToken(tokenDeps(), alice!)).token },
-      { name: "other-deployment", jwt: await signHs256({ header: { alg: "HS256", typ: "JWT" }, payload: claims }, await sessionJwtKey("a-different-secret-of-another-deployment-0123456789")) },
+      {
+        name: "other-deployment",
+        jwt: await signHs256(
+          { header: { alg: "HS256", typ: "JWT" }, payload: claims },
+          await sessionJwtKey("a-different-secret-of-another-deployment-0123456789"),
+        ),
+      },
     ],
     guessedKeys: [
       { name: "random", key: crypto.getRandomValues(new Uint8Array(32)) },
@@ -167,13 +211,19 @@ describe("hostile session cookies", () => {
         const outcome = await probe(input, https);
         const seen = valueSeen(asHeaderValue(input.cookie), input.target === "gate-https" ? "__Host-sesame" : "sesame");
         if (seen !== null && material.valid.includes(seen)) tally.control(input.kind, input, outcome);
-        else tally.input(input.kind, input, outcome, { sameCredential: seen !== null && material.valid.some((jwt) => sameSignedJwt(seen, jwt)) });
+        else
+          tally.input(input.kind, input, outcome, {
+            sameCredential: seen !== null && material.valid.some((jwt) => sameSignedJwt(seen, jwt)),
+          });
       });
 
       // Raw non-ASCII bytes in the header, as a client can send them (workerd warns once per header).
       for (const cookie of ["sesame=ünïcødé", "sesame=中文.中文.中文", "__Host-sesame=😀", "sesame=\u00a0x"]) {
         const response = await edge("/app/page", { headers: { Cookie: cookie, Accept: "application/json" } });
-        tally.input("raw-non-ascii", cookie, { status: response.status, authenticated: (await echoOf(response))?.headers["sesame-user-id"] !== undefined });
+        tally.input("raw-non-ascii", cookie, {
+          status: response.status,
+          authenticated: (await echoOf(response))?.headers["sesame-user-id"] !== undefined,
+        });
       }
 
       for (const target of ["gate", "me", "gate-https"] as Target[]) {

@@ -4,20 +4,33 @@
  * or in the share cookie on a gated path. Answers token confusion: a genuine token of one
  * kind (service, share, login, expired, another secret) must never pass as another.
  */
+
+import { env } from "cloudflare:workers";
 import { describe, it } from "vitest";
 import { issueToken, revokeToken } from "../../src/auth/token-service";
 import { createDb } from "../../src/db/client";
 import { createToken, deriveKey } from "../../src/tokens";
 import { createUser } from "../../src/users/store";
-import { env } from "cloudflare:workers";
 import { surfaceRng } from "./generators/prng";
-import { tokenInputs, type TokenInput } from "./generators/tokens";
+import { type TokenInput, tokenInputs } from "./generators/tokens";
 import {
-  adminOk, asHeaderValue, captureLogs, echoOf, edge, formBody, formInit, makeUser, percentEncode, PREFIX, randomIp, setSessionCookie, tokenDeps,
+  adminOk,
+  asHeaderValue,
+  captureLogs,
+  echoOf,
+  edge,
+  formBody,
+  formInit,
+  makeUser,
+  PREFIX,
+  percentEncode,
+  randomIp,
+  setSessionCookie,
+  tokenDeps,
   uniqueEmail,
 } from "./support/edge";
 import { isOffSite } from "./support/redirects";
-import { runConcurrently, Tally, type Outcome } from "./support/tally";
+import { type Outcome, runConcurrently, Tally } from "./support/tally";
 
 const INPUTS = 10_600;
 const CONTROLS_PER_TARGET = 8;
@@ -49,7 +62,9 @@ async function probe(target: Target, token: string, ip: string): Promise<Outcome
       const value = asHeaderValue(token);
       // HTTP trims optional white space around a field value: " T" arrives as T.
       seen = value.replace(/^[ \t]+|[ \t]+$/g, "");
-      response = await edge("/api/hostile", { headers: { Authorization: `Bearer ${value}`, Accept: "application/json", "CF-Connecting-IP": ip } });
+      response = await edge("/api/hostile", {
+        headers: { Authorization: `Bearer ${value}`, Accept: "application/json", "CF-Connecting-IP": ip },
+      });
       authenticated = (await echoOf(response))?.headers["sesame-user-id"] !== undefined;
       break;
     }
@@ -69,7 +84,9 @@ async function probe(target: Target, token: string, ip: string): Promise<Outcome
       const value = asHeaderValue(token);
       // The cookie's value as the edge reads it: up to the first ";", trimmed.
       seen = value.split(";")[0]!.trim();
-      response = await edge(SHARED_PATH, { headers: { Cookie: `sesame-share=${value}`, Accept: "application/json", "CF-Connecting-IP": ip } });
+      response = await edge(SHARED_PATH, {
+        headers: { Cookie: `sesame-share=${value}`, Accept: "application/json", "CF-Connecting-IP": ip },
+      });
       authenticated = (await echoOf(response))?.headers["sesame-user-id"] !== undefined;
       break;
     }
@@ -121,7 +138,10 @@ async function misplacedTokens(): Promise<{ name: string; token: string }[]> {
     { name: "label-scope", token: await mint("admin") },
     { name: "api-scope-without-row", token: await mint("api") },
     { name: "other-secret", token: (await createToken(someone, { key: otherKey, maxAge: 600, oneTime: false, bindEmail: true })).token },
-    { name: "other-secret-api", token: (await createToken(someone, { key: otherKey, scope: "api", maxAge: 600, oneTime: false, bindEmail: true })).token },
+    {
+      name: "other-secret-api",
+      token: (await createToken(someone, { key: otherKey, scope: "api", maxAge: 600, oneTime: false, bindEmail: true })).token,
+    },
   ];
 }
 
@@ -146,7 +166,12 @@ describe("hostile tokens", () => {
     const material = {
       bases: [genuine.login, genuine.service, genuine.share],
       others: [...others, ...misplaced.map((m) => m.token)],
-      wrongKind: [...misplaced, { name: "login", token: genuine.login }, { name: "service", token: genuine.service }, { name: "share", token: genuine.share }],
+      wrongKind: [
+        ...misplaced,
+        { name: "login", token: genuine.login },
+        { name: "service", token: genuine.service },
+        { name: "share", token: genuine.share },
+      ],
     };
 
     const logs = captureLogs();
@@ -162,7 +187,8 @@ describe("hostile tokens", () => {
       for (const target of TARGETS) {
         for (let i = 0; i < CONTROLS_PER_TARGET; i++) {
           // A redemption needs a fresh one-time link of its own, as a real sign-in does.
-          const token = target === "link-redeem" ? (await issueToken(deps, await makeUser("token-control"))).token : validFor(target, genuine);
+          const token =
+            target === "link-redeem" ? (await issueToken(deps, await makeUser("token-control"))).token : validFor(target, genuine);
           tally.control(target, token, await probe(target, token, randomIp(rng)));
         }
       }

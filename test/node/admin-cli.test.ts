@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startLocalWorker, type LocalWorker } from "../../scripts/lib/local-worker.mjs";
+import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.mjs";
 import { testSigningKey } from "../support/test-env";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -140,7 +140,10 @@ describe("npm run admin -- users", () => {
   it("prints the API's JSON with --json", async () => {
     const email = await addUser("json");
     const { users } = await adminJson<{ users: Array<{ email: string; active: boolean; id: string }> }>([
-      "users", "list", "--email", email,
+      "users",
+      "list",
+      "--email",
+      email,
     ]);
     expect(users).toHaveLength(1);
     expect(users[0]).toMatchObject({ email, active: true });
@@ -307,7 +310,10 @@ describe("npm run admin -- sessions and events", () => {
     expect(live.code).toBe(0);
     const lines = live.stdout.trim().split("\n");
     expect(lines[0]).toMatch(/^ID\s+STATUS\s+AMR\s+CREATED\s+LAST SEEN\s+EXPIRES\s+IP\s+USER AGENT$/);
-    expect(lines.slice(1).map((line) => line.split(/\s+/).slice(1, 3))).toEqual([["live", "link"], ["live", "link"]]);
+    expect(lines.slice(1).map((line) => line.split(/\s+/).slice(1, 3))).toEqual([
+      ["live", "link"],
+      ["live", "link"],
+    ]);
 
     expect(await admin(["sessions", email, "--revoke-all"])).toMatchObject({ code: 0, stdout: "revoked 2 sessions\n" });
     const { sessions } = await adminJson<{ sessions: Array<{ revokedAt: string | null }> }>(["sessions", email]);

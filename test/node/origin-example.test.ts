@@ -2,13 +2,13 @@
  * examples/origin as `npm run dev` runs it: `node examples/origin/server.mjs` in a child
  * process, importing the built `sesame-edge/origin` package, in front of a local JWKS.
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { once } from "node:events";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIENCE, createSigner, ISSUER, jwksOf, signAssertion, type TestSigner } from "../origin-fixtures.ts";
-import { startJwksServer, type JwksServer } from "./origin-jwks-server.ts";
+import { type JwksServer, startJwksServer } from "./origin-jwks-server.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -72,7 +72,9 @@ describe("examples/origin", () => {
   });
 
   it("answers 401 to forged Sesame-User-* headers and shows nothing of them", async () => {
-    const res = await fetch(`${origin}/dashboard`, { headers: { "Sesame-User-Id": "usr_admin", "Sesame-User-Email": "admin@example.com" } });
+    const res = await fetch(`${origin}/dashboard`, {
+      headers: { "Sesame-User-Id": "usr_admin", "Sesame-User-Email": "admin@example.com" },
+    });
     expect(res.status).toBe(401);
     expect(await res.text()).not.toContain("admin@example.com");
   });

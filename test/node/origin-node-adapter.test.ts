@@ -6,9 +6,9 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SesameIdentity } from "../../src/origin/index.ts";
-import { sesameExpress, type SesameNodeRequest } from "../../src/origin/node.ts";
+import { type SesameNodeRequest, sesameExpress } from "../../src/origin/node.ts";
 import { AUDIENCE, createSigner, ISSUER, nowSeconds, signAssertion, type TestSigner } from "../origin-fixtures.ts";
-import { closedPortUrl, startJwksServer, type JwksServer } from "./origin-jwks-server.ts";
+import { closedPortUrl, type JwksServer, startJwksServer } from "./origin-jwks-server.ts";
 
 let signer: TestSigner;
 let jwks: JwksServer;

@@ -4,9 +4,9 @@
  * and jwks_unavailable (503) when the edge's keys cannot be had, recovering when they can.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { JWKS_COOLDOWN_MS, SesameAssertionError, verifyAssertion, type VerifyAssertionOptions } from "../../src/origin/index.ts";
+import { JWKS_COOLDOWN_MS, SesameAssertionError, type VerifyAssertionOptions, verifyAssertion } from "../../src/origin/index.ts";
 import { AUDIENCE, createSigner, ISSUER, jwksOf, signAssertion, type TestSigner } from "../origin-fixtures.ts";
-import { closedPortUrl, startJwksServer, type JwksServer } from "./origin-jwks-server.ts";
+import { closedPortUrl, type JwksServer, startJwksServer } from "./origin-jwks-server.ts";
 
 const servers: JwksServer[] = [];
 let current: TestSigner;

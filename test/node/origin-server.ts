@@ -14,8 +14,9 @@
  *   GET  /__set-cookie              sets an origin cookie
  *   WS   /__ws                      WebSocket echo; first message is {headers} of the handshake
  */
-import type { AddressInfo } from "node:net";
+
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 
 const FIRST_CHUNK_BYTES = 64 * 1024;

@@ -4,8 +4,9 @@
  * test runs can share the machine. The worker learns their URLs through its bindings
  * (ORIGIN_URL, MAILCHANNELS_API_URL); tests read them from `env`.
  */
-import type { AddressInfo } from "node:net";
+
 import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { startMailServer } from "./mail-server";
 import { startOriginServer } from "./origin-server";
 

@@ -11,15 +11,15 @@ import {
   mailCount,
   makeUser,
   me,
-  postForm,
   PREFIX,
+  postForm,
   reloadUser,
   rows,
   sessionCookie,
   testConfig,
 } from "../login-helpers";
-import { captureProductLogs, countStatuses, drain, reportFigures } from "./support/figures";
 import { MAIL_STAND_IN_URL, workerWithBindings } from "./support/fault-worker";
+import { captureProductLogs, countStatuses, drain, reportFigures } from "./support/figures";
 
 captureProductLogs();
 

@@ -7,9 +7,9 @@
  */
 import { describe, expect, it } from "vitest";
 import { extractLoginDetails } from "../../src/mail/extract-login-details";
-import { askForLink, linkFields, makeUser, postForm, PREFIX, rows, sessionCookie } from "../login-helpers";
-import { captureProductLogs, reportFigures } from "./support/figures";
+import { askForLink, linkFields, makeUser, PREFIX, postForm, rows, sessionCookie } from "../login-helpers";
 import { MAIL_STAND_IN_URL, workerWithBindings } from "./support/fault-worker";
+import { captureProductLogs, reportFigures } from "./support/figures";
 
 const logs = captureProductLogs();
 const standIn = (path: string) => new URL(path, MAIL_STAND_IN_URL).href;
@@ -81,7 +81,9 @@ describe("the mail provider failing", () => {
         expect(text).not.toContain("sesame=");
         expect(holdsCode(text, code!)).toBe(false);
       }
-      expect(logs.lines.some((line) => line.includes('"msg":"mail_delivery_failed"') && line.includes(`"code":"${failure.reason}"`))).toBe(true);
+      expect(logs.lines.some((line) => line.includes('"msg":"mail_delivery_failed"') && line.includes(`"code":"${failure.reason}"`))).toBe(
+        true,
+      );
 
       expect(await eventsOf(user.id)).toEqual([
         { event: "link_requested", reason: null },
@@ -89,7 +91,13 @@ describe("the mail provider failing", () => {
       ]);
       expect(await rows("SELECT id FROM login_requests WHERE email = ?", user.email)).toHaveLength(0);
       expect(await rows("SELECT id FROM sessions WHERE user_id = ?", user.id)).toHaveLength(0);
-      reportFigures(`mail ${failure.name}`, { status: res.status, elapsedMs, auditReason: failure.reason, secretsInLogs: 0, logLines: logs.lines.length });
+      reportFigures(`mail ${failure.name}`, {
+        status: res.status,
+        elapsedMs,
+        auditReason: failure.reason,
+        secretsInLogs: 0,
+        logLines: logs.lines.length,
+      });
     });
   }
 

@@ -7,9 +7,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminOk, createUserViaApi } from "../admin-client";
-import { askForLink, latestMail, linkFields, makeUser, me, postForm, PREFIX, sessionCookie, signInByLink } from "../login-helpers";
-import { captureProductLogs, reportFigures } from "./support/figures";
+import { askForLink, latestMail, linkFields, makeUser, me, PREFIX, postForm, sessionCookie, signInByLink } from "../login-helpers";
 import { workerWithBindings } from "./support/fault-worker";
+import { captureProductLogs, reportFigures } from "./support/figures";
 
 captureProductLogs();
 

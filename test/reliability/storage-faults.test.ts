@@ -8,30 +8,30 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { adminOk, createUserViaApi } from "../admin-client";
-import { userWithServiceToken } from "../gate-support";
 import { d1OutageOf } from "../../src/db/errors";
 import { createSession } from "../../src/sessions";
 import { createUser } from "../../src/users/store";
+import { adminOk, createUserViaApi } from "../admin-client";
+import { userWithServiceToken } from "../gate-support";
 import {
   askForLink,
   db,
+  type Fetcher,
   latestMail,
   linkFields,
   makeUser,
-  postForm,
   PREFIX,
+  postForm,
   reloadUser,
   rows,
   sessionCookie,
   signInByLink,
   testConfig,
   uniqueEmail,
-  type Fetcher,
 } from "../login-helpers";
 import { failingD1, failingKv } from "./support/failing-bindings";
-import { captureProductLogs, reportFigures } from "./support/figures";
 import { workerWithBindings } from "./support/fault-worker";
+import { captureProductLogs, reportFigures } from "./support/figures";
 
 const logs = captureProductLogs();
 const JSON_ACCEPT = { Accept: "application/json" };
@@ -71,9 +71,16 @@ describe("D1 unreachable", () => {
       expect(html).toContain("The service is temporarily unavailable. Please try again shortly.");
       expect(html).toContain(`href="${PREFIX}/login"`);
 
-      const api = await postForm(`${PREFIX}/login`, { email: user.email }, { fetcher: worker, headers: { Origin: "http://localhost:8787", ...JSON_ACCEPT } });
+      const api = await postForm(
+        `${PREFIX}/login`,
+        { email: user.email },
+        { fetcher: worker, headers: { Origin: "http://localhost:8787", ...JSON_ACCEPT } },
+      );
       expect(api.status).toBe(503);
-      expect(await api.json()).toEqual({ error: "unavailable", message: "The service is temporarily unavailable. Please try again shortly." });
+      expect(await api.json()).toEqual({
+        error: "unavailable",
+        message: "The service is temporarily unavailable. Please try again shortly.",
+      });
 
       expect(d1.refused.length).toBeGreaterThan(0);
       expect(await countRows("SELECT id FROM login_requests WHERE email = ?", user.email)).toBe(0);
@@ -119,7 +126,12 @@ describe("D1 unreachable", () => {
     const recovered = await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT });
     expect(recovered.status).toBe(200);
     expect(sessionCookie(recovered)).not.toBeNull();
-    reportFigures("d1 all, session due", { api: api.status, browser: browser.status, me: identity.status, afterRecovery: recovered.status });
+    reportFigures("d1 all, session due", {
+      api: api.status,
+      browser: browser.status,
+      me: identity.status,
+      afterRecovery: recovered.status,
+    });
   });
 
   it("answers POST /link 503 while D1 refuses writes without consuming the link, which then works", async () => {
@@ -150,7 +162,10 @@ describe("D1 unreachable", () => {
 
     const refused = await postForm(`${PREFIX}/code`, { email: user.email, code, next: "/" }, { fetcher: worker });
     expect(refused.status).toBe(503);
-    const [request] = await rows<{ attempts: number; consumed_at: number | null }>("SELECT attempts, consumed_at FROM login_requests WHERE email = ?", user.email);
+    const [request] = await rows<{ attempts: number; consumed_at: number | null }>(
+      "SELECT attempts, consumed_at FROM login_requests WHERE email = ?",
+      user.email,
+    );
     expect(request).toEqual({ attempts: 0, consumed_at: null });
 
     d1.setMode("none");
@@ -246,7 +261,13 @@ describe("KV failing", () => {
 
     kv.setFailing(false);
     expect((await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT })).status).toBe(200);
-    reportFigures("kv failing, session", { api: api.status, browser: browser.status, verify: verify.status, me: identity.status, kvRefused: kv.refusedCount() });
+    reportFigures("kv failing, session", {
+      api: api.status,
+      browser: browser.status,
+      verify: verify.status,
+      me: identity.status,
+      kvRefused: kv.refusedCount(),
+    });
   });
 
   it("fails closed for service tokens, remembered or not, and for share links (401)", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createToken, verifyToken, type TokenSubject } from "../../src/tokens";
+import { createToken, type TokenSubject, verifyToken } from "../../src/tokens";
 import { loaderFor, makeUser, T0, tokenKey } from "./support";
 
 async function mint(user: TokenSubject, options: { oneTime?: boolean; bindEmail?: boolean; maxAge?: number; scope?: string } = {}) {

@@ -5,9 +5,9 @@ import {
   deriveKey,
   deriveKeys,
   encodeBase64url,
-  verifyToken,
   type TokenSubject,
   type VerifyTokenOptions,
+  verifyToken,
 } from "../../src/tokens";
 import { makeUser, randomSecret, T0 } from "./support";
 
@@ -40,7 +40,13 @@ describe("secret rotation", () => {
   it("never accepts a value signed with the same secret for another purpose", async () => {
     const secret = randomSecret();
     const user = makeUser();
-    const { token } = await createToken(user, { key: await deriveKey(secret, "session"), maxAge: 600, oneTime: true, bindEmail: true, now: T0 });
+    const { token } = await createToken(user, {
+      key: await deriveKey(secret, "session"),
+      maxAge: 600,
+      oneTime: true,
+      bindEmail: true,
+      now: T0,
+    });
     const { options } = countingOptions(user, [await deriveKey(secret, "token")]);
     expect(await verifyToken(token, options)).toMatchObject({ ok: false, reason: "bad_signature" });
   });

@@ -53,7 +53,9 @@ export function createAdminClient({ url, token, prefix = "/.sesame" }) {
     }
     if (!response.ok) throw new AdminApiError(response.status, json);
     if (response.status !== 204 && json === null) {
-      throw new AdminApiError(response.status, { message: `expected JSON from ${method} ${path}, got ${response.headers.get("content-type") ?? "nothing"}` });
+      throw new AdminApiError(response.status, {
+        message: `expected JSON from ${method} ${path}, got ${response.headers.get("content-type") ?? "nothing"}`,
+      });
     }
     return json;
   }

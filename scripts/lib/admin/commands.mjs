@@ -166,7 +166,8 @@ export function findCommand(positionals) {
   const [first, second, ...rest] = positionals;
   if (first === "users") {
     const command = userCommands[second];
-    if (!command) throw new UsageError(second ? `unknown users command: ${second}` : "users needs a command: add, list, show, update, disable, delete");
+    if (!command)
+      throw new UsageError(second ? `unknown users command: ${second}` : "users needs a command: add, list, show, update, disable, delete");
     return { name: `users ${second}`, command, args: rest };
   }
   const command = Object.hasOwn(topCommands, first ?? "") ? topCommands[first] : null;
@@ -179,7 +180,8 @@ export async function runCommand({ client, flags, positionals }) {
   const { name, command, args } = findCommand(positionals);
   checkFlags(flags, command.flags, name);
   const expected = command.positionals ?? 1;
-  if (args.length > expected) throw new UsageError(`${name} takes ${expected === 0 ? "no arguments" : "one argument"}, got ${args.length}: ${args.join(" ")}`);
+  if (args.length > expected)
+    throw new UsageError(`${name} takes ${expected === 0 ? "no arguments" : "one argument"}, got ${args.length}: ${args.join(" ")}`);
   return command.run({ client, flags, args });
 }
 

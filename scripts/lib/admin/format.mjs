@@ -3,7 +3,9 @@
 /** "2026-11-26T05:40:12.345Z" -> "2026-11-26 05:40:12Z"; null -> "-". */
 export function formatTime(iso) {
   if (!iso) return "-";
-  return String(iso).replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return String(iso)
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 const cell = (value) => (value === null || value === undefined || value === "" ? "-" : String(value).replace(/\s+/g, " "));
@@ -13,7 +15,11 @@ export function renderTable(columns, rows, empty = "(none)") {
   if (rows.length === 0) return empty;
   const cells = rows.map((row) => columns.map(([, pick]) => cell(pick(row))));
   const widths = columns.map(([heading], i) => Math.max(heading.length, ...cells.map((r) => r[i].length)));
-  const line = (values) => values.map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i]))).join("  ").trimEnd();
+  const line = (values) =>
+    values
+      .map((v, i) => (i === values.length - 1 ? v : v.padEnd(widths[i])))
+      .join("  ")
+      .trimEnd();
   return [line(columns.map(([heading]) => heading.toUpperCase())), ...cells.map(line)].join("\n");
 }
 

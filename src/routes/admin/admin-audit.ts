@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import { recordEvent, type AuthEvent } from "../../audit/record-event";
+import { type AuthEvent, recordEvent } from "../../audit/record-event";
 import type { AppEnv } from "../../env";
 import { clientIp, userAgent } from "../../http/request-info";
 

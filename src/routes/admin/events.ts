@@ -4,7 +4,7 @@
  * deleted users. Paged by id: `before` is the id of the last event already seen.
  */
 import { and, desc, eq, lt, type SQL } from "drizzle-orm";
-import { Hono, type Context } from "hono";
+import { type Context, Hono } from "hono";
 import type { Config } from "../../config";
 import { authEvents } from "../../db/schema";
 import type { AppEnv } from "../../env";

@@ -9,7 +9,6 @@ import { isUuid } from "../../tokens";
 import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
 import { findUserByEmail, findUserById } from "../../users/store";
 
-
 /**
  * Finds the user named by `ref`: a UUID (any case) is looked up as an id, anything with an
  * @ as an email (normalised first). Throws NotFoundError (404) otherwise; the message never

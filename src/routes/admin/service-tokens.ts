@@ -5,17 +5,17 @@
  * only in the response that issues it.
  */
 import { desc, eq } from "drizzle-orm";
-import { Hono, type Context } from "hono";
-import { MAX_TOKEN_AGE_SECONDS, type Config } from "../../config";
-import { serviceTokens, type ServiceToken } from "../../db/schema";
-import type { AppEnv } from "../../env";
-import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
+import { type Context, Hono } from "hono";
 import { auditTokenHash } from "../../audit/record-event";
 import { issueToken, type TokenDeps } from "../../auth/token-service";
+import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
+import type { User } from "../../db/schema";
+import { type ServiceToken, serviceTokens } from "../../db/schema";
+import type { AppEnv } from "../../env";
+import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { revocationTtlSeconds, revokedTokenKey } from "../../kv/keys";
 import { isUuid } from "../../tokens";
-import type { User } from "../../db/schema";
 import { recordAdminEvent } from "./admin-audit";
 import { resolveUser } from "./resolve-user";
 import { API_SCOPE, checkSharePath, PATH_SCOPE_PREFIX, tokenUrl } from "./token-scope";
@@ -52,8 +52,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
     const body = await readJsonObject(c.req.raw, ["name", "maxAge"]);
     const name = required(readString(body, "name", { maxLength: MAX_SERVICE_TOKEN_NAME_LENGTH, nonEmpty: true }), "name");
-    const maxAge =
-      readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS;
+    const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS;
     requireActive(user);
 
     const { token, info } = await issueToken(depsOf(c), user, { scope: API_SCOPE, maxAge, oneTime: false });

@@ -21,13 +21,17 @@ const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/;
  */
 export function checkSharePath(path: string, field: string): string {
   const base = path.endsWith("/*") ? path.slice(0, -1) : path;
-  const problem =
-    !base.startsWith("/") ? "must start with /"
-    : !PATH_CHARS.test(base) ? "may hold only letters, digits and - . _ ~ ! $ & ' ( ) + , ; = : @ / (no %, ?, #, spaces or *, except a final /*)"
-    : base.includes("..") ? "must not contain .."
-    : base.includes("//") ? "must not contain //"
-    : /\/\.(\/|$)/.test(base) ? "must not contain a /./ segment"
-    : null;
+  const problem = !base.startsWith("/")
+    ? "must start with /"
+    : !PATH_CHARS.test(base)
+      ? "may hold only letters, digits and - . _ ~ ! $ & ' ( ) + , ; = : @ / (no %, ?, #, spaces or *, except a final /*)"
+      : base.includes("..")
+        ? "must not contain .."
+        : base.includes("//")
+          ? "must not contain //"
+          : /\/\.(\/|$)/.test(base)
+            ? "must not contain a /./ segment"
+            : null;
   if (problem) throw new BadRequestError(field, `${field} ${problem}`);
   return path;
 }

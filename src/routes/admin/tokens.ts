@@ -3,12 +3,12 @@
  * get_query_string), revoke one, revoke all of a user's. The raw token appears only in the
  * response that issues it: the audit trail keeps a hash prefix.
  */
-import { Hono, type Context } from "hono";
-import { MAX_TOKEN_AGE_SECONDS, type Config } from "../../config";
-import type { AppEnv } from "../../env";
-import { BadRequestError, ConflictError } from "../../errors";
+import { type Context, Hono } from "hono";
 import { auditTokenHash } from "../../audit/record-event";
 import { issueToken, revokeToken, type TokenDeps } from "../../auth/token-service";
+import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
+import type { AppEnv } from "../../env";
+import { BadRequestError, ConflictError } from "../../errors";
 import { readBoolean, readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { MAX_TOKEN_CHARS } from "../../tokens/format";
 import { findUserById, rotateSecurityStamp } from "../../users/store";
@@ -41,10 +41,7 @@ export function tokenAdminRoutes(config: Config) {
       userId: user.id,
       detail: { scope, oneTime: info.oneTime, tokenHash: auditTokenHash(info.hash) },
     });
-    return c.json(
-      { token, url: tokenUrl(config, scope, token), scope, oneTime: info.oneTime, expiresAt: isoTime(info.expiresAt) },
-      201,
-    );
+    return c.json({ token, url: tokenUrl(config, scope, token), scope, oneTime: info.oneTime, expiresAt: isoTime(info.expiresAt) }, 201);
   });
 
   app.post("/users/:user/revoke-tokens", async function revokeUserTokensRoute(c) {

@@ -7,10 +7,10 @@ import type { Config } from "../../config";
 import type { AppEnv } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import { readBoolean, readEmail, readJsonObject, readString, required } from "../../http/json-body";
-import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
-import { createUser, deleteUser, listUsers, updateUser, type UserPatch } from "../../users/store";
-import { recordAdminEvent } from "./admin-audit";
 import { revokeUserSessions } from "../../sessions";
+import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
+import { createUser, deleteUser, listUsers, type UserPatch, updateUser } from "../../users/store";
+import { recordAdminEvent } from "./admin-audit";
 import { queryInteger, readQuery } from "./query-params";
 import { resolveUser } from "./resolve-user";
 import { userJson } from "./user-json";
@@ -69,8 +69,7 @@ export function userAdminRoutes(_config: Config) {
     if (!updated) throw new NotFoundError("No such user");
 
     const tokensRevoked =
-      updated.securityStamp !== current.securityStamp ||
-      (updated.email !== current.email && c.var.config.link.invalidateOnEmailChange);
+      updated.securityStamp !== current.securityStamp || (updated.email !== current.email && c.var.config.link.invalidateOnEmailChange);
     const deactivated = current.isActive && !updated.isActive;
     const sessionsEnded = deactivated ? await revokeUserSessions({ config: c.var.config, db: c.var.db, kv: c.env.REVOKED }, updated.id) : 0;
     await recordAdminEvent(c, {

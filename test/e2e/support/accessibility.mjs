@@ -15,9 +15,7 @@ export function findUnlabelledControls(page) {
     const hasLabel = (el) =>
       (el.labels && [...el.labels].some((label) => label.textContent.trim() !== "")) ||
       (el.getAttribute("aria-label") ?? "").trim() !== "" ||
-      (el.getAttribute("aria-labelledby") ?? "")
-        .split(/\s+/)
-        .some((id) => id && document.getElementById(id)?.textContent.trim());
+      (el.getAttribute("aria-labelledby") ?? "").split(/\s+/).some((id) => id && document.getElementById(id)?.textContent.trim());
     return controls.filter((el) => !hasLabel(el)).map((el) => el.outerHTML.slice(0, 120));
   });
 }
@@ -33,7 +31,10 @@ export function contrastOf(page, selector) {
     const parse = (value) => {
       const m = value.match(/rgba?\(([^)]+)\)/);
       if (!m) return null;
-      const [r, g, b, a = 1] = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+      const [r, g, b, a = 1] = m[1]
+        .split(/[ ,/]+/)
+        .filter(Boolean)
+        .map(Number);
       return { r, g, b, a };
     };
     // Composite the backgrounds from the page up to the element, so translucent layers count.

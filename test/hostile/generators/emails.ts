@@ -18,22 +18,73 @@ export interface EmailInput {
 }
 
 const WEIRD = [
-  '"john doe"@example.com', '"a@b"@example.com', '"a\\"b"@example.com', "a(comment)@example.com", "(c)a@example.com",
-  "a@[127.0.0.1]", "a@[IPv6:::1]", "a@localhost", "a..b@example.com", ".a@example.com", "a.@example.com", "a+tag@example.com",
-  "a@example.com.", "a@-example.com", "a@example-.com", "a@ex_ample.com", "a@example..com", "user%example.com@example.org",
-  "!#$%&'*+/=?^_`{|}~-@example.com", `${"l".repeat(64)}@example.com`, `${"l".repeat(65)}@example.com`, `a@${"d".repeat(63)}.com`,
-  `a@${"d".repeat(64)}.com`, `${"x".repeat(240)}@example.com`, `${"x".repeat(242)}@example.com`, "a@b.c", "a@b", "@example.com",
-  "a@", "a", "", " ", "a @example.com", "a@ example.com", "a@example.com ", "\ta@example.com\n",
+  '"john doe"@example.com',
+  '"a@b"@example.com',
+  '"a\\"b"@example.com',
+  "a(comment)@example.com",
+  "(c)a@example.com",
+  "a@[127.0.0.1]",
+  "a@[IPv6:::1]",
+  "a@localhost",
+  "a..b@example.com",
+  ".a@example.com",
+  "a.@example.com",
+  "a+tag@example.com",
+  "a@example.com.",
+  "a@-example.com",
+  "a@example-.com",
+  "a@ex_ample.com",
+  "a@example..com",
+  "user%example.com@example.org",
+  "!#$%&'*+/=?^_`{|}~-@example.com",
+  `${"l".repeat(64)}@example.com`,
+  `${"l".repeat(65)}@example.com`,
+  `a@${"d".repeat(63)}.com`,
+  `a@${"d".repeat(64)}.com`,
+  `${"x".repeat(240)}@example.com`,
+  `${"x".repeat(242)}@example.com`,
+  "a@b.c",
+  "a@b",
+  "@example.com",
+  "a@",
+  "a",
+  "",
+  " ",
+  "a @example.com",
+  "a@ example.com",
+  "a@example.com ",
+  "\ta@example.com\n",
 ];
 const INTERNATIONAL = [
-  "josé@example.com", "a@exämple.com", "a@xn--exmple-cua.com", "用户@例子.广告", "аdmin@example.com", "ａ@example.com",
-  "a@example.com\u200b", "\u202ea@example.com", "a\u0301@example.com", "ß@example.com", "İ@example.com", "a@example.com\ufeff",
+  "josé@example.com",
+  "a@exämple.com",
+  "a@xn--exmple-cua.com",
+  "用户@例子.广告",
+  "аdmin@example.com",
+  "ａ@example.com",
+  "a@example.com\u200b",
+  "\u202ea@example.com",
+  "a\u0301@example.com",
+  "ß@example.com",
+  "İ@example.com",
+  "a@example.com\ufeff",
 ];
 const INJECTION = [
-  "a@example.com\r\nBcc: victim@evil.com", "a@example.com%0d%0aBcc:x@evil.com", "a@example.com\nSubject: hi", '"a\r\nb"@example.com',
-  "a@example.com>\r\nRCPT TO:<x@evil.com", "<a@example.com>", "Name <a@example.com>", "a@example.com, b@evil.com",
-  "a@example.com; b@evil.com", "a@example.com b@evil.com", "a@example.com\r\n\r\n<script>alert(1)</script>", "a@example.com\u0085Bcc: x@evil.com",
-  "a@example.com\u2028Bcc: x@evil.com", '"><script>alert(1)</script>@example.com', "a@example.com\"><img src=x onerror=alert(1)>",
+  "a@example.com\r\nBcc: victim@evil.com",
+  "a@example.com%0d%0aBcc:x@evil.com",
+  "a@example.com\nSubject: hi",
+  '"a\r\nb"@example.com',
+  "a@example.com>\r\nRCPT TO:<x@evil.com",
+  "<a@example.com>",
+  "Name <a@example.com>",
+  "a@example.com, b@evil.com",
+  "a@example.com; b@evil.com",
+  "a@example.com b@evil.com",
+  "a@example.com\r\n\r\n<script>alert(1)</script>",
+  "a@example.com\u0085Bcc: x@evil.com",
+  "a@example.com\u2028Bcc: x@evil.com",
+  '"><script>alert(1)</script>@example.com',
+  'a@example.com"><img src=x onerror=alert(1)>',
 ];
 
 function mutate(rng: Rng, value: string): string {
@@ -83,13 +134,27 @@ export function* emailInputs(rng: Rng, known: readonly string[], count: number):
     let kind: string;
     if (roll < 0.25) [kind, address] = ["rfc-weird", rng.pick(WEIRD)];
     else if (roll < 0.35) [kind, address] = ["international", rng.pick(INTERNATIONAL)];
-    else if (roll < 0.5) [kind, address] = ["injection", rng.pick(INJECTION).replace("a@example.com", rng.chance(0.3) ? rng.pick(known) : "a@example.com")];
-    else if (roll < 0.55) [kind, address] = ["huge", rng.chance(0.5) ? `${"a".repeat(10_240)}@example.com` : rng.string(ALPHABETS.printable, 10_240)];
+    else if (roll < 0.5)
+      [kind, address] = ["injection", rng.pick(INJECTION).replace("a@example.com", rng.chance(0.3) ? rng.pick(known) : "a@example.com")];
+    else if (roll < 0.55)
+      [kind, address] = ["huge", rng.chance(0.5) ? `${"a".repeat(10_240)}@example.com` : rng.string(ALPHABETS.printable, 10_240)];
     else if (roll < 0.6) [kind, address] = ["many-at", "a@".repeat(rng.int(2, 60)) + "example.com"];
-    else if (roll < 0.65) [kind, address] = ["nul", rng.pick(["a\u0000@example.com", "a@example.com\u0000.evil.com", "\u0000", rng.pick(known) + "\u0000"])];
-    else if (roll < 0.75) [kind, address] = ["known-variant", rng.pick([(k: string) => k.toUpperCase(), (k: string) => ` ${k} `, (k: string) => k.replace("@", "@@"), (k: string) => `${k}.`, (k: string) => k])(rng.pick(known))];
+    else if (roll < 0.65)
+      [kind, address] = ["nul", rng.pick(["a\u0000@example.com", "a@example.com\u0000.evil.com", "\u0000", rng.pick(known) + "\u0000"])];
+    else if (roll < 0.75)
+      [kind, address] = [
+        "known-variant",
+        rng.pick([
+          (k: string) => k.toUpperCase(),
+          (k: string) => ` ${k} `,
+          (k: string) => k.replace("@", "@@"),
+          (k: string) => `${k}.`,
+          (k: string) => k,
+        ])(rng.pick(known)),
+      ];
     else if (roll < 0.85) [kind, address] = ["mutated", mutate(rng, rng.pick([...WEIRD, ...known, "a@example.com"]))];
-    else if (roll < 0.9) [kind, address] = ["random", rng.string(rng.pick([ALPHABETS.printable, ALPHABETS.control, ALPHABETS.unicode]), rng.int(0, 300))];
+    else if (roll < 0.9)
+      [kind, address] = ["random", rng.string(rng.pick([ALPHABETS.printable, ALPHABETS.control, ALPHABETS.unicode]), rng.int(0, 300))];
     else {
       yield formTrick(rng, rng.chance(0.5) ? rng.pick(known) : rng.pick([...WEIRD, ...INJECTION]));
       continue;

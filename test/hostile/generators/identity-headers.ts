@@ -9,18 +9,51 @@ import type { Rng } from "./prng";
 
 /** Headers the gate owns: no client-sent copy may reach the origin (DESIGN.md section 4). */
 export const GATE_OWNED_NAMES = [
-  "Sesame-User-Id", "Sesame-User-Email", "Sesame-Assertion", "Sesame-Amr", "Sesame-Scope", "Sesame-Session", "Sesame-",
-  "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Port", "X-Forwarded-User", "X-Forwarded-Email",
-  "X-Forwarded-Groups", "X-Forwarded-Preferred-Username", "X-Forwarded-Access-Token", "X-Forwarded-Prefix", "X-Forwarded-Uri",
-  "X-Forwarded-Method", "X-Forwarded-Server", "X-Forwarded-Ssl", "X-Forwarded-Scheme", "X-Forwarded-Path", "X-Forwarded-Client-Cert",
-  "X-Real-IP", "Forwarded",
+  "Sesame-User-Id",
+  "Sesame-User-Email",
+  "Sesame-Assertion",
+  "Sesame-Amr",
+  "Sesame-Scope",
+  "Sesame-Session",
+  "Sesame-",
+  "X-Forwarded-For",
+  "X-Forwarded-Host",
+  "X-Forwarded-Proto",
+  "X-Forwarded-Port",
+  "X-Forwarded-User",
+  "X-Forwarded-Email",
+  "X-Forwarded-Groups",
+  "X-Forwarded-Preferred-Username",
+  "X-Forwarded-Access-Token",
+  "X-Forwarded-Prefix",
+  "X-Forwarded-Uri",
+  "X-Forwarded-Method",
+  "X-Forwarded-Server",
+  "X-Forwarded-Ssl",
+  "X-Forwarded-Scheme",
+  "X-Forwarded-Path",
+  "X-Forwarded-Client-Cert",
+  "X-Real-IP",
+  "Forwarded",
 ];
 
 /** Client-IP look-alikes and other proxies' identity headers: not ours to set, passed on as any other header. */
 export const OTHER_IDENTITY_NAMES = [
-  "CF-Connecting-IPv6", "True-Client-IP", "CF-Pseudo-IPv4", "X-Client-IP", "X-Cluster-Client-IP", "X-Original-Forwarded-For",
-  "Remote-User", "X-Remote-User", "X-Auth-Request-User", "X-Auth-Request-Email", "X-Auth-Request-Groups", "X-WEBAUTH-USER",
-  "X-Original-URL", "X-Rewrite-URL", "X-Forwarded",
+  "CF-Connecting-IPv6",
+  "True-Client-IP",
+  "CF-Pseudo-IPv4",
+  "X-Client-IP",
+  "X-Cluster-Client-IP",
+  "X-Original-Forwarded-For",
+  "Remote-User",
+  "X-Remote-User",
+  "X-Auth-Request-User",
+  "X-Auth-Request-Email",
+  "X-Auth-Request-Groups",
+  "X-WEBAUTH-USER",
+  "X-Original-URL",
+  "X-Rewrite-URL",
+  "X-Forwarded",
 ];
 
 /** Is `name` (any case) one the gate owns? The X-Forwarded- and Sesame- families as a whole, plus X-Real-IP and Forwarded. */
@@ -81,8 +114,15 @@ export function* identityHeaderInputs(rng: Rng, victim: { id: string; email: str
       if (rng.chance(0.2)) headers.push([caseVariant(rng, name), forgedValue(rng, marker, victim)]);
     }
     // Hop-by-hop games: ask the gate to drop a header by naming it in Connection.
-    if (rng.chance(0.1)) headers.push(["Connection", rng.pick(["close, Sesame-User-Id", "X-Forwarded-For", "keep-alive, Cookie, Authorization"])]);
-    const connectingIp = rng.chance(0.7) ? rng.pick([`10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`, ` 10.0.0.${rng.int(1, 254)} `, `2001:db8::${rng.int(1, 9999)}`]) : null;
+    if (rng.chance(0.1))
+      headers.push(["Connection", rng.pick(["close, Sesame-User-Id", "X-Forwarded-For", "keep-alive, Cookie, Authorization"])]);
+    const connectingIp = rng.chance(0.7)
+      ? rng.pick([
+          `10.${rng.int(0, 255)}.${rng.int(0, 255)}.${rng.int(1, 254)}`,
+          ` 10.0.0.${rng.int(1, 254)} `,
+          `2001:db8::${rng.int(1, 9999)}`,
+        ])
+      : null;
     if (connectingIp !== null) headers.push([caseVariant(rng, "CF-Connecting-IP"), connectingIp]);
     yield { kind: `${n}-headers`, headers, marker, connectingIp };
   }

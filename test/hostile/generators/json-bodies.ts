@@ -14,11 +14,39 @@ export interface JsonInput {
 }
 
 const POLLUTION_KEYS = ["__proto__", "constructor", "prototype", "__defineGetter__", "hasOwnProperty", "toString", "valueOf"];
-const ODD_NUMBERS = ["1e400", "-1e400", "1e308", "-0", "0.5", "1e-400", "9007199254740993", "-9007199254740993", "60.0000000000001", "6e1", "0x3c", "Infinity", "NaN", "060", "+60", ".5"];
+const ODD_NUMBERS = [
+  "1e400",
+  "-1e400",
+  "1e308",
+  "-0",
+  "0.5",
+  "1e-400",
+  "9007199254740993",
+  "-9007199254740993",
+  "60.0000000000001",
+  "6e1",
+  "0x3c",
+  "Infinity",
+  "NaN",
+  "060",
+  "+60",
+  ".5",
+];
 const CONTENT_TYPES = [
-  "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json; charset=utf-16",
-  "APPLICATION/JSON", "application/vnd.api+json", "application/json-patch+json", "application/javascript", "application/jsonx",
-  "json", "", "application/json, text/plain", "application/json;", " application/json ",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "multipart/form-data; boundary=x",
+  "application/json; charset=utf-16",
+  "APPLICATION/JSON",
+  "application/vnd.api+json",
+  "application/json-patch+json",
+  "application/javascript",
+  "application/jsonx",
+  "json",
+  "",
+  "application/json, text/plain",
+  "application/json;",
+  " application/json ",
 ];
 
 function randomString(rng: Rng): string {
@@ -52,7 +80,8 @@ function randomObject(rng: Rng, keys: readonly string[], depth: number): string 
   const count = rng.int(0, 5);
   const members: string[] = [];
   for (let i = 0; i < count; i++) {
-    const key = keys.length > 0 && rng.chance(0.6) ? rng.pick(keys) : rng.chance(0.5) ? rng.pick(POLLUTION_KEYS) : randomString(rng).slice(0, 40);
+    const key =
+      keys.length > 0 && rng.chance(0.6) ? rng.pick(keys) : rng.chance(0.5) ? rng.pick(POLLUTION_KEYS) : randomString(rng).slice(0, 40);
     members.push(`${JSON.stringify(key)}:${randomValue(rng, keys, depth)}`);
   }
   return `{${members.join(",")}}`;
@@ -61,7 +90,19 @@ function randomObject(rng: Rng, keys: readonly string[], depth: number): string 
 /** Each field of the endpoint with a value of the wrong type (or a right type out of range). */
 function wrongType(rng: Rng, keys: readonly string[]): string {
   const key = keys.length > 0 ? rng.pick(keys) : "extra";
-  const value = rng.pick(['1', "[]", "{}", "true", "null", '"true"', '"600"', "[600]", '{"$gt":""}', rng.pick(ODD_NUMBERS.slice(0, 10)), JSON.stringify("x".repeat(rng.pick([201, 5000, 15_000])))]);
+  const value = rng.pick([
+    "1",
+    "[]",
+    "{}",
+    "true",
+    "null",
+    '"true"',
+    '"600"',
+    "[600]",
+    '{"$gt":""}',
+    rng.pick(ODD_NUMBERS.slice(0, 10)),
+    JSON.stringify("x".repeat(rng.pick([201, 5000, 15_000]))),
+  ]);
   return `{${JSON.stringify(key)}:${value}}`;
 }
 
@@ -80,7 +121,11 @@ export function* jsonBodies(rng: Rng, keys: readonly string[], count: number): G
       yield { kind: `deep-${n}`, body: nested, contentType: json };
     } else if (roll < 0.56) {
       const key = keys.length > 0 ? rng.pick(keys) : "x";
-      yield { kind: "duplicate-keys", body: `{${JSON.stringify(key)}:${randomValue(rng, keys, 0)},${JSON.stringify(key)}:${randomValue(rng, keys, 0)}}`, contentType: json };
+      yield {
+        kind: "duplicate-keys",
+        body: `{${JSON.stringify(key)}:${randomValue(rng, keys, 0)},${JSON.stringify(key)}:${randomValue(rng, keys, 0)}}`,
+        contentType: json,
+      };
     } else if (roll < 0.64) {
       const key = rng.pick(POLLUTION_KEYS);
       const inner = rng.pick(['{"admin":true}', '{"isActive":false}', '{"prototype":{"polluted":1}}', "null", "1"]);
@@ -88,7 +133,11 @@ export function* jsonBodies(rng: Rng, keys: readonly string[], count: number): G
       yield { kind: `pollution-${key}`, body: `{${JSON.stringify(key)}:${inner}${rest}}`, contentType: json };
     } else if (roll < 0.66) {
       const size = rng.pick([16 * 1024 + 1, 1024 * 1024]);
-      yield { kind: `huge-${size}`, body: rng.chance(0.5) ? `{"name":"${"a".repeat(size)}"}` : rng.string(ALPHABETS.printable, size), contentType: json };
+      yield {
+        kind: `huge-${size}`,
+        body: rng.chance(0.5) ? `{"name":"${"a".repeat(size)}"}` : rng.string(ALPHABETS.printable, size),
+        contentType: json,
+      };
     } else if (roll < 0.71) {
       const bytes = rng.pick([[0xff, 0xfe], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0x80], [0xf4, 0x90, 0x80, 0x80], [0xe2, 0x82]]);
       const key = keys.length > 0 ? rng.pick(keys) : "x";
@@ -99,13 +148,36 @@ export function* jsonBodies(rng: Rng, keys: readonly string[], count: number): G
     } else if (roll < 0.88) {
       yield {
         kind: "not-an-object",
-        body: rng.pick(["null", "[]", '"string"', "1", "true", "{", "}", "{]", "{'a':1}", '{"a":1,}', "\ufeff{}", "{}{}", "/*x*/{}", "{\"a\":1}\u0000", " ", "\n\t", "", "\u0000"]),
+        body: rng.pick([
+          "null",
+          "[]",
+          '"string"',
+          "1",
+          "true",
+          "{",
+          "}",
+          "{]",
+          "{'a':1}",
+          '{"a":1,}',
+          "\ufeff{}",
+          "{}{}",
+          "/*x*/{}",
+          '{"a":1}\u0000',
+          " ",
+          "\n\t",
+          "",
+          "\u0000",
+        ]),
         contentType: json,
       };
     } else {
       // Mostly-valid bodies with one twist: the values an operator might plausibly send.
       const key = keys.length > 0 ? rng.pick(keys) : "extra";
-      yield { kind: "plausible", body: `{${JSON.stringify(key)}:${randomValue(rng, keys, 0)}}`, contentType: rng.pick([json, `${json}; charset=utf-8`]) };
+      yield {
+        kind: "plausible",
+        body: `{${JSON.stringify(key)}:${randomValue(rng, keys, 0)}}`,
+        contentType: rng.pick([json, `${json}; charset=utf-8`]),
+      };
     }
   }
 }

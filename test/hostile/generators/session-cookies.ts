@@ -105,23 +105,35 @@ export async function forgeJwts(rng: Rng, m: CookieMaterial, count: number): Pro
         const header = HEADER_VARIANTS[name]!;
         const jwt = await signHs256({ header, payload: payload() }, rng.pick(m.guessedKeys).key);
         // alg none: no signature, or the original one left in place.
-        out.push({ kind: `header-${name}`, jwt: name.startsWith("alg-n") && rng.chance(0.5) ? `${jwt.slice(0, jwt.lastIndexOf(".") + 1)}` : jwt });
+        out.push({
+          kind: `header-${name}`,
+          jwt: name.startsWith("alg-n") && rng.chance(0.5) ? `${jwt.slice(0, jwt.lastIndexOf(".") + 1)}` : jwt,
+        });
         break;
       }
       case "guessed-key": {
         const guess = rng.pick(m.guessedKeys);
-        out.push({ kind: `hs256-${guess.name}`, jwt: await signHs256({ header: { alg: "HS256", typ: "JWT" }, payload: payload() }, guess.key) });
+        out.push({
+          kind: `hs256-${guess.name}`,
+          jwt: await signHs256({ header: { alg: "HS256", typ: "JWT" }, payload: payload() }, guess.key),
+        });
         break;
       }
       case "es256-edge-key":
         out.push({
           kind: "es256-edge-key",
-          jwt: await signEs256({ header: { alg: "ES256", typ: "JWT", kid: m.edgeSigningKey.kid ?? "test-key-1" }, payload: payload() }, m.edgeSigningKey),
+          jwt: await signEs256(
+            { header: { alg: "ES256", typ: "JWT", kid: m.edgeSigningKey.kid ?? "test-key-1" }, payload: payload() },
+            m.edgeSigningKey,
+          ),
         });
         break;
       case "embedded-jwk": {
         const { kty, crv, x, y } = m.attackerKey;
-        out.push({ kind: "embedded-jwk", jwt: await signEs256({ header: { alg: "ES256", typ: "JWT", jwk: { kty, crv, x, y } }, payload: payload() }, m.attackerKey) });
+        out.push({
+          kind: "embedded-jwk",
+          jwt: await signEs256({ header: { alg: "ES256", typ: "JWT", jwk: { kty, crv, x, y } }, payload: payload() }, m.attackerKey),
+        });
         break;
       }
       case "raw-none":
@@ -154,7 +166,18 @@ function flipInPart(rng: Rng, jwt: string): { kind: string; jwt: string } {
 
 /** Text-level mutations of a live JWT: structure, encoding, size, characters. */
 function mutateText(rng: Rng, jwt: string): { kind: string; jwt: string } {
-  const kind = rng.pick(["truncate", "extend", "segments", "padding", "standard-base64", "case", "non-ascii", "huge", "whitespace", "percent"]);
+  const kind = rng.pick([
+    "truncate",
+    "extend",
+    "segments",
+    "padding",
+    "standard-base64",
+    "case",
+    "non-ascii",
+    "huge",
+    "whitespace",
+    "percent",
+  ]);
   const at = rng.int(0, jwt.length - 1);
   switch (kind) {
     case "truncate":
@@ -162,13 +185,25 @@ function mutateText(rng: Rng, jwt: string): { kind: string; jwt: string } {
     case "extend":
       return { kind, jwt: jwt + rng.pick([".", "..", "=", rng.string(ALPHABETS.base64url, rng.int(1, 20))]) };
     case "segments":
-      return { kind, jwt: rng.pick([`${jwt}.${jwt.split(".")[1]}`, jwt.split(".").slice(0, 2).join("."), jwt.replace(/\./g, ".."), `${jwt}.x.y`]) };
+      return {
+        kind,
+        jwt: rng.pick([`${jwt}.${jwt.split(".")[1]}`, jwt.split(".").slice(0, 2).join("."), jwt.replace(/\./g, ".."), `${jwt}.x.y`]),
+      };
     case "padding":
-      return { kind, jwt: jwt.split(".").map((p) => p + "=".repeat((4 - (p.length % 4)) % 4 || 1)).join(".") };
+      return {
+        kind,
+        jwt: jwt
+          .split(".")
+          .map((p) => p + "=".repeat((4 - (p.length % 4)) % 4 || 1))
+          .join("."),
+      };
     case "standard-base64":
       return { kind, jwt: jwt.replace(/-/g, "+").replace(/_/g, "/") + (rng.chance(0.5) ? "==" : "") };
     case "case":
-      return { kind, jwt: jwt.slice(0, at) + (jwt[at] === jwt[at]!.toUpperCase() ? jwt[at]!.toLowerCase() : jwt[at]!.toUpperCase()) + jwt.slice(at + 1) };
+      return {
+        kind,
+        jwt: jwt.slice(0, at) + (jwt[at] === jwt[at]!.toUpperCase() ? jwt[at]!.toLowerCase() : jwt[at]!.toUpperCase()) + jwt.slice(at + 1),
+      };
     case "non-ascii":
       return { kind, jwt: jwt.slice(0, at) + rng.pick(ALPHABETS.unicode) + jwt.slice(at) };
     case "huge":
@@ -191,7 +226,10 @@ export function cookieHeader(rng: Rng, name: string, value: string, valid: reado
     () => ({ kind: "duplicated-bad-first", cookie: `${name}=${value}; ${name}=${rng.pick(valid)}` }),
     () => ({ kind: "duplicated-twice", cookie: `${name}=${value}; ${name}=${value}` }),
     () => ({ kind: "empty-first", cookie: `${name}=; ${name}=${value}` }),
-    () => ({ kind: "spacing", cookie: `${rng.pick(["", " ", "  ", "\t"])}${name}${rng.pick(["", " ", "\t"])}=${rng.pick(["", " "])}${value}${rng.pick(["", " ", ";", ";;"])}` }),
+    () => ({
+      kind: "spacing",
+      cookie: `${rng.pick(["", " ", "  ", "\t"])}${name}${rng.pick(["", " ", "\t"])}=${rng.pick(["", " "])}${value}${rng.pick(["", " ", ";", ";;"])}`,
+    }),
     () => ({ kind: "no-separator-space", cookie: `a=b;${name}=${value};c=d` }),
   ];
   return rng.pick(variants)();
@@ -199,7 +237,10 @@ export function cookieHeader(rng: Rng, name: string, value: string, valid: reado
 
 /** Look-alike names carrying a live JWT: none of them is the session cookie. */
 export function lookAlikeCookie(rng: Rng, name: string, jwt: string): CookieInput {
-  const others = name === "sesame" ? ["__Host-sesame", "__Secure-sesame"] : ["sesame", "__host-sesame", "__Host-Sesame", "__Secure-sesame", "__Host-sesame-share"];
+  const others =
+    name === "sesame"
+      ? ["__Host-sesame", "__Secure-sesame"]
+      : ["sesame", "__host-sesame", "__Host-Sesame", "__Secure-sesame", "__Host-sesame-share"];
   const alike = rng.pick([
     ...others,
     name.toUpperCase(),

@@ -117,7 +117,8 @@ const MUTATIONS: Record<string, Mutation> = {
     out[27] = 0;
     return encodeBase64url(out);
   },
-  "whitespace-around": (rng, base) => rng.pick([" ", "\t", "\n", "\r\n", "\u00a0", "\u200b", "+", "%20"]) + base + rng.pick(["", " ", "\n", "%0a", "\u0000"]),
+  "whitespace-around": (rng, base) =>
+    rng.pick([" ", "\t", "\n", "\r\n", "\u00a0", "\u200b", "+", "%20"]) + base + rng.pick(["", " ", "\n", "%0a", "\u0000"]),
   "nul-inside": (rng, base) => {
     const i = rng.int(0, base.length);
     return base.slice(0, i) + rng.pick(["\u0000", "%00", "\\0", "\\u0000"]) + base.slice(i);
@@ -126,8 +127,7 @@ const MUTATIONS: Record<string, Mutation> = {
     const i = rng.int(0, base.length - 1);
     return base.slice(0, i) + rng.pick(ALPHABETS.unicode) + base.slice(i + 1);
   },
-  "look-alike": (_rng, base) =>
-    base.replace(/[A-Za-z0-9]/, (ch) => String.fromCodePoint(ch.codePointAt(0)! + 0xfee0)), // full-width form
+  "look-alike": (_rng, base) => base.replace(/[A-Za-z0-9]/, (ch) => String.fromCodePoint(ch.codePointAt(0)! + 0xfee0)), // full-width form
   "percent-encoded": (rng, base) => {
     const encoded = [...base].map((ch) => (rng.chance(0.5) ? `%${ch.charCodeAt(0).toString(16).padStart(2, "0")}` : ch)).join("");
     return rng.chance(0.3) ? encoded.replace(/%/g, "%25") : encoded;

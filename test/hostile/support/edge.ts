@@ -13,7 +13,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { createApp } from "../../../src/app";
 import { type TokenDeps } from "../../../src/auth/token-service";
-import { getConfig, parseConfig, type Config } from "../../../src/config";
+import { type Config, getConfig, parseConfig } from "../../../src/config";
 import { createDb } from "../../../src/db/client";
 import type { User } from "../../../src/db/schema";
 import worker from "../../../src/index";
@@ -182,7 +182,9 @@ export function percentEncode(text: string): string {
   for (const ch of text) {
     const code = ch.codePointAt(0)!;
     if (code >= 0xd800 && code <= 0xdfff) {
-      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)].map((b) => `%${b.toString(16).toUpperCase()}`).join("");
+      out += [0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f)]
+        .map((b) => `%${b.toString(16).toUpperCase()}`)
+        .join("");
     } else {
       out += encodeURIComponent(ch);
     }

@@ -120,19 +120,25 @@ export class Tally {
   /** Prints the summary line and asserts every figure. */
   report() {
     const line = this.summary();
-    const answers = [...this.statuses].sort(([a], [b]) => a - b).map(([status, n]) => `${status} x${n}`).join(", ");
+    const answers = [...this.statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status} x${n}`)
+      .join(", ");
     console.info(`${line}\n[hostile] ${this.surface}: answers ${answers}`);
     const context = [line, ...this.failures].join("\n  ");
     expect(this.inputs, context).toBeGreaterThanOrEqual(MIN_INPUTS_PER_SURFACE);
     expect(this.controls, context).toBeGreaterThan(0);
-    expect({
-      serverErrors: this.serverErrors,
-      authenticated: this.authenticated,
-      controlsRefused: this.controls - this.controlsAuthenticated,
-      offSite: this.offSite,
-      leaked: this.leaked,
-      problems: this.problems,
-    }, context).toEqual({ serverErrors: 0, authenticated: 0, controlsRefused: 0, offSite: 0, leaked: 0, problems: 0 });
+    expect(
+      {
+        serverErrors: this.serverErrors,
+        authenticated: this.authenticated,
+        controlsRefused: this.controls - this.controlsAuthenticated,
+        offSite: this.offSite,
+        leaked: this.leaked,
+        problems: this.problems,
+      },
+      context,
+    ).toEqual({ serverErrors: 0, authenticated: 0, controlsRefused: 0, offSite: 0, leaked: 0, problems: 0 });
   }
 }
 

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { newSigningKey } from "../../../scripts/keys.mjs";
 import { startLocalWorker } from "../../../scripts/lib/local-worker.mjs";
 import { applyOfflineEnv } from "../../../scripts/lib/offline-env.mjs";
-import { startFaultOrigin, MID_BODY_DECLARED_BYTES } from "./lib/fault-origin.mjs";
+import { MID_BODY_DECLARED_BYTES, startFaultOrigin } from "./lib/fault-origin.mjs";
 import { get, signIn } from "./lib/gate-client.mjs";
 import { runLoad } from "./lib/load.mjs";
 import { findWorkerdProcesses, sampleMemory, summariseMemory } from "./lib/workerd-memory.mjs";
@@ -77,7 +77,8 @@ describe("the gate under origin faults and load (wrangler dev)", () => {
     assert.deepEqual(JSON.parse(api.body).error, "origin_unreachable");
     assert.equal(page.status, 502);
     assert.match(page.body, /The application is not answering/);
-    for (const answer of [api, page]) assert.ok(!answer.body.includes(String(origin.port)), "the origin's address never reaches the client");
+    for (const answer of [api, page])
+      assert.ok(!answer.body.includes(String(origin.port)), "the origin's address never reaches the client");
     assert.equal((await get(`${gate.url}/.sesame/health`)).status, 200);
     assert.equal((await get(`${gate.url}/.sesame/me`, { headers: { Cookie: cookie } })).status, 200);
 
@@ -92,14 +93,22 @@ describe("the gate under origin faults and load (wrangler dev)", () => {
     const others = await Promise.all(Array.from({ length: 20 }, (_, i) => get(`${gate.url}/items/${i}`, { headers: authed() })));
     const hung = await Promise.all(hanging);
 
-    assert.deepEqual(others.map((r) => r.status), Array(20).fill(200));
+    assert.deepEqual(
+      others.map((r) => r.status),
+      Array(20).fill(200),
+    );
     for (const answer of hung) {
       assert.equal(answer.status, 504);
       assert.equal(JSON.parse(answer.body).error, "origin_timeout");
       assert.ok(answer.ms >= 900 && answer.ms < 5000, `504 after ${answer.ms} ms`);
     }
     assert.equal((await get(`${gate.url}/items/1`, { headers: authed() })).status, 200);
-    report("origin hangs", { hung: hung.length, status: 504, slowestMs: Math.round(Math.max(...hung.map((r) => r.ms))), othersOk: others.length });
+    report("origin hangs", {
+      hung: hung.length,
+      status: 504,
+      slowestMs: Math.round(Math.max(...hung.map((r) => r.ms))),
+      othersOk: others.length,
+    });
   });
 
   it("answers 502 when the origin drops the connection before answering", async () => {
@@ -115,11 +124,16 @@ describe("the gate under origin faults and load (wrangler dev)", () => {
     assert.ok(cut.error !== null, "the client must see the body end abnormally");
     assert.ok(cut.bytes < MID_BODY_DECLARED_BYTES);
     const next = await Promise.all(Array.from({ length: 10 }, (_, i) => get(`${gate.url}/items/${i}`, { headers: authed() })));
-    assert.deepEqual(next.map((r) => r.status), Array(10).fill(200));
+    assert.deepEqual(
+      next.map((r) => r.status),
+      Array(10).fill(200),
+    );
     report("origin resets mid-body", { status: cut.status, clientSaw: cut.error, bytes: cut.bytes, declared: MID_BODY_DECLARED_BYTES });
   });
 
-  it(`serves ${LOAD_SECONDS} s of load at ${CONNECTIONS} connections: no error, no lost request, steady memory`, { timeout: (LOAD_SECONDS + 60) * 1000 }, async () => {
+  it(`serves ${LOAD_SECONDS} s of load at ${CONNECTIONS} connections: no error, no lost request, steady memory`, {
+    timeout: (LOAD_SECONDS + 60) * 1000,
+  }, async () => {
     const pids = findWorkerdProcesses(gate.port);
     // Warm-up: JIT, key imports, the origin's sockets; not counted.
     await runLoad({ url: gate.url, headers: authed(), connections: CONNECTIONS, seconds: Math.min(5, LOAD_SECONDS) });

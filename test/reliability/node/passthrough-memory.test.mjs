@@ -31,7 +31,15 @@ describe("baseline: a bare pass-through worker under wrangler dev", { skip: !pro
     origin = await startFaultOrigin();
     const port = await findFreePort();
     url = `http://127.0.0.1:${port}`;
-    const args = ["dev", "bench/workers/passthrough.ts", "--port", String(port), "--ip", "127.0.0.1", "--show-interactive-dev-session=false"];
+    const args = [
+      "dev",
+      "bench/workers/passthrough.ts",
+      "--port",
+      String(port),
+      "--ip",
+      "127.0.0.1",
+      "--show-interactive-dev-session=false",
+    ];
     args.push("--log-level", "warn", "--inspector-port", String(await findFreePort()), "--var", `ORIGIN_URL:${origin.url}`);
     child = spawnGroup(wranglerBin(ROOT), args, { cwd: ROOT, env: wranglerEnv() });
     await waitForHttp(`${url}/ready`, { child, name: "wrangler dev (pass-through)", timeoutMs: 90_000 });
@@ -42,7 +50,9 @@ describe("baseline: a bare pass-through worker under wrangler dev", { skip: !pro
     await origin?.stop();
   });
 
-  it(`reports its workerd's memory over ${LOAD_SECONDS} s at ${CONNECTIONS} connections`, { timeout: (LOAD_SECONDS + 60) * 1000 }, async () => {
+  it(`reports its workerd's memory over ${LOAD_SECONDS} s at ${CONNECTIONS} connections`, {
+    timeout: (LOAD_SECONDS + 60) * 1000,
+  }, async () => {
     const pids = findWorkerdProcesses(Number(new URL(url).port));
     await runLoad({ url, headers: {}, connections: CONNECTIONS, seconds: Math.min(5, LOAD_SECONDS) });
     const memory = sampleMemory(pids, 3000);
@@ -51,7 +61,12 @@ describe("baseline: a bare pass-through worker under wrangler dev", { skip: !pro
     assert.deepEqual(exited, []);
     const worker = summariseMemory(samples.worker);
     const growthKiBPerRequest = Math.round((((worker.last - worker.first) * 1024) / load.sent) * 10) / 10;
-    report("pass-through load (baseline)", { ...load, workerRssMiB: worker, proxyRssMiB: summariseMemory(samples.proxy), growthKiBPerRequest });
+    report("pass-through load (baseline)", {
+      ...load,
+      workerRssMiB: worker,
+      proxyRssMiB: summariseMemory(samples.proxy),
+      growthKiBPerRequest,
+    });
     assert.equal(load.failed, 0);
   });
 });

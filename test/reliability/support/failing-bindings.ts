@@ -29,8 +29,7 @@ const STATEMENT_METHODS = new Set(["run", "all", "first", "raw"]);
 export function failingD1(real: D1Database, initial: D1FaultMode = "all"): FailingD1 {
   let mode = initial;
   const refused: string[] = [];
-  const fails = (sql: string) =>
-    mode === "all" ? true : mode === "none" ? false : mode === "writes" ? WRITE_SQL.test(sql) : mode(sql);
+  const fails = (sql: string) => (mode === "all" ? true : mode === "none" ? false : mode === "writes" ? WRITE_SQL.test(sql) : mode(sql));
   const refuse = (sql: string) => {
     refused.push(sql);
     return new Error(D1_UNAVAILABLE_MESSAGE);
@@ -69,7 +68,10 @@ export function failingD1(real: D1Database, initial: D1FaultMode = "all"): Faili
           // D1 runs a batch as one transaction: one failing statement fails all of it.
           const failing = statements.map((s) => sqlOf.get(s) ?? "").find(fails);
           if (failing !== undefined) throw refuse(failing);
-          return value.call(target, statements.map((s) => unwrapped.get(s) ?? s));
+          return value.call(
+            target,
+            statements.map((s) => unwrapped.get(s) ?? s),
+          );
         };
       }
       if (property === "exec") {

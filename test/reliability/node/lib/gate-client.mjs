@@ -23,12 +23,17 @@ export async function signIn(gateUrl, { adminToken, publicUrl, email }) {
   const asked = await fetch(`${gateUrl}${PREFIX}/login`, form({ email, next: "/" }));
   if (asked.status !== 200) throw new Error(`POST /login answered ${asked.status}`);
   await asked.body?.cancel();
-  const mailbox = await fetch(`${gateUrl}${PREFIX}/dev/mailbox?to=${encodeURIComponent(email)}`, { headers: { Accept: "application/json" } });
+  const mailbox = await fetch(`${gateUrl}${PREFIX}/dev/mailbox?to=${encodeURIComponent(email)}`, {
+    headers: { Accept: "application/json" },
+  });
   const { messages } = await mailbox.json();
   const link = new URL(messages[0].link);
   const redeemed = await fetch(`${gateUrl}${PREFIX}/link`, form({ sesame: link.searchParams.get("sesame"), next: "/" }));
   if (redeemed.status !== 303) throw new Error(`POST /link answered ${redeemed.status}`);
-  const cookie = redeemed.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => /^sesame=./.test(c));
+  const cookie = redeemed.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .find((c) => /^sesame=./.test(c));
   if (!cookie) throw new Error("no session cookie");
   return cookie;
 }

@@ -23,7 +23,10 @@ function readProc(pid) {
 
 /** {worker, proxy}: the pids of the workerd running the worker and of wrangler's proxy, for the dev server on `port`. */
 export function findWorkerdProcesses(port) {
-  const all = readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(readProc).filter(Boolean);
+  const all = readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(readProc)
+    .filter(Boolean);
   const workerds = all.filter((p) => p.comm === "workerd");
   const proxy = workerds.find((p) => p.cmdline.includes(`--socket-addr=entry=127.0.0.1:${port} `));
   if (!proxy) throw new Error(`no workerd listens on 127.0.0.1:${port}`);
