@@ -2,25 +2,26 @@ import { randomInt } from "node:crypto";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { configDefaults, defineConfig } from "vitest/config";
 import { startTestServers } from "./test/node/test-servers.ts";
-import { testBindings } from "./test/support/test-env.ts";
+import { testBindings, workerUnderTestOptions } from "./test/support/test-env.ts";
 
 /** The hostile and reliability suites: `npm run test:hostile`, never part of `npm test`. */
 const HOSTILE_SUITES = ["test/hostile/**", "test/reliability/**"];
 /** One seed per run for every generator (printed by each surface); HOSTILE_SEED replays a run. */
 const HOSTILE_SEED = process.env.HOSTILE_SEED?.trim() || String(randomInt(2 ** 32));
 
-/** The worker under test inside workerd, against real local D1/KV and the loopback test servers. */
+/**
+ * The worker under test inside workerd, against real local D1/KV and the loopback test
+ * servers. Its variables are exactly the set-up's (test/support/test-env.ts): whatever a
+ * developer keeps in .dev.vars, .env or .wrangler/ never reaches it.
+ */
 const workerUnderTest = (extra: Record<string, string> = {}) =>
   cloudflareTest(async () => ({
     main: "./src/index.ts",
-    wrangler: { configPath: "./wrangler.toml" },
-    miniflare: {
-      bindings: {
-        ...(await testBindings(await startTestServers())),
-        ...extra,
-        TEST_MIGRATIONS: await readD1Migrations("./migrations"),
-      },
-    },
+    miniflare: workerUnderTestOptions(".", {
+      ...(await testBindings(await startTestServers())),
+      ...extra,
+      TEST_MIGRATIONS: await readD1Migrations("./migrations"),
+    }),
   }));
 
 export default defineConfig({

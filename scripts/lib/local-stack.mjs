@@ -29,6 +29,8 @@ const KEPT_OUTPUT_CHARS = 8000;
  * @param {string} [options.persistTo]      local state directory (wrangler's default .wrangler/state)
  * @param {(message: string) => void} [options.onStatus]  progress lines
  * @param {string} [options.logLevel]       wrangler --log-level
+ * @param {Record<string, string>} [options.secrets]  tests: the worker's secrets; .dev.vars
+ *   is then neither written nor read, nor is .env (the worker sees wrangler.toml and these)
  * @param {AbortSignal} [options.signal]    aborting stops whatever has started and rejects
  */
 export async function startLocalStack({
@@ -38,6 +40,7 @@ export async function startLocalStack({
   persistTo,
   onStatus = () => {},
   logLevel,
+  secrets,
   signal,
 }) {
   if (port === originPort) throw new Error(`the worker and the origin need different ports (both ${port})`);
@@ -46,7 +49,7 @@ export async function startLocalStack({
   await assertPortFree(port, "worker, --port / PORT");
   await assertPortFree(originPort, "origin, --origin-port / ORIGIN_PORT");
 
-  if (await ensureDevVars(root)) onStatus("wrote .dev.vars with fresh secrets (git-ignored; kept for later runs)");
+  if (!secrets && (await ensureDevVars(root))) onStatus("wrote .dev.vars with fresh secrets (git-ignored; kept for later runs)");
   await buildOriginIfScripted(root, onStatus);
 
   const publicUrl = `http://localhost:${port}`;
@@ -75,7 +78,7 @@ export async function startLocalStack({
     signal?.throwIfAborted();
 
     // Defaults are already in wrangler.toml; other ports need matching URLs.
-    const vars = {};
+    const vars = { ...secrets };
     if (port !== DEFAULT_PORT) vars.PUBLIC_URL = publicUrl;
     if (originPort !== DEFAULT_ORIGIN_PORT) vars.ORIGIN_URL = originUrl;
     onStatus("starting wrangler dev");
@@ -86,6 +89,7 @@ export async function startLocalStack({
       persistTo,
       vars,
       logLevel,
+      isolated: secrets !== undefined,
     });
     children.push(keepOutput(worker, "wrangler dev"));
 

@@ -1,7 +1,7 @@
 /**
  * A throw-away `wrangler dev` for tests: a free port, a fresh persist directory with the
- * migrations applied, the variables given (they win over wrangler.toml and .dev.vars, so
- * tests bring their own secrets and never touch the developer's), stopped by its PID.
+ * migrations applied, wrangler.toml's [vars] and the variables given, and nothing from the
+ * developer's .dev.vars or .env (tests bring their own secrets), stopped by its PID.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -33,6 +33,7 @@ export async function startLocalWorker({ root, vars = {}, authPrefix = "/.sesame
       inspectorPort: await findFreePort(),
       persistTo,
       logLevel: "warn",
+      isolated: true,
       vars: { PUBLIC_URL: `http://localhost:${port}`, ...vars },
     });
     const keep = (chunk) => (output = (output + chunk).slice(-8000));

@@ -1,8 +1,13 @@
-/** What `npm run dev` starts, on spare ports with a throw-away state directory. */
+/**
+ * What `npm run dev` starts, on spare ports with a throw-away state directory and fresh
+ * secrets of its own: the developer's .dev.vars, .env and .wrangler/state are never read
+ * or written. `secrets` holds them (ADMIN_TOKEN for the admin API).
+ */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { freshSecrets } from "../../../scripts/keys.mjs";
 import { startLocalStack } from "../../../scripts/lib/local-stack.mjs";
 import { applyOfflineEnv } from "../../../scripts/lib/offline-env.mjs";
 import { findFreePort } from "../../../scripts/lib/ports.mjs";
@@ -15,9 +20,11 @@ export async function startDevStack() {
   const port = await findFreePort();
   let originPort = await findFreePort();
   while (originPort === port) originPort = await findFreePort();
-  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo });
+  const secrets = await freshSecrets();
+  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets });
   return {
     ...stack,
+    secrets,
     async stop() {
       await stack.stop();
       rmSync(persistTo, { recursive: true, force: true });
