@@ -7,7 +7,7 @@ import { sessions } from "../src/db/schema";
 import { revokeSession } from "../src/sessions";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi } from "./admin-client";
-import { countingD1, deps, echoOf, gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
+import { countingD1, countingKV, deps, echoOf, gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
 
 describe("an unauthenticated request", () => {
   it("is sent to sign in when a browser navigates (GET or HEAD accepting text/html), with next = path and query", async () => {
@@ -138,11 +138,28 @@ describe("bearer service tokens", () => {
     }
   });
 
-  it("refuses garbage and sends a browser with a bad bearer to 401, not to sign in", async () => {
+  it("refuses garbage in Authorization with 401", async () => {
     for (const authorization of ["Bearer nope", "Bearer ", "Basic dXNlcjpwYXNz", `Bearer ${"A".repeat(5000)}`]) {
       const res = await gate("/x", { headers: { Authorization: authorization, Accept: "application/json" } });
       expect(res.status, authorization.slice(0, 20)).toBe(401);
     }
+  });
+
+  it("sends a browser navigation with a bad bearer to 401 with invalid_token, not to sign in", async () => {
+    for (const method of ["GET", "HEAD"]) {
+      for (const bearer of ["nope", "A".repeat(5000), (await userWithServiceToken()).token.slice(0, -2)]) {
+        const res = await gate("/docs/page", {
+          method,
+          headers: { Authorization: `Bearer ${bearer}`, Accept: "text/html,application/xhtml+xml" },
+        });
+        expect(res.status, `${method} ${bearer.slice(0, 20)}`).toBe(401);
+        expect(res.headers.get("Location")).toBeNull();
+        expect(res.headers.get("WWW-Authenticate")).toBe('Bearer realm="sesame-edge", error="invalid_token"');
+      }
+    }
+    // The same navigation without a bearer is still sent to sign in (the control).
+    const plain = await gate("/docs/page", { headers: { Accept: "text/html,application/xhtml+xml" } });
+    expect(plain.status).toBe(302);
   });
 
   it("stops working within SESSION_REVALIDATE when the user is deactivated", async () => {
@@ -156,12 +173,15 @@ describe("bearer service tokens", () => {
   it("costs D1 queries only on the first request of a revalidation period, and a KV read on each", async () => {
     const { id, token } = await userWithServiceToken();
     const d1 = countingD1(env.DB);
-    const edge = workerWith({}, { DB: d1.binding });
+    const kv = countingKV(env.REVOKED);
+    const edge = workerWith({}, { DB: d1.binding, REVOKED: kv.binding });
     expect((await edge("/x", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     expect(d1.count()).toBeGreaterThan(0);
     d1.reset();
+    kv.reset();
     for (let i = 0; i < 5; i++) expect((await edge("/x", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(200);
     expect(d1.count()).toBe(0);
+    expect(kv.count()).toBe(5);
     // Revocation is one KV read away even while the token is remembered.
     await adminOk("DELETE", `/service-tokens/${id}`, 204);
     expect((await edge("/x", { headers: { Authorization: `Bearer ${token}` } })).status).toBe(401);

@@ -76,6 +76,29 @@ export function countingD1(d1: D1Database): { binding: D1Database; count: () => 
   return { binding, count: () => prepared, reset: () => void (prepared = 0) };
 }
 
+/** KV's read operations: each call is one read (list included: it is billed and rate-limited as one). */
+const KV_READS = new Set<PropertyKey>(["get", "getWithMetadata", "list"]);
+
+/** A KV binding that counts the reads made through it (get, getWithMetadata, list). */
+export function countingKV(kv: KVNamespace): { binding: KVNamespace; count: () => number; reset: () => void } {
+  let reads = 0;
+  const binding = new Proxy(kv, {
+    get(target, property) {
+      const value = Reflect.get(target, property);
+      if (typeof value !== "function") return value;
+      if (!KV_READS.has(property)) return value.bind(target);
+      return (...args: unknown[]) => {
+        reads += 1;
+        return value.apply(target, args);
+      };
+    },
+  });
+  const reset = () => {
+    reads = 0;
+  };
+  return { binding, count: () => reads, reset };
+}
+
 /** What token-service and the session functions need, from the bindings the worker under test uses. */
 export function deps() {
   return { config: getConfig(env), db: createDb(env.DB), kv: env.REVOKED };

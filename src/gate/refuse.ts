@@ -37,9 +37,13 @@ export function unauthenticatedResponse(config: Config, options: { invalidToken?
   });
 }
 
-/** 302 to the sign-in page for browser navigations, 401 for everything else. */
+/**
+ * 302 to the sign-in page for browser navigations, 401 for everything else, including a
+ * navigation whose bearer token was refused: whoever sent one is a client that cannot use
+ * a sign-in page, and RFC 6750 section 3.1 asks us to say the token is invalid.
+ */
 export function refuseRequest(config: Config, request: Request, pathAndQuery: string, invalidToken = false): Response {
-  if (isNavigation(request)) {
+  if (isNavigation(request) && !invalidToken) {
     return new Response(null, { status: 302, headers: { ...GATE_ANSWER_HEADERS, Location: loginUrl(config, pathAndQuery) } });
   }
   return unauthenticatedResponse(config, { invalidToken });
