@@ -188,7 +188,14 @@ describe("WebSockets", () => {
 });
 
 describe("the origin's address", () => {
-  it("is the configured ORIGIN_URL (the test origin, not the edge)", () => {
-    expect(env.ORIGIN_URL).toBe(ORIGIN);
+  it("is the configured ORIGIN_URL, its base path included: the request reaches that server, under that path", async () => {
+    const { cookie } = await userWithSession();
+    const echo = await echoOf(
+      await workerWith({ ORIGIN_URL: `${ORIGIN}/mounted/app/` })("/docs/page?a=1", { headers: { Cookie: cookie } }),
+    );
+    expect(echo.url).toBe("/mounted/app/docs/page?a=1");
+    // The echo origin answered, at its own address: not the edge's (PUBLIC_URL).
+    expect(echo.headers.host).toBe(new URL(ORIGIN).host);
+    expect(echo.headers.host).not.toBe(new URL(env.PUBLIC_URL).host);
   });
 });

@@ -6,6 +6,7 @@
 import { createLocalJWKSet } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SesameAssertionError, type SesameAssertionErrorCode, type VerifyAssertionOptions, verifyAssertion } from "../src/origin/index.ts";
+import { MAX_ASSERTION_LENGTH } from "../src/origin/read-assertion.ts";
 import {
   AUDIENCE,
   createSigner,
@@ -152,10 +153,19 @@ describe("verifyAssertion refuses forgeries", () => {
     await expectRefused(`${header}.${payload}.${signature}`, "invalid_assertion");
   });
 
-  it("refuses garbage and an oversized header without parsing it", async () => {
+  it("refuses garbage", async () => {
     await expectRefused("not-a-jwt", "invalid_assertion");
     await expectRefused("a.b.c", "invalid_assertion");
-    await expectRefused(`${await signAssertion(signer)}${"A".repeat(9000)}`, "invalid_assertion");
+  });
+
+  it("refuses a genuine assertion longer than 8,192 characters before verifying it, and accepts one just under", async () => {
+    const padded = (chars: number) => signAssertion(signer, { padding: "x".repeat(chars) });
+    const under = await padded(5_700);
+    const over = await padded(5_900);
+    expect(under.length).toBeLessThanOrEqual(MAX_ASSERTION_LENGTH);
+    expect(over.length).toBeGreaterThan(MAX_ASSERTION_LENGTH);
+    await expect(verifyAssertion(under, options)).resolves.toMatchObject({ email: expect.any(String) });
+    await expectRefused(over, "invalid_assertion");
   });
 
   for (const claim of ["sub", "email", "sid", "amr", "jti", "iat", "exp", "iss", "aud"]) {

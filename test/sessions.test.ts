@@ -6,6 +6,7 @@ import type { Database } from "../src/db/client";
 import { createSession, readSession, revokeSession, revokeUserSessions, type SessionDeps, sessionCookieName } from "../src/sessions";
 import { deriveKey, encodeBase64url, hmac } from "../src/tokens";
 import { rotateSecurityStamp } from "../src/users/store";
+import { countingKV } from "./gate-support";
 import { db, makeUser, me, rows, testConfig } from "./login-helpers";
 
 const deps = (overrides: Partial<SessionDeps> = {}): SessionDeps => ({ config: testConfig(), db: db(), kv: env.REVOKED, ...overrides });
@@ -94,8 +95,10 @@ describe("readSession", () => {
   it("accepts a fresh session with one KV read and no D1 query", async () => {
     const user = await makeUser();
     const { setCookie, sessionId } = await createSession(deps(), { user, amr: "link", request: new Request("http://x/") });
-    const check = await readSession(withCookie(setCookie), deps({ db: NO_D1 }));
+    const kv = countingKV(env.REVOKED);
+    const check = await readSession(withCookie(setCookie), deps({ db: NO_D1, kv: kv.binding }));
     expect(check).toMatchObject({ ok: true, setCookie: null, identity: { sessionId, userId: user.id, email: user.email, amr: "link" } });
+    expect(kv.count()).toBe(1);
   });
 
   it("refuses a cookie with one flipped byte", async () => {

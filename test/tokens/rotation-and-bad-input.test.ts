@@ -82,11 +82,6 @@ describe("bad input is refused with malformed or bad_signature, never a throw", 
     }
   });
 
-  it("refuses input over 4 KB without decoding it", async () => {
-    await expectRefused("A".repeat(4097), ["malformed"]);
-    await expectRefused(token + "A".repeat(4096), ["malformed"]);
-  });
-
   it("refuses non-ASCII, padding and other base64 alphabets", async () => {
     await expectRefused(`${token.slice(0, 10)}\u00e9${token.slice(11)}`, ["malformed"]);
     await expectRefused(`${token}\u200b`, ["malformed"]);
