@@ -72,6 +72,36 @@ describe("no user enumeration through POST /login", () => {
     expect((await mailCount(inactive, fetcher)) + (await mailCount(unknown, fetcher)) + (await mailCount(refused, fetcher))).toBe(0);
   });
 
+  it("answers POST /login for an unknown or inactive address no sooner than a real send takes", async () => {
+    // A provider that takes SLOW_SEND_MS per email: far above the edge's own work, so the
+    // bounds below hold on a loaded machine (timers run late, never early).
+    const SLOW_SEND_MS = 400;
+    const { fetcher, apiKey } = mailchannelsWorker();
+    const known = await makeUser();
+    const inactive = await makeUser(uniqueEmail("inactive"), { isActive: false });
+    const timedAsk = async (email: string) => {
+      const started = Date.now();
+      const res = await askForLink(email, { fetcher });
+      expect(res.status, email).toBe(200);
+      await res.text();
+      return Date.now() - started;
+    };
+    resetSendTimings();
+    // Before this isolate has timed any send, an address that gets no email waits the default.
+    expect(await timedAsk(uniqueEmail("nobody"))).toBeGreaterThanOrEqual(DEFAULT_SEND_MS);
+    for (let i = 0; i < 3; i++) {
+      await fetch(standIn("/__control"), { method: "POST", body: JSON.stringify({ apiKey, status: 202, delayMs: SLOW_SEND_MS }) });
+      expect(await timedAsk(known.email)).toBeGreaterThanOrEqual(SLOW_SEND_MS);
+    }
+    expect(await sentTo(apiKey, known.email)).toHaveLength(3);
+    // Now a typical send takes SLOW_SEND_MS or more: so does every answer that sends nothing.
+    for (const email of [uniqueEmail("nobody"), inactive.email]) {
+      expect(await timedAsk(email), email).toBeGreaterThanOrEqual(SLOW_SEND_MS);
+    }
+    expect(await sentTo(apiKey, inactive.email)).toHaveLength(0);
+    resetSendTimings();
+  });
+
   it("makes the no-email path wait about as long as a typical send", async () => {
     resetSendTimings();
     expect(typicalSendMs()).toBe(DEFAULT_SEND_MS);

@@ -18,6 +18,7 @@ import {
   sessionCookie,
   testConfig,
   uniqueEmail,
+  workerWith,
 } from "./login-helpers";
 
 const tokenDeps = () => ({ config: testConfig(), db: db(), kv: env.REVOKED });
@@ -162,6 +163,27 @@ describe("sign-in by magic link", () => {
     const byCode = await postForm(`${PREFIX}/code`, { email: user.email, code, next: "/" });
     expect(byCode.status).toBe(400);
     expect(sessionCookie(byCode)).toBeNull();
+  });
+
+  it("lets a link be redeemed again under LINK_ONE_TIME=false, each time a session, while the default refuses the second", async () => {
+    const reusable = workerWith({ LINK_ONE_TIME: "false" });
+    const user = await makeUser();
+    expect((await askForLink(user.email, { fetcher: reusable })).status).toBe(200);
+    const { link } = await latestMail(user.email, reusable);
+    const cookies = [];
+    for (let i = 0; i < 2; i++) {
+      const res = await postForm(`${PREFIX}/link`, linkFields(link), { fetcher: reusable });
+      expect(res.status, `redemption ${i + 1}`).toBe(303);
+      cookies.push(sessionCookie(res));
+    }
+    expect(cookies[0]).not.toBe(cookies[1]);
+    for (const cookie of cookies) expect((await me(cookie, reusable)).status).toBe(200);
+
+    const oneTime = await makeUser();
+    await askForLink(oneTime.email);
+    const once = (await latestMail(oneTime.email)).link;
+    expect((await postForm(`${PREFIX}/link`, linkFields(once))).status).toBe(303);
+    expect((await postForm(`${PREFIX}/link`, linkFields(once))).status).toBe(400);
   });
 
   it("kills older links of the user once a newer one is redeemed", async () => {
