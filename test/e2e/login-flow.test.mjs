@@ -1,7 +1,8 @@
 /**
  * End to end in a real browser: Debian's Chromium against what `npm run dev` starts
  * (wrangler dev with the dev mailer, examples/origin), on spare ports with fresh state.
- * A person signs in by magic link, a second device signs in by code, then logs out.
+ * A person signs in by magic link, a second device signs in by code, then logs out; a third
+ * opens a share link. The sign-in and share tokens never stay in the address bar or history.
  * Screenshots of every step go to test-results/e2e/.
  */
 import assert from "node:assert/strict";
@@ -47,6 +48,26 @@ async function assertOnLoginPage(page) {
   assert.equal(url.pathname, "/.sesame/login", `expected the sign-in page, got ${page.url()}`);
   assert.equal(url.searchParams.get("next"), PROTECTED_PATH);
   await page.getByLabel(/email/i).waitFor();
+}
+
+/** The address bar and every URL of this tab's history, as Chromium records them (DevTools protocol). */
+async function historyOf(page) {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { entries } = await cdp.send("Page.getNavigationHistory");
+    return { href: await page.evaluate(() => location.href), entries: entries.map((entry) => entry.url) };
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Asserts that no token (`sesame=` in a query) is left in the address bar or the history. */
+async function assertNoTokenInHistory(page) {
+  const { href, entries } = await historyOf(page);
+  assert.doesNotMatch(href, /[?&]sesame=/, "the address bar");
+  assert.ok(entries.length > 0);
+  for (const url of entries) assert.doesNotMatch(url, /[?&]sesame=/, `a history entry: ${url}`);
+  return { href, entries };
 }
 
 async function assertSignedInOnProtectedPage(page) {
@@ -120,11 +141,21 @@ describe("signing in with the magic link", () => {
     assert.equal(cookies.filter((cookie) => /sesame/.test(cookie.name)).length, 0, "no session before confirming");
   });
 
+  it("takes the token out of the address bar and the history as soon as the confirmation page loads", async () => {
+    const { href, entries } = await assertNoTokenInHistory(device.page);
+    assert.equal(new URL(href).pathname, "/.sesame/link");
+    assert.ok(
+      entries.some((url) => new URL(url).pathname === "/.sesame/link"),
+      "the confirmation page is in the history, without its token",
+    );
+  });
+
   it("confirms and lands on the original page, greeted by the origin", async () => {
     const { page } = device;
     await Promise.all([page.waitForNavigation(), page.getByRole("button").first().click()]);
     await assertSignedInOnProtectedPage(page);
     await screenshot(page, "04-signed-in-by-link");
+    await assertNoTokenInHistory(page);
   });
 
   it("logs out, after which the protected page redirects to sign-in again", async () => {
@@ -174,6 +205,26 @@ describe("signing in with the code, on a second device", () => {
 
   it("showed no console errors on the sign-in pages", () => {
     for (const { errors } of contexts) assert.deepEqual(loginPageErrors(errors), []);
+  });
+});
+
+describe("opening a share link, on a third device", () => {
+  it("lands on the shared page at its clean URL: the token in neither the address bar nor the history", async () => {
+    const response = await fetch(`${stack.publicUrl}/.sesame/admin/api/users/${encodeURIComponent(DEMO_EMAIL)}/share-links`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ path: "/reports/42" }),
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    const { url } = await response.json();
+    assert.match(url, /\/reports\/42\?sesame=/);
+    const { page } = await newDevice();
+    // Another parameter beside the token keeps its place once the token is gone.
+    await page.goto(url.replace("?", "?view=full&"));
+    await page.getByText(DEMO_EMAIL).first().waitFor();
+    await screenshot(page, "09-shared-page");
+    const { href } = await assertNoTokenInHistory(page);
+    assert.equal(href, `${stack.publicUrl}/reports/42?view=full`);
   });
 });
 
