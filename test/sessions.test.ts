@@ -187,6 +187,30 @@ describe("readSession", () => {
     expect(await revokeSession(deps(), sessionId)).toBe(false);
   });
 
+  it('writes sess:<session id> = "1" to REVOKED when a session ends, for its remaining life and at least 60 s (docs/storage.md)', async () => {
+    const now = Date.now();
+    const maxAge = testConfig().session.maxAgeSeconds;
+    const expirationOf = async (key: string) => (await env.REVOKED.list({ prefix: key })).keys.find((k) => k.name === key)?.expiration;
+    const cases = [
+      { startedAgo: 0, ttl: maxAge },
+      // Ten seconds left: KV refuses TTLs under 60 s, so the record outlives the session a little.
+      { startedAgo: maxAge - 10, ttl: 60 },
+    ];
+    for (const { startedAgo, ttl } of cases) {
+      const { sessionId } = await createSession(deps({ now: now - startedAgo * 1000 }), {
+        user: await makeUser(),
+        amr: "link",
+        request: new Request("http://x/"),
+      });
+      expect(await revokeSession(deps({ now }), sessionId)).toBe(true);
+      const key = `sess:${sessionId}`;
+      expect(await env.REVOKED.get(key)).toBe("1");
+      const expiration = await expirationOf(key);
+      expect(expiration, `${ttl} s`).toBeGreaterThanOrEqual(Math.floor(now / 1000) + ttl - 5);
+      expect(expiration, `${ttl} s`).toBeLessThanOrEqual(Math.ceil(now / 1000) + ttl + 5);
+    }
+  });
+
   it("refuses a row revoked directly in D1 once SESSION_REVALIDATE has passed, not before", async () => {
     const now = Date.now();
     const { setCookie, sessionId } = await createSession(deps({ now }), {
