@@ -4,7 +4,10 @@
  */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LocalWorker, startLocalWorker } from "../../scripts/lib/local-worker.mjs";
@@ -356,5 +359,32 @@ describe("npm run admin -- failures", () => {
     expect(await admin(["users", "list", "--path", "/x"])).toMatchObject({ code: 2, stderr: "admin: users list does not take --path\n" });
     expect(await admin(["users", "show", "a@example.com", "b@example.com"])).toMatchObject({ code: 2 });
     expect(await admin(["frobnicate"])).toMatchObject({ code: 2 });
+  });
+});
+
+describe("npm run admin -- the admin token", () => {
+  it("takes the admin token from the checkout's .dev.vars when neither --token nor ADMIN_TOKEN is given, and ADMIN_TOKEN over it", async () => {
+    // A copy of scripts/ in a checkout of its own: the CLI reads the .dev.vars beside it,
+    // and this checkout's (a developer's) is never read or written.
+    const checkout = mkdtempSync(join(tmpdir(), "sesame-admin-cli-"));
+    try {
+      cpSync(join(ROOT, "scripts"), join(checkout, "scripts"), { recursive: true });
+      const run = (env: Record<string, string | undefined>) =>
+        new Promise<CliResult>((resolve) => {
+          const { ADMIN_TOKEN: _ignored, ...inherited } = process.env;
+          execFile(
+            process.execPath,
+            [join(checkout, "scripts", "admin.mjs"), "users", "list", "--url", worker.url],
+            { cwd: checkout, env: { ...inherited, ...env }, timeout: 30_000 },
+            (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr }),
+          );
+        });
+      expect((await run({})).stderr).toMatch(/no admin token/);
+      writeFileSync(join(checkout, ".dev.vars"), `SESAME_SECRET=whatever\nADMIN_TOKEN='${adminToken}'\n`);
+      expect(await run({})).toMatchObject({ code: 0, stderr: "" });
+      expect(await run({ ADMIN_TOKEN: "x".repeat(43) })).toMatchObject({ code: 1, stderr: "admin: A valid admin token is required\n" });
+    } finally {
+      rmSync(checkout, { recursive: true, force: true });
+    }
   });
 });
