@@ -3,6 +3,7 @@
  * AUTH_PREFIX). Order matters: auth routes first, then the gate, which takes the rest.
  */
 import { Hono } from "hono";
+import { hostnameOf } from "./access";
 import type { Config } from "./config";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
@@ -20,9 +21,17 @@ export function createApp(config: Config) {
   const prefix = config.authPrefix;
   const app = new Hono<AppEnv>();
 
+  const authHost = hostnameOf(config.publicUrl.host);
   app.use(async function attachContext(c, next) {
     c.set("config", config);
     c.set("db", createDb(c.env.DB));
+    // The app is found from the host name alone (docs/access.md, "Hosts"). A host no app
+    // claims is a 404 for every route, unless it is the auth host, which then serves only
+    // the edge's own routes (the gate answers 404 there).
+    const host = hostnameOf(new URL(c.req.url).host);
+    const served = config.access.appForHost(host);
+    if (!served && host !== authHost) throw new NotFoundError();
+    c.set("app", served);
     await next();
   });
 

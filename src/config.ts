@@ -5,6 +5,8 @@
  *
  * docs/configuration.md is checked against CONFIG_KEYS by a test, so the two never drift.
  */
+import { type AccessRegistry, loadAccess } from "./access";
+import { NAME_PATTERN } from "./access/parse-apps";
 import { ConfigError } from "./errors";
 
 export type SignupPolicy = "closed" | "open" | "allowlist";
@@ -41,13 +43,14 @@ export interface Config {
     timeoutMs: number;
   };
   origin: {
-    url: URL;
     timeoutMs: number;
-    assertionAudience: string;
     assertionTtlSeconds: number;
     forwardCompatHeaders: boolean;
-    publicPaths: string[];
   };
+  /** The apps (APPS, or the implicit one of ORIGIN_URL) and their policies, compiled (src/access). */
+  access: AccessRegistry;
+  /** The group whose members administer the edge; sessions always carry it. */
+  adminGroup: string;
 }
 
 /** Every key the worker reads from its environment, with its default ("" = none). */
@@ -88,6 +91,8 @@ export const CONFIG_KEYS = {
   ASSERTION_TTL: "60",
   FORWARD_COMPAT_HEADERS: "false",
   PUBLIC_PATHS: "",
+  APPS: "",
+  ADMIN_GROUP: "admins",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -105,6 +110,7 @@ export function getConfig(env: object): Config {
   let config = cache.get(env);
   if (!config) {
     config = parseConfig(env as RawEnv);
+    if (config.access.configured) logIgnoredKeys(env as RawEnv);
     cache.set(env, config);
   }
   return config;
@@ -215,13 +221,18 @@ export function parseConfig(env: RawEnv): Config {
     problems.push("DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none");
   }
 
-  const originUrl = url("ORIGIN_URL");
-  const publicPaths = list("PUBLIC_PATHS");
-  for (const pattern of publicPaths) {
-    if (!/^\/[^*?#]*(\/\*|\*)?$/.test(pattern) || /(^|\/)\.\.?(\/|$)|%/.test(pattern)) {
-      problems.push(`PUBLIC_PATHS entry ${JSON.stringify(pattern)} must be a path like /static/* or /healthz`);
+  const access = loadAccess(env.APPS, problems, () => {
+    const originUrl = url("ORIGIN_URL");
+    const publicPaths = list("PUBLIC_PATHS");
+    for (const pattern of publicPaths) {
+      if (!/^\/[^*?#]*(\/\*|\*)?$/.test(pattern) || /(^|\/)\.\.?(\/|$)|%/.test(pattern)) {
+        problems.push(`PUBLIC_PATHS entry ${JSON.stringify(pattern)} must be a path like /static/* or /healthz`);
+      }
     }
-  }
+    return { originText: read("ORIGIN_URL"), origin: originUrl, audience: read("ASSERTION_AUDIENCE") || originUrl.origin, publicPaths };
+  });
+  const adminGroup = read("ADMIN_GROUP");
+  if (!NAME_PATTERN.test(adminGroup)) problems.push("ADMIN_GROUP must be a group name like admins");
 
   const config: Config = {
     appName: read("APP_NAME"),
@@ -259,16 +270,31 @@ export function parseConfig(env: RawEnv): Config {
       timeoutMs: int("MAIL_TIMEOUT", 1, 60) * 1000,
     },
     origin: {
-      url: originUrl,
       timeoutMs: int("ORIGIN_TIMEOUT", 1, 300) * 1000,
-      assertionAudience: read("ASSERTION_AUDIENCE") || originUrl.origin,
       assertionTtlSeconds: int("ASSERTION_TTL", 10, 3600),
       forwardCompatHeaders: bool("FORWARD_COMPAT_HEADERS"),
-      publicPaths,
     },
+    access: access!,
+    adminGroup,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/** With APPS, the single-app keys do nothing: say so once per isolate, so nobody edits them in vain. */
+function logIgnoredKeys(env: RawEnv) {
+  const ignored = (["ORIGIN_URL", "PUBLIC_PATHS", "ASSERTION_AUDIENCE"] as const).filter(
+    (key) => typeof env[key] === "string" && env[key].trim() !== "",
+  );
+  if (ignored.length === 0) return;
+  console.log(
+    JSON.stringify({
+      level: "warn",
+      msg: "config_keys_ignored",
+      keys: ignored,
+      reason: "APPS is set: each app names its own origin, publicPaths and audience",
+    }),
+  );
 }
 
 function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {

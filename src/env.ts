@@ -1,3 +1,4 @@
+import type { CompiledApp } from "./access";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 
@@ -7,5 +8,7 @@ export interface AppEnv {
   Variables: {
     config: Config;
     db: Database;
+    /** The app serving the request's host; null on the auth host when it is not an app. */
+    app: CompiledApp | null;
   };
 }

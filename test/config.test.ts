@@ -59,11 +59,12 @@ describe("parseConfig", () => {
     expect(config.session).toEqual({ maxAgeSeconds: 604800, revalidateSeconds: 300 });
     expect(config.signup.policy).toBe("closed");
     expect(config.mail).toMatchObject({ kind: "mailchannels", apiKey: "mc-api-key", dkim: null, timeoutMs: 10_000 });
-    expect(config.origin).toMatchObject({
-      assertionAudience: "https://origin.internal.example.com",
-      assertionTtlSeconds: 60,
-      publicPaths: [],
-    });
+    expect(config.origin).toMatchObject({ assertionTtlSeconds: 60 });
+    expect(config.access.configured).toBe(false);
+    expect(config.access.apps).toMatchObject([
+      { name: "default", audience: "https://origin.internal.example.com", legacyPublicPaths: [], implicit: true },
+    ]);
+    expect(config.adminGroup).toBe("admins");
   });
 
   it("reads the fallback secrets in order after the current one", () => {
@@ -221,7 +222,7 @@ describe("parseConfig", () => {
 
   describe("PUBLIC_PATHS and other policy keys", () => {
     it("accepts exact paths and trailing wildcards", () => {
-      expect(parseConfig({ ...MINIMAL, PUBLIC_PATHS: "/favicon.ico, /static/*,/healthz" }).origin.publicPaths).toEqual([
+      expect(parseConfig({ ...MINIMAL, PUBLIC_PATHS: "/favicon.ico, /static/*,/healthz" }).access.apps[0]?.legacyPublicPaths).toEqual([
         "/favicon.ico",
         "/static/*",
         "/healthz",

@@ -125,11 +125,18 @@ describe("the assertion a session gets", () => {
 
   it("is signed afresh once the reuse window has passed", async () => {
     const config = getConfig(env);
-    const principal = { userId: crypto.randomUUID(), email: "reuse@example.com", sid: crypto.randomUUID(), amr: "link" as const };
+    const app = config.access.apps[0]!;
+    const principal = {
+      userId: crypto.randomUUID(),
+      email: "reuse@example.com",
+      sid: crypto.randomUUID(),
+      amr: "link" as const,
+      groups: [],
+    };
     const now = Date.now();
-    const first = await cachedAssertion(config, principal, now);
-    expect(await cachedAssertion(config, principal, now + 500)).toBe(first);
-    expect(await cachedAssertion(config, principal, now + (ASSERTION_REUSE_SECONDS + 1) * 1000)).not.toBe(first);
+    const first = await cachedAssertion(config, app, principal, now);
+    expect(await cachedAssertion(config, app, principal, now + 500)).toBe(first);
+    expect(await cachedAssertion(config, app, principal, now + (ASSERTION_REUSE_SECONDS + 1) * 1000)).not.toBe(first);
   });
 });
 
@@ -183,8 +190,15 @@ describe("key rotation", () => {
     const edge = workerWith({ SIGNING_KEYS: JSON.stringify([await newSigningKey("import-once")]), ASSERTION_TTL: "10" });
     const importKey = vi.spyOn(crypto.subtle, "importKey");
     for (let i = 0; i < 3; i++) {
-      const principal = { userId: crypto.randomUUID(), email: `p${i}@example.com`, sid: crypto.randomUUID(), amr: "link" as const };
-      await signAssertion(getConfig(edge.env), principal);
+      const principal = {
+        userId: crypto.randomUUID(),
+        email: `p${i}@example.com`,
+        sid: crypto.randomUUID(),
+        amr: "link" as const,
+        groups: [],
+      };
+      const config = getConfig(edge.env);
+      await signAssertion(config, config.access.apps[0]!, principal);
     }
     await assertionFor({ Cookie: cookie }, edge);
     const ecdsaImports = importKey.mock.calls.filter(([, , algorithm]) => (algorithm as { name?: string }).name === "ECDSA");

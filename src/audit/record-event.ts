@@ -30,7 +30,8 @@ export type AuthEventName =
   | "service_token_issued"
   | "service_token_revoked"
   | "share_link_issued"
-  | "admin_denied";
+  | "admin_denied"
+  | "access_denied";
 
 export interface AuthEvent {
   event: AuthEventName;

@@ -9,6 +9,7 @@
  * the origin gets it. docs/gate.md says so to origin authors.
  */
 import { SignJWT } from "jose";
+import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { encodeBase64url } from "../tokens";
 import type { Principal } from "./principal";
@@ -35,17 +36,22 @@ export function importSigningKey(jwk: JsonWebKey): Promise<CryptoKey> {
   return key;
 }
 
-/** Signs a fresh assertion for `principal` (no reuse). `nowMs` is for tests that control the clock. */
-export async function signAssertion(config: Config, principal: Principal, nowMs = Date.now()): Promise<string> {
+/** Signs a fresh assertion for `principal` on `app` (no reuse). `nowMs` is for tests that control the clock. */
+export async function signAssertion(config: Config, app: CompiledApp, principal: Principal, nowMs = Date.now()): Promise<string> {
   const jwk = config.secrets.signingKeys[0]!;
   const kid = (jwk as { kid?: string }).kid!;
   const iat = Math.floor(nowMs / 1000);
-  const claims: Record<string, string> = { email: principal.email, sid: principal.sid, amr: principal.amr };
+  const claims: Record<string, string | readonly string[]> = {
+    email: principal.email,
+    sid: principal.sid,
+    amr: principal.amr,
+    groups: principal.groups,
+  };
   if (principal.scope !== undefined) claims.scope = principal.scope;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: ASSERTION_ALG, kid, typ: "JWT" })
     .setIssuer(config.publicUrl.origin)
-    .setAudience(config.origin.assertionAudience)
+    .setAudience(app.audience)
     .setSubject(principal.userId)
     .setIssuedAt(iat)
     .setExpirationTime(iat + config.origin.assertionTtlSeconds)
@@ -53,17 +59,25 @@ export async function signAssertion(config: Config, principal: Principal, nowMs 
     .sign(await importSigningKey(jwk));
 }
 
-/** The assertion for `principal`: a recent one for the same principal and sid, or a new one. */
-export async function assertionFor(config: Config, principal: Principal, nowMs = Date.now()): Promise<string> {
+/** The assertion for `principal` on `app`: a recent one for the same app, principal and sid, or a new one. */
+export async function assertionFor(config: Config, app: CompiledApp, principal: Principal, nowMs = Date.now()): Promise<string> {
   let cache = reuseCaches.get(config);
   if (!cache) {
     cache = new Map();
     reuseCaches.set(config, cache);
   }
-  const key = [principal.amr, principal.sid, principal.userId, principal.email, principal.scope ?? ""].join("\u0000");
+  const key = [
+    app.audience,
+    principal.amr,
+    principal.sid,
+    principal.userId,
+    principal.email,
+    principal.scope ?? "",
+    ...principal.groups,
+  ].join("\u0000");
   const hit = cache.get(key);
   if (hit && nowMs - hit.issuedAtMs >= 0 && nowMs - hit.issuedAtMs < ASSERTION_REUSE_SECONDS * 1000) return hit.jwt;
-  const jwt = await signAssertion(config, principal, nowMs);
+  const jwt = await signAssertion(config, app, principal, nowMs);
   cache.delete(key);
   if (cache.size >= MAX_CACHED_ASSERTIONS) cache.delete(cache.keys().next().value!);
   // iat is whole seconds: reuse is measured from the second the claims say, never longer.

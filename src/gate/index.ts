@@ -1,20 +1,24 @@
 /**
- * The gate (DESIGN.md section 4). edgeRoutes answer what the edge owns outside the auth
- * prefix (JWKS) plus forward-auth; gateRoutes take every other request: public paths go
- * to the origin without identity, authenticated requests go with a signed identity, the
- * rest are sent to sign in (browsers) or refused (everything else).
+ * The gate (docs/gate.md, docs/access.md). edgeRoutes answer what the edge owns outside the
+ * auth prefix (JWKS) plus forward-auth; gateRoutes take every other request of the host's
+ * app and ask its policies: public (bypass) paths go to the origin without identity,
+ * allowed requests go with a signed identity, the rest are sent to sign in (browsers),
+ * refused with 401 (everything else), or refused with 403 when a sign-in would not help.
  */
 import { type Context, Hono } from "hono";
+import { decide } from "../access";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
+import { BadRequestError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
 import { jwksRoutes } from "../routes/jwks";
 import { verifyRoutes } from "../routes/verify";
+import { accessRequestOf, requireApp } from "./app-of-request";
 import { assertionFor } from "./assertion";
 import { authenticate, bearerToken, looksLikeSesameToken } from "./authenticate";
 import { serializeShareCookie } from "./cookies";
-import { isPublicPath } from "./paths";
+import { forbiddenResponse } from "./forbidden";
 import { pathAndQueryWithoutShareToken, proxyToOrigin, SHARE_PARAM } from "./proxy";
 import { GATE_ANSWER_HEADERS, refuseRequest } from "./refuse";
 import { authenticateShareToken, SHARE_SID_CHARS } from "./token-auth";
@@ -27,16 +31,26 @@ export function edgeRoutes(config: Config) {
   return app;
 }
 
-/** The gate: every request not answered above is authenticated and proxied to the origin. */
+/** The gate: every request not answered above is decided by its app's policies. */
 export function gateRoutes(config: Config) {
-  const app = new Hono<AppEnv>();
-  app.all("*", async function gateRequest(c) {
+  const router = new Hono<AppEnv>();
+  router.all("*", async function gateRequest(c) {
+    const app = requireApp(c);
     const request = c.req.raw;
     const url = new URL(request.url);
+    const facts = accessRequestOf(request, url);
 
-    if (isPublicPath(config.origin.publicPaths, url.pathname)) {
+    // Asked first as nobody: a public path needs no session read, and what nobody is
+    // refused (a deny on address or country) a sign-in cannot change.
+    const anonymous = decide(app, null, facts);
+    if (anonymous.decision === "bad-path")
+      throw new BadRequestError(
+        "path",
+        "This address is ambiguous (an encoded slash, a double slash or a look-alike character). Check the link.",
+      );
+    if (anonymous.decision === "bypass") {
       const bearer = bearerToken(request);
-      return proxyToOrigin(config, request, { dropAuthorization: bearer !== null && looksLikeSesameToken(bearer) });
+      return proxyToOrigin(config, app, request, { dropAuthorization: bearer !== null && looksLikeSesameToken(bearer) });
     }
 
     const deps = { config, db: c.var.db, kv: c.env.REVOKED };
@@ -45,14 +59,35 @@ export function gateRoutes(config: Config) {
     if (shareToken !== null && redirectable) return moveShareTokenToCookie(c, shareToken, url);
 
     const auth = await authenticate(deps, request, { pathname: url.pathname, allowShare: true, shareToken });
-    if (!auth.principal) return refuseRequest(config, request, pathAndQueryWithoutShareToken(url), auth.bearerRefused);
-    return proxyToOrigin(config, request, {
+    const pathAndQuery = pathAndQueryWithoutShareToken(url);
+    if (!auth.principal) {
+      if (anonymous.decision === "deny") return forbiddenResponse(config, request, { email: null, pathAndQuery });
+      return refuseRequest(config, request, pathAndQuery, auth.bearerRefused);
+    }
+    const decision = decide(app, auth.principal, facts);
+    if (decision.decision === "bypass") {
+      return proxyToOrigin(config, app, request, { dropAuthorization: auth.authorizationIsOurs, setCookie: auth.setCookie });
+    }
+    if (decision.decision !== "allow") {
+      await recordEvent(c.var.db, {
+        event: "access_denied",
+        userId: auth.principal.userId,
+        reason: decision.policy === null ? "no_policy" : "policy",
+        ip: clientIp(request),
+        userAgent: userAgent(request),
+        detail: { app: app.name, policy: decision.policy, path: url.pathname.slice(0, 512), amr: auth.principal.amr },
+      });
+      const refused = forbiddenResponse(config, request, { email: auth.principal.email, pathAndQuery });
+      if (auth.setCookie) refused.headers.append("Set-Cookie", auth.setCookie);
+      return refused;
+    }
+    return proxyToOrigin(config, app, request, {
       dropAuthorization: auth.authorizationIsOurs,
-      identity: { principal: auth.principal, assertion: await assertionFor(config, auth.principal) },
+      identity: { principal: auth.principal, assertion: await assertionFor(config, app, auth.principal) },
       setCookie: auth.setCookie,
     });
   });
-  return app;
+  return router;
 }
 
 /**

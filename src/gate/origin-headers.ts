@@ -3,6 +3,7 @@
  * identity is removed first, then the gate sets its own: an origin can trust Sesame-* and
  * X-Forwarded-* precisely because no client-sent copy survives this function.
  */
+import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { withoutEdgeCookies } from "./cookies";
 import type { Principal } from "./principal";
@@ -36,8 +37,16 @@ export interface OriginHeaderOptions {
   identity?: { principal: Principal; assertion: string };
 }
 
+/**
+ * The origin the browser used for this app: the request's own for an app of APPS (its host
+ * matched the app's hosts), PUBLIC_URL's for the implicit app, as before APPS existed.
+ */
+export function publicOriginFor(config: Config, app: CompiledApp, url: URL): string {
+  return app.implicit ? config.publicUrl.origin : url.origin;
+}
+
 /** The headers for the origin request, built from the client's. */
-export function originRequestHeaders(config: Config, request: Request, options: OriginHeaderOptions): Headers {
+export function originRequestHeaders(config: Config, app: CompiledApp, request: Request, options: OriginHeaderOptions): Headers {
   const incoming = request.headers;
   const headers = new Headers();
   const named = new Set(
@@ -66,8 +75,11 @@ export function originRequestHeaders(config: Config, request: Request, options: 
   // CF-Connecting-IP is set by Cloudflare itself; a client-sent X-Forwarded-For never is.
   const ip = incoming.get("CF-Connecting-IP")?.trim();
   if (ip) headers.set("X-Forwarded-For", ip);
-  headers.set("X-Forwarded-Host", config.publicUrl.host);
-  headers.set("X-Forwarded-Proto", config.publicUrl.protocol.slice(0, -1));
+  // The host the browser used: one the app's hosts matched (docs/access.md), or PUBLIC_URL's
+  // for the implicit app. Never a client-sent X-Forwarded-Host.
+  const publicOrigin = new URL(publicOriginFor(config, app, new URL(request.url)));
+  headers.set("X-Forwarded-Host", publicOrigin.host);
+  headers.set("X-Forwarded-Proto", publicOrigin.protocol.slice(0, -1));
 
   if (options.identity) {
     const { principal, assertion } = options.identity;

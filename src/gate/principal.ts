@@ -12,4 +12,6 @@ export interface Principal {
   amr: AuthMethod;
   /** The token scope for service tokens ("api") and share links ("path:/x"); none for sessions. */
   scope?: string;
+  /** The user's groups that some policy names, plus ADMIN_GROUP (docs/access.md); the assertion's `groups`. */
+  groups: readonly string[];
 }

@@ -1,13 +1,14 @@
 /**
- * Proxying to ORIGIN_URL: method, path, query and headers (as originRequestHeaders leaves
+ * Proxying to the app's origin (APPS, or ORIGIN_URL): method, path, query and headers (as originRequestHeaders leaves
  * them); request and response bodies are streams passed straight through, never read into
  * memory; a WebSocket handshake returns the origin's socket to the client. Origin failures
  * become 502/504 answers that never name the origin's address.
  */
+import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { AppError } from "../errors";
 import { errorResponse } from "../http/error-response";
-import { type OriginHeaderOptions, originRequestHeaders } from "./origin-headers";
+import { type OriginHeaderOptions, originRequestHeaders, publicOriginFor } from "./origin-headers";
 
 /** The query parameter that carries share tokens: ours, so it never reaches the origin. */
 export const SHARE_PARAM = "sesame";
@@ -47,17 +48,17 @@ function decodeParamName(name: string): string {
   }
 }
 
-/** The origin URL for a request URL: ORIGIN_URL's origin and base path, then the request's path and query. */
-export function originUrlFor(config: Config, url: URL): string {
-  const base = config.origin.url.pathname.replace(/\/+$/, "");
-  return `${config.origin.url.origin}${base}${pathAndQueryWithoutShareToken(url)}`;
+/** The origin URL for a request URL: the app origin's origin and base path, then the request's path and query. */
+export function originUrlFor(app: CompiledApp, url: URL): string {
+  const base = app.origin.pathname.replace(/\/+$/, "");
+  return `${app.origin.origin}${base}${pathAndQueryWithoutShareToken(url)}`;
 }
 
-/** Forwards `request` to the origin and returns its answer, streaming both ways. */
-export async function proxyToOrigin(config: Config, request: Request, options: ProxyOptions): Promise<Response> {
+/** Forwards `request` to `app`'s origin and returns its answer, streaming both ways. */
+export async function proxyToOrigin(config: Config, app: CompiledApp, request: Request, options: ProxyOptions): Promise<Response> {
   const url = new URL(request.url);
-  const target = originUrlFor(config, url);
-  const headers = originRequestHeaders(config, request, options);
+  const target = originUrlFor(app, url);
+  const headers = originRequestHeaders(config, app, request, options);
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
 
   // The timeout covers the wait for the origin's response head only: a long download that
@@ -88,7 +89,7 @@ export async function proxyToOrigin(config: Config, request: Request, options: P
   }
 
   if (response.webSocket) return response;
-  const location = publicLocation(config, response.headers.get("Location"));
+  const location = publicLocation(app, publicOriginFor(config, app, url), response.headers.get("Location"));
   // fetch()'s headers are immutable; re-wrap (the body stays the origin's stream) only to change them.
   if (location === null && !options.setCookie) return response;
   const answer = new Response(response.body, response);
@@ -99,14 +100,14 @@ export async function proxyToOrigin(config: Config, request: Request, options: P
 
 /**
  * An origin that builds absolute redirects from the Host it saw would send the client to
- * its own private address: such a Location is pointed at the public URL instead (null when
- * there is nothing to change).
+ * its own private address: such a Location is pointed at the public origin instead (null
+ * when there is nothing to change).
  */
-function publicLocation(config: Config, location: string | null): string | null {
+function publicLocation(app: CompiledApp, publicOrigin: string, location: string | null): string | null {
   if (!location) return null;
-  const origin = config.origin.url.origin;
+  const origin = app.origin.origin;
   if (location === origin || location.startsWith(`${origin}/`) || location.startsWith(`${origin}?`)) {
-    return config.publicUrl.origin + location.slice(origin.length);
+    return publicOrigin + location.slice(origin.length);
   }
   return null;
 }

@@ -117,7 +117,14 @@ async function verifyRemembered(
     logRejection(kind, "no_live_row", result.token.hash);
     return null;
   }
-  const principal: Principal = { userId: result.user.id, email: result.user.email, sid, amr: kind.label, scope: result.token.scope };
+  const principal: Principal = {
+    userId: result.user.id,
+    email: result.user.email,
+    sid,
+    amr: kind.label,
+    scope: result.token.scope,
+    groups: [],
+  };
   if (deps.config.session.revalidateSeconds > 0) {
     cache.delete(hash);
     if (cache.size >= MAX_REMEMBERED_TOKENS) cache.delete(cache.keys().next().value!);

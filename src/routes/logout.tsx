@@ -11,6 +11,7 @@ import { AppError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
+import { safeNext } from "../http/safe-next";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
 import { authDeps, htmlPage } from "./auth-context";
 
@@ -61,8 +62,20 @@ export function logoutRoutes(config: Config) {
         { "Set-Cookie": clearSessionCookie(config), "Retry-After": "5" },
       );
     }
-    return c.body(null, 303, { Location: `${config.authPrefix}/logout`, "Set-Cookie": clearSessionCookie(config) });
+    return c.body(null, 303, {
+      Location: afterLogout(config, c.req.query("then"), c.req.query("next")),
+      "Set-Cookie": clearSessionCookie(config),
+    });
   });
 
   return app;
+}
+
+/**
+ * Where POST /logout leads: the signed-out page, or with `then=login` (the 403 page's "use
+ * another account", docs/access.md) the sign-in page, returning to `next` afterwards.
+ */
+function afterLogout(config: Config, then: string | undefined, next: string | undefined): string {
+  if (then !== "login") return `${config.authPrefix}/logout`;
+  return `${config.authPrefix}/login?next=${encodeURIComponent(safeNext(next, config.authPrefix))}`;
 }

@@ -15,6 +15,7 @@ import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { assertionFor } from "../gate/assertion";
 import { authenticate } from "../gate/authenticate";
+import { requireApp } from "../gate/app-of-request";
 import { identityHeaders } from "../gate/origin-headers";
 import { GATE_ANSWER_HEADERS, isNavigation, loginUrl, unauthenticatedResponse } from "../gate/refuse";
 
@@ -33,6 +34,7 @@ function isOriginalNavigation(request: Request): boolean {
 export function verifyRoutes(config: Config) {
   const app = new Hono<AppEnv>();
   app.get(`${config.authPrefix}/verify`, async function forwardAuth(c) {
+    const app = requireApp(c);
     const request = c.req.raw;
     const deps = { config, db: c.var.db, kv: c.env.REVOKED };
     const auth = await authenticate(deps, request, { pathname: "/", allowShare: false });
@@ -45,7 +47,7 @@ export function verifyRoutes(config: Config) {
       refused.headers.set("Sesame-Login-Url", login);
       return refused;
     }
-    const headers = identityHeaders(config, auth.principal, await assertionFor(config, auth.principal));
+    const headers = identityHeaders(config, auth.principal, await assertionFor(config, app, auth.principal));
     for (const [name, value] of Object.entries(GATE_ANSWER_HEADERS)) headers.set(name, value);
     if (auth.setCookie) headers.append("Set-Cookie", auth.setCookie);
     return new Response(null, { status: 204, headers });

@@ -1,0 +1,23 @@
+/**
+ * Which app a request is for (its host, resolved once per request in app.ts) and what the
+ * app's policies may read of it.
+ */
+import type { Context } from "hono";
+import type { AccessRequest, CompiledApp } from "../access";
+import type { AppEnv } from "../env";
+import { NotFoundError } from "../errors";
+import { clientIp } from "../http/request-info";
+
+/** What decide() reads of a request: its path, and the address and country Cloudflare reports. */
+export function accessRequestOf(request: Request, url: URL): AccessRequest {
+  const ip = clientIp(request);
+  const country = (request as { cf?: { country?: unknown } }).cf?.country;
+  return { pathname: url.pathname, ip: ip === "unknown" ? null : ip, country: typeof country === "string" ? country : null };
+}
+
+/** The app of this request's host; none (the auth host when it is not an app) is a 404, and nothing is proxied. */
+export function requireApp(c: Context<AppEnv>): CompiledApp {
+  const app = c.var.app;
+  if (!app) throw new NotFoundError();
+  return app;
+}

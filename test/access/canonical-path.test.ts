@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { canonicalPath } from "../../src/access/canonical-path";
+
+/** The pathname a worker sees for `raw`: the URL parser runs first. */
+const pathnameOf = (raw: string) => new URL(`https://wiki.example.com${raw}`).pathname;
+
+describe("canonicalPath", () => {
+  it.each([
+    ["/admin", "/admin"],
+    ["/admin/x", "/admin/x"],
+    ["/ADMIN/x", "/ADMIN/x"],
+    ["/%61dmin/x", "/admin/x"],
+    ["/./admin/x", "/admin/x"],
+    ["/admin/../admin/x", "/admin/x"],
+    ["/admin/%2e%2e/admin/x", "/admin/x"],
+    ["/caf%C3%A9", "/café"],
+    ["/a%20b", "/a b"],
+    ["/", "/"],
+    ["/x/", "/x/"],
+  ])("reads %s as %s", (raw, expected) => {
+    expect(canonicalPath(pathnameOf(raw))).toBe(expected);
+  });
+
+  it.each([
+    ["//admin/x", "a double slash"],
+    ["/admin%2fx", "an encoded slash"],
+    ["/admin%2Fx", "an encoded slash in upper case"],
+    ["/admin%5cx", "an encoded backslash"],
+    ["/\\admin/x", "a backslash (the URL parser makes it //admin)"],
+    ["/admin%00x", "an encoded NUL"],
+    ["/admin%0ax", "an encoded line feed"],
+    ["/%2561dmin/x", "double encoding"],
+    ["/admin%ff", "invalid UTF-8"],
+    ["/admin\uff0fx", "a fullwidth slash"],
+    ["/admin\uff0e\uff0e/x", "fullwidth dots"],
+    ["/%EF%BC%8Fadmin", "an encoded fullwidth slash"],
+    ["/e\u0301", "a decomposed accent"],
+  ])("refuses %s (%s)", (raw, _why) => {
+    expect(canonicalPath(pathnameOf(raw))).toBeNull();
+  });
+
+  it("refuses dot segments that reach it without the URL parser", () => {
+    expect(canonicalPath("/a/../b")).toBeNull();
+    expect(canonicalPath("/a/./b")).toBeNull();
+    expect(canonicalPath("a/b")).toBeNull();
+  });
+});
