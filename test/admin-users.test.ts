@@ -119,7 +119,7 @@ describe("reading users", () => {
     const created = await createUserViaApi({ email: uniqueEmail("get+tag") });
     for (const ref of [created.id, created.id.toUpperCase(), created.email.toUpperCase(), encodeURIComponent(created.email)]) {
       const { user } = await adminOk<{ user: UserJson }>("GET", `/users/${ref}`, 200);
-      expect(user).toEqual(created);
+      expect(user).toEqual({ ...created, groups: [] });
     }
   });
 

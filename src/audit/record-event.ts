@@ -31,7 +31,11 @@ export type AuthEventName =
   | "service_token_revoked"
   | "share_link_issued"
   | "admin_denied"
-  | "access_denied";
+  | "access_denied"
+  | "group_created"
+  | "group_deleted"
+  | "group_member_added"
+  | "group_member_removed";
 
 export interface AuthEvent {
   event: AuthEventName;

@@ -3,7 +3,7 @@
  * and applied by `wrangler d1 migrations apply`. docs/storage.md describes every table.
  * Times are Unix milliseconds. No column ever holds a raw token or code: only keyed hashes.
  */
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable("users", {
   /** UUID; sesame tokens carry its 16 raw bytes. */
@@ -120,6 +120,27 @@ export const serviceTokens = sqliteTable(
     revokedAt: integer("revoked_at"),
   },
   (t) => [index("service_tokens_user").on(t.userId)],
+);
+
+/** Groups that access policies name (docs/access.md). Names: `[a-z0-9][a-z0-9_.-]{0,63}`. */
+export const groups = sqliteTable("groups", {
+  name: text("name").primaryKey(),
+  createdAt: integer("created_at").notNull(),
+});
+
+/** Who is in which group. Deleting a group or a user deletes its memberships. */
+export const groupMembers = sqliteTable(
+  "group_members",
+  {
+    groupName: text("group_name")
+      .notNull()
+      .references(() => groups.name, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupName, t.userId] }), index("group_members_user").on(t.userId)],
 );
 
 export type User = typeof users.$inferSelect;

@@ -12,7 +12,7 @@ export async function authenticateSession(
   if (!check.ok) return null;
   const { identity } = check;
   return {
-    principal: { userId: identity.userId, email: identity.email, sid: identity.sessionId, amr: identity.amr, groups: [] },
+    principal: { userId: identity.userId, email: identity.email, sid: identity.sessionId, amr: identity.amr, groups: identity.groups },
     setCookie: check.setCookie,
   };
 }

@@ -12,6 +12,7 @@ import type { Config } from "../config";
 import { d1OutageOf } from "../db/errors";
 import { serviceTokens } from "../db/schema";
 import { ServiceUnavailableError } from "../errors";
+import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
 import { revokedTokenKey } from "../kv/keys";
 import { isRevocationRecorded } from "../kv/revocations";
 import { hashToken } from "../tokens";
@@ -117,13 +118,23 @@ async function verifyRemembered(
     logRejection(kind, "no_live_row", result.token.hash);
     return null;
   }
+  // Read with the user, so a membership change reaches a token at its next D1 check, as for sessions.
+  let groups: string[];
+  try {
+    groups = await sessionGroupsFor(deps.db, deps.config, result.user.id);
+  } catch (error) {
+    if (!(error instanceof TooManyGroupsError)) throw error;
+    cache.delete(hash);
+    logRejection(kind, "too_many_groups", result.token.hash);
+    return null;
+  }
   const principal: Principal = {
     userId: result.user.id,
     email: result.user.email,
     sid,
     amr: kind.label,
     scope: result.token.scope,
-    groups: [],
+    groups,
   };
   if (deps.config.session.revalidateSeconds > 0) {
     cache.delete(hash);

@@ -10,6 +10,7 @@
  */
 import { recordEvent } from "../audit/record-event";
 import type { User } from "../db/schema";
+import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
 import { clientIp, userAgent } from "../http/request-info";
 import { revocationTtlSeconds, revokedSessionKey } from "../kv/keys";
 import { readSessionCookie, serializeSessionCookie } from "./cookie";
@@ -57,9 +58,18 @@ async function revalidateSession(deps: SessionDeps, claims: SessionClaims, now: 
     if (row.expiresAt <= now) return { ok: false, reason: "expired" };
     if (!row.isActive || row.stateChangedAt > row.createdAt) return { ok: false, reason: "revoked" };
 
+    // Memberships are re-read here, so a change reaches the cookie within SESSION_REVALIDATE.
+    // Too many to carry: the session ends, and signing in again shows why (no loop).
+    let groups: string[];
+    try {
+      groups = await sessionGroupsFor(deps.db, deps.config, row.userId);
+    } catch (error) {
+      if (error instanceof TooManyGroupsError) return { ok: false, reason: "revoked" };
+      throw error;
+    }
     const exp = expirySeconds(deps, now);
     if (!(await slideSession(deps.db, claims.sid, exp * 1000, now))) return { ok: false, reason: "revoked" };
-    const slid: SessionClaims = { ...claims, email: row.email, exp, rv: now };
+    const slid: SessionClaims = { ...claims, email: row.email, exp, rv: now, groups };
     const jwt = await signSessionJwt(deps.config, slid);
     return { ok: true, identity: identityOf(slid), setCookie: serializeSessionCookie(deps.config, jwt, exp - Math.floor(now / 1000)) };
   } catch (error) {
@@ -85,6 +95,8 @@ export async function createSession(
   input: { user: User; amr: "link" | "code"; request: Request },
 ): Promise<{ sessionId: string; setCookie: string }> {
   const now = deps.now ?? Date.now();
+  // Before anything is written: a user in too many carried groups gets TooManyGroupsError's page.
+  const groups = await sessionGroupsFor(deps.db, deps.config, input.user.id);
   const sessionId = crypto.randomUUID();
   const exp = expirySeconds(deps, now);
   const ip = clientIp(input.request);
@@ -108,6 +120,7 @@ export async function createSession(
     iat: Math.floor(now / 1000),
     exp,
     rv: now,
+    groups,
   });
   await recordEvent(
     deps.db,
@@ -142,5 +155,12 @@ function expirySeconds(deps: SessionDeps, now: number): number {
 }
 
 function identityOf(claims: SessionClaims): SessionIdentity {
-  return { sessionId: claims.sid, userId: claims.sub, email: claims.email, amr: claims.amr, expiresAt: claims.exp * 1000 };
+  return {
+    sessionId: claims.sid,
+    userId: claims.sub,
+    email: claims.email,
+    amr: claims.amr,
+    expiresAt: claims.exp * 1000,
+    groups: claims.groups,
+  };
 }

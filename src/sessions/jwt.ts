@@ -15,6 +15,13 @@ import { deriveKey, hmac } from "../tokens";
 import type { SessionClaims } from "./types";
 
 const encoder = new TextEncoder();
+
+/**
+ * Longest session JWT worth a MAC: the claims are ~300 characters, plus at most
+ * MAX_SESSION_GROUPS_BYTES (2 KB) of group names grown by a third in base64url; the cookie
+ * then stays inside the 4 KB browsers keep per cookie.
+ */
+export const MAX_SESSION_JWT_CHARS = 3600;
 const jwtKeys = new Map<string, Promise<CryptoKey>>();
 
 function jwtKey(secret: string): Promise<CryptoKey> {
@@ -32,8 +39,8 @@ function jwtKey(secret: string): Promise<CryptoKey> {
 
 /** Signs the claims under the current secret. */
 export async function signSessionJwt(config: Config, claims: SessionClaims): Promise<string> {
-  const { sid, sub, email, amr, iat, exp, rv } = claims;
-  return new SignJWT({ sid, email, amr, rv })
+  const { sid, sub, email, amr, iat, exp, rv, groups } = claims;
+  return new SignJWT({ sid, email, amr, rv, grp: groups })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(sub)
     .setIssuedAt(iat)
@@ -48,8 +55,8 @@ export type JwtCheck = { ok: true; claims: SessionClaims } | { ok: false; reason
  * expiry at `now` and the shape of every claim. Never throws on untrusted input.
  */
 export async function verifySessionJwt(config: Config, jwt: string, now: number): Promise<JwtCheck> {
-  // A JWT of ours is ~300 characters; a longer cookie is junk and not worth a MAC.
-  if (jwt.length > 2048) return { ok: false, reason: "invalid" };
+  // A longer cookie is junk and not worth a MAC.
+  if (jwt.length > MAX_SESSION_JWT_CHARS) return { ok: false, reason: "invalid" };
   for (const secret of config.secrets.sesame) {
     try {
       const { payload } = await jwtVerify(jwt, await jwtKey(secret), {
@@ -71,13 +78,16 @@ export async function verifySessionJwt(config: Config, jwt: string, now: number)
 }
 
 function toClaims(payload: Record<string, unknown>): SessionClaims | null {
-  const { sid, sub, email, amr, iat, exp, rv } = payload;
+  const { sid, sub, email, amr, iat, exp, rv, grp } = payload;
   if (typeof sid !== "string" || sid.length === 0 || sid.length > 64) return null;
   if (typeof sub !== "string" || sub.length === 0 || sub.length > 64) return null;
   if (typeof email !== "string" || email.length === 0) return null;
   if (amr !== "link" && amr !== "code") return null;
   if (!isWhole(iat) || !isWhole(exp) || !isWhole(rv)) return null;
-  return { sid, sub, email, amr, iat, exp, rv };
+  // A cookie from before groups existed carries none until its next revalidation.
+  const groups = grp === undefined ? [] : grp;
+  if (!Array.isArray(groups) || !groups.every((g) => typeof g === "string" && g.length > 0 && g.length <= 64)) return null;
+  return { sid, sub, email, amr, iat, exp, rv, groups };
 }
 
 function isWhole(value: unknown): value is number {

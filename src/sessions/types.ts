@@ -12,6 +12,8 @@ export interface SessionIdentity {
   amr: "link" | "code";
   /** Unix ms. */
   expiresAt: number;
+  /** The user's groups that some policy names, plus ADMIN_GROUP, as of the last D1 check. */
+  groups: string[];
 }
 
 /**
@@ -44,4 +46,6 @@ export interface SessionClaims {
   iat: number;
   exp: number;
   rv: number;
+  /** Carried groups (src/groups/session-groups.ts), refreshed at each revalidation; `grp` in the JWT. */
+  groups: string[];
 }

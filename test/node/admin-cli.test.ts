@@ -336,6 +336,40 @@ describe("npm run admin -- sessions and events", () => {
   });
 });
 
+describe("npm run admin -- groups", () => {
+  const uniqueGroup = (label: string) => `${label}-${Date.now().toString(36)}-${serial++}`;
+
+  it("adds, lists and deletes a group", async () => {
+    const name = uniqueGroup("ops");
+    expect(await admin(["groups", "add", name])).toMatchObject({ code: 0, stdout: `created group ${name}\n` });
+    const listed = await admin(["groups", "list"]);
+    expect(listed.stdout).toMatch(/^NAME\s+MEMBERS\s+CREATED$/m);
+    expect(listed.stdout).toMatch(new RegExp(`^${name}\\s+0\\s+\\d{4}-`, "m"));
+    expect((await admin(["groups", "add", name])).stderr).toBe("admin: A group with this name already exists (field: name)\n");
+    expect(await admin(["groups", "delete", name])).toMatchObject({ code: 0 });
+    const { groups } = await adminJson<{ groups: { name: string }[] }>(["groups", "list"]);
+    expect(groups.map((g) => g.name)).not.toContain(name);
+  });
+
+  it("adds and removes members, and users show lists their groups", async () => {
+    const name = uniqueGroup("eng");
+    await adminJson(["groups", "add", name]);
+    const email = await addUser("member");
+    expect(await admin(["groups", "add-member", name, email])).toMatchObject({ code: 0, stdout: `${email} is in ${name}\n` });
+    const members = await admin(["groups", "members", name]);
+    expect(members.stdout).toMatch(new RegExp(`^${email}\\s+[0-9a-f-]{36}$`, "m"));
+    expect((await admin(["users", "show", email])).stdout).toMatch(new RegExp(`^groups\\s+${name}$`, "m"));
+    expect(await admin(["groups", "remove-member", name, email])).toMatchObject({ code: 0 });
+    expect(await adminJson(["groups", "members", name])).toEqual({ members: [] });
+  });
+
+  it("rejects a missing argument or an unknown groups command with exit 2", async () => {
+    expect(await admin(["groups", "add-member", "x"])).toMatchObject({ code: 2 });
+    expect(await admin(["groups", "rename", "x"])).toMatchObject({ code: 2 });
+    expect(await admin(["groups"])).toMatchObject({ code: 2 });
+  });
+});
+
 describe("npm run admin -- failures", () => {
   it("fails with exit 1 and the API's message when the admin token is wrong", async () => {
     const result = await admin(["users", "list"], { ADMIN_TOKEN: "x".repeat(43) });

@@ -62,6 +62,7 @@ export function createAdminClient({ url, token, prefix = "/.sesame" }) {
 
   /** `:user` in a path: an id or an email, escaped. */
   const user = (ref) => `/users/${encodeURIComponent(ref)}`;
+  const group = (name) => `/groups/${encodeURIComponent(name)}`;
 
   return {
     createUser: (body) => request("POST", "/users", body),
@@ -76,5 +77,11 @@ export function createAdminClient({ url, token, prefix = "/.sesame" }) {
     listSessions: (ref) => request("GET", `${user(ref)}/sessions`),
     revokeSessions: (ref, body = {}) => request("POST", `${user(ref)}/sessions/revoke`, body),
     listEvents: (ref, query) => request("GET", `${user(ref)}/events?${new URLSearchParams(query)}`),
+    listGroups: (query) => request("GET", `/groups?${new URLSearchParams(query)}`),
+    createGroup: (body) => request("POST", "/groups", body),
+    deleteGroup: (name) => request("DELETE", group(name)),
+    listMembers: (name, query) => request("GET", `${group(name)}/members?${new URLSearchParams(query)}`),
+    addMember: (name, body) => request("POST", `${group(name)}/members`, body),
+    removeMember: (name, ref) => request("DELETE", `${group(name)}/members/${encodeURIComponent(ref)}`),
   };
 }

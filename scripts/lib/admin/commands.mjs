@@ -5,6 +5,7 @@
  */
 import { checkFlags, parseBooleanFlag, requirePositional } from "./args.mjs";
 import { parseDuration, UsageError } from "./duration.mjs";
+import { groupCommands } from "./group-commands.mjs";
 import { EVENT_COLUMNS, formatTime, renderRecord, renderTable, renderUser, SESSION_COLUMNS, USER_COLUMNS } from "./format.mjs";
 
 /** The API's page limit: `users list` follows `next` until the end. */
@@ -170,6 +171,14 @@ export function findCommand(positionals) {
       throw new UsageError(second ? `unknown users command: ${second}` : "users needs a command: add, list, show, update, disable, delete");
     return { name: `users ${second}`, command, args: rest };
   }
+  if (first === "groups") {
+    const command = Object.hasOwn(groupCommands, second ?? "") ? groupCommands[second] : null;
+    if (!command) {
+      const names = Object.keys(groupCommands).join(", ");
+      throw new UsageError(second ? `unknown groups command: ${second}` : `groups needs a command: ${names}`);
+    }
+    return { name: `groups ${second}`, command, args: rest };
+  }
   const command = Object.hasOwn(topCommands, first ?? "") ? topCommands[first] : null;
   if (!command) throw new UsageError(first ? `unknown command: ${first} (try --help)` : "no command given (try --help)");
   return { name: first, command, args: positionals.slice(1) };
@@ -181,12 +190,14 @@ export async function runCommand({ client, flags, positionals }) {
   checkFlags(flags, command.flags, name);
   const expected = command.positionals ?? 1;
   if (args.length > expected)
-    throw new UsageError(`${name} takes ${expected === 0 ? "no arguments" : "one argument"}, got ${args.length}: ${args.join(" ")}`);
+    throw new UsageError(
+      `${name} takes ${expected === 0 ? "no arguments" : expected === 1 ? "one argument" : `${expected} arguments`}, got ${args.length}: ${args.join(" ")}`,
+    );
   return command.run({ client, flags, args });
 }
 
 export function usageText() {
-  const lines = [...Object.values(userCommands), ...Object.values(topCommands)].map((c) => `  ${c.usage}`);
+  const lines = [...Object.values(userCommands), ...Object.values(groupCommands), ...Object.values(topCommands)].map((c) => `  ${c.usage}`);
   return [
     "usage: npm run admin -- <command> [--url URL] [--token TOKEN] [--json]",
     "",

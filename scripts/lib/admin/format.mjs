@@ -38,6 +38,7 @@ export function renderUser(user) {
     ["created", formatTime(user.createdAt)],
     ["updated", formatTime(user.updatedAt)],
     ["last login", formatTime(user.lastLoginAt)],
+    ...(Array.isArray(user.groups) ? [["groups", user.groups.join(", ")]] : []),
   ]);
 }
 

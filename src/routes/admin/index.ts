@@ -10,6 +10,7 @@ import { NotFoundError, UnauthorizedError } from "../../errors";
 import { timingSafeEqualSecrets } from "../../tokens";
 import { recordAdminEvent } from "./admin-audit";
 import { eventAdminRoutes } from "./events";
+import { groupAdminRoutes } from "./groups";
 import { serviceTokenAdminRoutes } from "./service-tokens";
 import { sessionAdminRoutes } from "./sessions";
 import { tokenAdminRoutes } from "./tokens";
@@ -40,6 +41,7 @@ export function adminRoutes(config: Config) {
   admin.route("/", eventAdminRoutes(config));
   admin.route("/", sessionAdminRoutes(config));
   admin.route("/", serviceTokenAdminRoutes(config));
+  admin.route("/", groupAdminRoutes(config));
   admin.all("*", () => {
     throw new NotFoundError("No such admin endpoint");
   });

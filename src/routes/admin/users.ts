@@ -7,6 +7,7 @@ import type { Config } from "../../config";
 import type { AppEnv } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import { readBoolean, readEmail, readJsonObject, readString, required } from "../../http/json-body";
+import { groupsOfUser } from "../../groups/store";
 import { revokeUserSessions } from "../../sessions";
 import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
 import { createUser, deleteUser, listUsers, type UserPatch, updateUser } from "../../users/store";
@@ -48,7 +49,7 @@ export function userAdminRoutes(_config: Config) {
 
   app.get("/users/:user", async function getUserRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
-    return c.json({ user: userJson(user) });
+    return c.json({ user: { ...userJson(user), groups: await groupsOfUser(c.var.db, user.id) } });
   });
 
   app.patch("/users/:user", async function updateUserRoute(c) {
