@@ -370,6 +370,21 @@ describe("npm run admin -- groups", () => {
   });
 });
 
+describe("npm run admin -- access check", () => {
+  it("prints the gate's decision for a user and a URL", async () => {
+    const email = await addUser("check");
+    const url = `${worker.url}/reports/1`;
+    expect(await admin(["access", "check", email, url])).toMatchObject({ code: 0, stdout: "allow (app default, no policy)\n" });
+    expect(await adminJson(["access", "check", email, url])).toEqual({ decision: "allow", app: "default", policy: null });
+    expect(await adminJson(["access", "check", email, `${worker.url}/favicon.ico`])).toMatchObject({ decision: "bypass" });
+  });
+
+  it("fails with exit 1 for an unknown user, and exit 2 without a URL", async () => {
+    expect(await admin(["access", "check", "nobody-at-all@example.com", `${worker.url}/`])).toMatchObject({ code: 1 });
+    expect(await admin(["access", "check", "a@example.com"])).toMatchObject({ code: 2 });
+  });
+});
+
 describe("npm run admin -- failures", () => {
   it("fails with exit 1 and the API's message when the admin token is wrong", async () => {
     const result = await admin(["users", "list"], { ADMIN_TOKEN: "x".repeat(43) });

@@ -83,5 +83,6 @@ export function createAdminClient({ url, token, prefix = "/.sesame" }) {
     listMembers: (name, query) => request("GET", `${group(name)}/members?${new URLSearchParams(query)}`),
     addMember: (name, body) => request("POST", `${group(name)}/members`, body),
     removeMember: (name, ref) => request("DELETE", `${group(name)}/members/${encodeURIComponent(ref)}`),
+    checkAccess: (body) => request("POST", "/access/check", body),
   };
 }

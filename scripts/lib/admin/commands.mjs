@@ -5,7 +5,7 @@
  */
 import { checkFlags, parseBooleanFlag, requirePositional } from "./args.mjs";
 import { parseDuration, UsageError } from "./duration.mjs";
-import { groupCommands } from "./group-commands.mjs";
+import { accessCommands, groupCommands } from "./group-commands.mjs";
 import { EVENT_COLUMNS, formatTime, renderRecord, renderTable, renderUser, SESSION_COLUMNS, USER_COLUMNS } from "./format.mjs";
 
 /** The API's page limit: `users list` follows `next` until the end. */
@@ -171,13 +171,15 @@ export function findCommand(positionals) {
       throw new UsageError(second ? `unknown users command: ${second}` : "users needs a command: add, list, show, update, disable, delete");
     return { name: `users ${second}`, command, args: rest };
   }
-  if (first === "groups") {
-    const command = Object.hasOwn(groupCommands, second ?? "") ? groupCommands[second] : null;
+  const families = { groups: groupCommands, access: accessCommands };
+  if (Object.hasOwn(families, first ?? "")) {
+    const family = families[first];
+    const command = Object.hasOwn(family, second ?? "") ? family[second] : null;
     if (!command) {
-      const names = Object.keys(groupCommands).join(", ");
-      throw new UsageError(second ? `unknown groups command: ${second}` : `groups needs a command: ${names}`);
+      const names = Object.keys(family).join(", ");
+      throw new UsageError(second ? `unknown ${first} command: ${second}` : `${first} needs a command: ${names}`);
     }
-    return { name: `groups ${second}`, command, args: rest };
+    return { name: `${first} ${second}`, command, args: rest };
   }
   const command = Object.hasOwn(topCommands, first ?? "") ? topCommands[first] : null;
   if (!command) throw new UsageError(first ? `unknown command: ${first} (try --help)` : "no command given (try --help)");
@@ -197,7 +199,12 @@ export async function runCommand({ client, flags, positionals }) {
 }
 
 export function usageText() {
-  const lines = [...Object.values(userCommands), ...Object.values(groupCommands), ...Object.values(topCommands)].map((c) => `  ${c.usage}`);
+  const lines = [
+    ...Object.values(userCommands),
+    ...Object.values(groupCommands),
+    ...Object.values(accessCommands),
+    ...Object.values(topCommands),
+  ].map((c) => `  ${c.usage}`);
   return [
     "usage: npm run admin -- <command> [--url URL] [--token TOKEN] [--json]",
     "",

@@ -1,6 +1,7 @@
 /**
  * `groups ...` commands (docs/cli.md): list, add, delete, members, add-member, remove-member,
  * each one admin API call (docs/admin-api.md, "Groups"); listings follow `next` to the end.
+ * And `access check`, which asks the gate's own decision (POST /access/check).
  */
 import { requirePositional } from "./args.mjs";
 import { formatTime, renderTable } from "./format.mjs";
@@ -88,6 +89,27 @@ export const groupCommands = {
       const user = requirePositional(args, 1, "an email or id", "groups remove-member");
       await client.removeMember(name, user);
       return { json: { removed: true, group: name, user }, text: `${user} is no longer in ${name}` };
+    },
+  },
+};
+
+/** Drops undefined members, so the API sees only what was asked for. */
+const defined = (object) => Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined));
+
+export const accessCommands = {
+  check: {
+    usage: "access check <email|id> <url> [--amr link|code|service|share] [--ip ADDRESS] [--country CC] [--method GET]",
+    flags: ["amr", "ip", "country", "method"],
+    positionals: 2,
+    async run({ client, flags, args }) {
+      const ref = requirePositional(args, 0, "an email or id", "access check");
+      const url = requirePositional(args, 1, "a URL", "access check");
+      const who = ref.includes("@") ? { email: ref } : { userId: ref };
+      const answer = await client.checkAccess(
+        defined({ ...who, url, amr: flags.amr, ip: flags.ip, country: flags.country, method: flags.method }),
+      );
+      const policy = answer.policy === null ? "no policy" : `policy ${answer.policy}`;
+      return { json: answer, text: `${answer.decision} (app ${answer.app}, ${policy})` };
     },
   },
 };

@@ -9,6 +9,7 @@ import type { AppEnv } from "../../env";
 import { NotFoundError, UnauthorizedError } from "../../errors";
 import { timingSafeEqualSecrets } from "../../tokens";
 import { recordAdminEvent } from "./admin-audit";
+import { accessAdminRoutes } from "./access";
 import { eventAdminRoutes } from "./events";
 import { groupAdminRoutes } from "./groups";
 import { serviceTokenAdminRoutes } from "./service-tokens";
@@ -42,6 +43,7 @@ export function adminRoutes(config: Config) {
   admin.route("/", sessionAdminRoutes(config));
   admin.route("/", serviceTokenAdminRoutes(config));
   admin.route("/", groupAdminRoutes(config));
+  admin.route("/", accessAdminRoutes(config));
   admin.all("*", () => {
     throw new NotFoundError("No such admin endpoint");
   });
