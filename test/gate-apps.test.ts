@@ -231,6 +231,17 @@ describe("policies at the gate", () => {
   });
 });
 
+describe("forward-auth under APPS", () => {
+  it("is not answered (404) rather than answered without the app's policies", async () => {
+    const { cookie } = await userWithSession();
+    for (const url of ["http://wiki.example.com/.sesame/verify", "http://localhost:8787/.sesame/verify"]) {
+      const res = await edge(url, { headers: { Cookie: cookie, "X-Forwarded-Uri": "/admin/x" } });
+      expect(res.status, url).toBe(404);
+      expect(res.headers.get("Sesame-Assertion")).toBeNull();
+    }
+  });
+});
+
 describe("use another account", () => {
   it("signs out everywhere, then shows the sign-in page that returns to the refused page", async () => {
     const { cookie, user } = await userWithSession();

@@ -13,6 +13,7 @@
 import { Hono } from "hono";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
+import { NotFoundError } from "../errors";
 import { assertionFor } from "../gate/assertion";
 import { authenticate } from "../gate/authenticate";
 import { requireApp } from "../gate/app-of-request";
@@ -34,6 +35,9 @@ function isOriginalNavigation(request: Request): boolean {
 export function verifyRoutes(config: Config) {
   const app = new Hono<AppEnv>();
   app.get(`${config.authPrefix}/verify`, async function forwardAuth(c) {
+    // Forward-auth under APPS (per-app, for apps marked forwardAuth, deciding on the proxy's
+    // original URI) is not built yet: rather than answer without the app's policies, refuse.
+    if (config.access.configured) throw new NotFoundError();
     const app = requireApp(c);
     const request = c.req.raw;
     const deps = { config, db: c.var.db, kv: c.env.REVOKED };
