@@ -29,15 +29,18 @@ function hasControlCharacter(text: string): boolean {
  */
 export function canonicalPath(pathname: string): string | null {
   if (!pathname.startsWith("/") || ENCODED_SEPARATOR.test(pathname)) return null;
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(pathname);
-  } catch {
-    return null;
+  let decoded = pathname;
+  if (pathname.includes("%")) {
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return null;
+    }
   }
   if (hasControlCharacter(decoded) || decoded.includes("\\") || decoded.includes("//")) return null;
   if (LEFTOVER_ESCAPE.test(decoded)) return null;
   if (decoded.split("/").some((segment) => segment === "." || segment === "..")) return null;
-  if (decoded.normalize("NFKC") !== decoded) return null;
+  // ASCII is NFKC-stable: only a path with other characters pays for normalising.
+  if (!/^[\x20-\x7e]*$/.test(decoded) && decoded.normalize("NFKC") !== decoded) return null;
   return decoded;
 }
