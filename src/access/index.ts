@@ -11,10 +11,10 @@ import { parseAppsJson, validateApps } from "./parse-apps";
 export type { AccessRegistry } from "./compile";
 export { hostnameOf } from "./compile";
 export { decide } from "./decide";
-export type { AccessPrincipal, AccessRequest, CompiledApp, Decision, DecisionKind } from "./types";
+export type { AccessPrincipal, AccessRequest, CompiledApp } from "./types";
 
 /** Where the bundled apps file lives, for messages and docs. */
-export const APPS_FILE_PATH = "apps.json";
+const APPS_FILE_PATH = "apps.json";
 
 type ImplicitInput = Parameters<typeof implicitRegistry>[0];
 

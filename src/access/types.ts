@@ -67,7 +67,7 @@ export interface AccessRequest {
  * - `deny`: refused (403 when signed in); `sign-in`: nobody is signed in and a sign-in could
  *   change the answer; `bad-path`: the path is ambiguous (400).
  */
-export type DecisionKind = "allow" | "deny" | "bypass" | "sign-in" | "bad-path";
+type DecisionKind = "allow" | "deny" | "bypass" | "sign-in" | "bad-path";
 
 export interface Decision {
   decision: DecisionKind;
