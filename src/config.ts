@@ -8,6 +8,7 @@
 import { type AccessRegistry, loadAccess } from "./access";
 import { NAME_PATTERN } from "./access/parse-apps";
 import { ConfigError } from "./errors";
+import { isDevHost } from "./http/dev-hosts";
 
 export type SignupPolicy = "closed" | "open" | "allowlist";
 export type MailerKind = "mailchannels" | "dev";
@@ -25,7 +26,13 @@ export interface Config {
   };
   link: { maxAgeSeconds: number; oneTime: boolean; invalidateOnEmailChange: boolean };
   code: { length: number; maxAttempts: number };
-  session: { maxAgeSeconds: number; revalidateSeconds: number };
+  session: {
+    /** Sliding: a session unused this long ends. */
+    maxAgeSeconds: number;
+    /** Absolute: a session ends this long after sign-in however often it is used. */
+    absoluteMaxAgeSeconds: number;
+    revalidateSeconds: number;
+  };
   rateLimit: {
     windowSeconds: number;
     loginPerEmail: number;
@@ -68,6 +75,7 @@ export const CONFIG_KEYS = {
   CODE_LENGTH: "6",
   CODE_MAX_ATTEMPTS: "5",
   SESSION_MAX_AGE: "604800",
+  SESSION_ABSOLUTE_MAX_AGE: "2592000",
   SESSION_REVALIDATE: "300",
   RATE_LIMIT_WINDOW: "900",
   RATE_LIMIT_LOGIN_PER_EMAIL: "5",
@@ -201,7 +209,7 @@ export function parseConfig(env: RawEnv): Config {
 
   const mailer = read("MAILER");
   if (mailer !== "mailchannels" && mailer !== "dev") problems.push("MAILER must be mailchannels or dev");
-  if (mailer === "dev" && !isLocalHost(publicUrl.hostname)) {
+  if (mailer === "dev" && !isDevHost(publicUrl.hostname)) {
     problems.push(
       "MAILER=dev shows every sign-in link at the dev mailbox: it is refused unless PUBLIC_URL is local (localhost, a loopback or private address)",
     );
@@ -247,6 +255,7 @@ export function parseConfig(env: RawEnv): Config {
     code: { length: int("CODE_LENGTH", 6, 10), maxAttempts: int("CODE_MAX_ATTEMPTS", 1, 20) },
     session: {
       maxAgeSeconds: int("SESSION_MAX_AGE", 300, 400 * 86400),
+      absoluteMaxAgeSeconds: int("SESSION_ABSOLUTE_MAX_AGE", 300, 400 * 86400),
       revalidateSeconds: int("SESSION_REVALIDATE", 0, 86400),
     },
     rateLimit: {
@@ -330,17 +339,4 @@ function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {
     else kids.add(key.kid as string);
   });
   return keys as JsonWebKey[];
-}
-
-/**
- * Hosts that only this machine or its private network can reach: where a mailbox that
- * shows every sign-in link harms no one. A deployed edge never has such a PUBLIC_URL.
- */
-function isLocalHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || host === "::1") return true;
-  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)?.slice(1).map(Number);
-  if (!octets) return false;
-  const [a, b] = octets as [number, number];
-  return a === 127 || a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
 }

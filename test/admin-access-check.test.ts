@@ -10,10 +10,10 @@ import { createApp } from "../src/app";
 import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import { addMember, createGroup } from "../src/groups/store";
-import { createSession } from "../src/sessions";
 import { findUserById } from "../src/users/store";
 import { createUserViaApi } from "./admin-client";
 import { cookieFrom, deps, userWithServiceToken, userWithSession } from "./gate-support";
+import { createSession } from "./support/sessions";
 
 /** A session for an existing user, started now (so it carries the user's current groups). */
 async function sessionOf(userId: string) {

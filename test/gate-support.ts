@@ -5,7 +5,7 @@ import { createApp } from "../src/app";
 import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import type { User } from "../src/db/schema";
-import { createSession } from "../src/sessions";
+import { createSession } from "./support/sessions";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi, type UserJson } from "./admin-client";
 

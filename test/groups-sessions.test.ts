@@ -8,12 +8,14 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { MAX_SESSION_GROUPS_BYTES, TooManyGroupsError } from "../src/groups/session-groups";
 import { addMember, createGroup, removeMember } from "../src/groups/store";
-import { createSession, type SessionClaims, sessionCookieName } from "../src/sessions";
+import { edgeCookieName } from "../src/http/cookies";
+import type { SessionClaims } from "../src/sessions";
 import { signSessionJwt, verifySessionJwt } from "../src/sessions/jwt";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi } from "./admin-client";
 import { cookieFrom, echoOf } from "./gate-support";
 import { signInByLink, workerWith } from "./login-helpers";
+import { createSession } from "./support/sessions";
 
 const ORIGIN: string = env.ORIGIN_URL;
 const db = () => createDb(env.DB);
@@ -53,7 +55,7 @@ async function sessionFor(userId: string, options: { revalidateDue?: boolean } =
   };
   const rv = Date.now() - (edge.config.session.revalidateSeconds + 1) * 1000;
   const jwt = await signSessionJwt(edge.config, { ...claims.claims, sid: sessionId, rv });
-  return { edge, cookie: `${sessionCookieName(edge.config)}=${jwt}` };
+  return { edge, cookie: `${edgeCookieName(edge.config, "session")}=${jwt}` };
 }
 
 describe("groups in the session", () => {

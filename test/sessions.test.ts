@@ -3,11 +3,13 @@ import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
 import { type Config, parseConfig } from "../src/config";
 import type { Database } from "../src/db/client";
-import { createSession, readSession, revokeSession, revokeUserSessions, type SessionDeps, sessionCookieName } from "../src/sessions";
+import { edgeCookieName } from "../src/http/cookies";
+import { readSession, revokeSession, revokeUserSessions, type SessionDeps } from "../src/sessions";
 import { deriveKey, encodeBase64url, hmac } from "../src/tokens";
 import { rotateSecurityStamp } from "../src/users/store";
 import { countingKV } from "./gate-support";
 import { db, makeUser, me, rows, testConfig } from "./login-helpers";
+import { createSession } from "./support/sessions";
 
 const deps = (overrides: Partial<SessionDeps> = {}): SessionDeps => ({ config: testConfig(), db: db(), kv: env.REVOKED, ...overrides });
 
@@ -54,7 +56,7 @@ function configFor(publicUrl: string): Config {
 describe("session cookie", () => {
   it("is __Host-sesame, Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain over https", async () => {
     const config = configFor("https://app.example.com");
-    expect(sessionCookieName(config)).toBe("__Host-sesame");
+    expect(edgeCookieName(config, "session")).toBe("__Host-sesame");
     const { setCookie } = await createSession(deps({ config }), {
       user: await makeUser(),
       amr: "link",
@@ -68,11 +70,44 @@ describe("session cookie", () => {
     expect(setCookie).not.toMatch(/Domain=/i);
   });
 
-  it("is a plain sesame cookie without Secure only on http loopback", () => {
-    expect(sessionCookieName(configFor("http://localhost:8787"))).toBe("sesame");
-    expect(sessionCookieName(configFor("http://127.0.0.1:8787"))).toBe("sesame");
+  it("follows the serving host: bare and without Secure on plain-http dev hosts, __Host- and Secure everywhere else", async () => {
+    const devHosts = [
+      "localhost:8787",
+      "wiki.localhost:8787",
+      "127.0.0.1:8787",
+      "127.8.9.10",
+      "[::1]:8787",
+      "192.168.1.20:8787",
+      "10.0.0.5",
+      "172.16.4.2",
+      "[fd12:3456::1]",
+    ];
+    for (const host of devHosts) {
+      const config = configFor(`http://${host}`);
+      expect([host, edgeCookieName(config, "session"), edgeCookieName(config, "share")]).toEqual([host, "sesame", "sesame-share"]);
+      const { setCookie } = await createSession(deps({ config }), {
+        user: await makeUser(),
+        amr: "link",
+        request: new Request(`http://${host}/`),
+      });
+      expect([host, setCookie.startsWith("sesame=ey"), setCookie.includes("Secure")]).toEqual([host, true, false]);
+    }
     // Plain http anywhere else keeps the Secure cookie: sign-in fails rather than leaks.
-    expect(sessionCookieName(configFor("http://app.example.com"))).toBe("__Host-sesame");
+    for (const url of [
+      "http://app.example.com",
+      "http://172.32.0.1",
+      "http://192.169.0.1",
+      "http://localhost.example.com",
+      "https://localhost:8787",
+      "https://192.168.1.20",
+    ]) {
+      const config = configFor(url);
+      expect([url, edgeCookieName(config, "session"), edgeCookieName(config, "share")]).toEqual([
+        url,
+        "__Host-sesame",
+        "__Host-sesame-share",
+      ]);
+    }
   });
 
   it("holds a JWT with sid, sub, email, amr, iat, exp and rv, and stores a row", async () => {

@@ -5,7 +5,9 @@ import { parseConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import { revokedTokenKey } from "../src/kv/keys";
 import { decodeBase64url, encodeBase64url } from "../src/tokens";
-import { advanceLoginMarker, createUser, rotateSecurityStamp, updateUser } from "../src/users/store";
+import { redeemLink } from "../src/login/redeem";
+import { createUser, rotateSecurityStamp, updateUser } from "../src/users/store";
+import { barrier, d1WithBatchHook } from "./support/d1-hooks";
 
 const db = createDb(env.DB);
 const config = parseConfig(env as never);
@@ -77,27 +79,30 @@ describe("INVALIDATE_ON_EMAIL_CHANGE through config", () => {
 });
 
 describe("one-time use is atomic", () => {
-  it("gives exactly one success to 20 concurrent redemptions of one token", async () => {
+  const browser = () => new Request("http://localhost:8787/.sesame/link", { method: "POST" });
+  const sessionsOf = async (userId: string) =>
+    (await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
+
+  it("gives exactly one success (and one session row) to 20 concurrent redemptions of one token", async () => {
     const now = Date.now();
     const user = await newUser(now - 60_000);
     const { token } = await issueToken(depsAt(now), user);
-    const redeem = async () => {
-      const checked = await checkToken(depsAt(now + 1000), token, { scope: "" });
-      return checked.ok ? advanceLoginMarker(db, checked.user, now + 1000) : null;
-    };
-    const outcomes = await Promise.all(Array.from({ length: 20 }, redeem));
-    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => redeemLink(depsAt(now + 1000), token, browser())));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(Array(19).fill("used"));
+    expect(await sessionsOf(user.id)).toBe(1);
     expect(await checkToken(depsAt(now + 2000), token, { scope: "" })).toMatchObject({ ok: false, reason: "used" });
   });
 
-  it("lets the conditional update decide even when all 20 checks passed first", async () => {
+  it("lets the consuming batch decide even when all 20 checks passed first", async () => {
     const now = Date.now();
     const user = await newUser(now - 60_000);
     const { token } = await issueToken(depsAt(now), user);
-    const checks = await Promise.all(Array.from({ length: 20 }, () => checkToken(depsAt(now + 1000), token, { scope: "" })));
-    expect(checks.every((c) => c.ok)).toBe(true);
-    const consumed = await Promise.all(checks.map((c) => (c.ok ? advanceLoginMarker(db, c.user, now + 1000) : null)));
-    expect(consumed.filter(Boolean)).toHaveLength(1);
+    // Every redemption is held just before its batch until all 20 have checked the token.
+    const held = createDb(d1WithBatchHook(env.DB, barrier(20)));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => redeemLink(depsAt(now + 1000, { db: held }), token, browser())));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
+    expect(await sessionsOf(user.id)).toBe(1);
     expect(await checkToken(depsAt(now + 2000), token, { scope: "" })).toMatchObject({ ok: false, reason: "used" });
   });
 });

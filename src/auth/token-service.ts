@@ -5,8 +5,8 @@
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { User } from "../db/schema";
-import { revocationTtlSeconds, revokedTokenKey } from "../kv/keys";
-import { isRevocationRecorded } from "../kv/revocations";
+import { revokedTokenKey } from "../kv/keys";
+import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
 import { createToken, deriveKey, deriveKeys, type TokenInfo, type VerifyResult, verifyToken } from "../tokens";
 import { findUserById } from "../users/store";
 
@@ -63,7 +63,8 @@ export async function checkToken(deps: TokenDeps, token: unknown, options: Check
 
 /**
  * Revokes one token before it expires: its hash goes into REVOKED for its remaining life.
- * Only genuine, unexpired tokens are written, so junk cannot fill the namespace.
+ * Only genuine, unexpired tokens are written, so junk cannot fill the namespace. Throws
+ * ServiceUnavailableError when KV cannot take the write.
  */
 export async function revokeToken(
   deps: TokenDeps,
@@ -76,6 +77,6 @@ export async function revokeToken(
     return { revoked: false, reason: result.reason };
   }
   const now = deps.now ?? Date.now();
-  await deps.kv.put(revokedTokenKey(info.hash), "1", { expirationTtl: revocationTtlSeconds(info.expiresAt, now) });
+  await recordRevocation(deps.kv, revokedTokenKey(info.hash), info.expiresAt, now);
   return { revoked: true, userId: result.ok ? result.user.id : result.userId!, token: info };
 }

@@ -23,3 +23,17 @@ export function d1OutageOf(error: unknown): Error | null {
   }
   return null;
 }
+
+/**
+ * An error as a log line may hold it: name and message, and for drizzle's wrapper
+ * ("Failed query: <sql>\nparams: <values>") the wrapped error's instead, since the
+ * parameters are emails, session ids and token hashes. Never a stack trace.
+ */
+export function describeError(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current instanceof Error; depth++) {
+    if (!current.message.startsWith("Failed query:")) return `${current.name}: ${current.message}`;
+    current = current.cause;
+  }
+  return current instanceof Error || current === undefined ? "query failed (parameters withheld)" : String(current);
+}

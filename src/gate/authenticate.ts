@@ -4,9 +4,9 @@
  * The first that verifies wins; none of them ever creates a session.
  */
 import type { TokenDeps } from "../auth/token-service";
+import { readEdgeCookie } from "../http/cookies";
 import { decodeBase64url } from "../tokens";
 import { MAX_TOKEN_CHARS, parseTokenBytes } from "../tokens/format";
-import { readCookie, shareCookieName } from "./cookies";
 import type { Principal } from "./principal";
 import { authenticateSession } from "./session-auth";
 import { authenticateServiceToken, authenticateShareToken } from "./token-auth";
@@ -70,7 +70,7 @@ export async function authenticate(deps: TokenDeps, request: Request, options: A
   }
 
   if (options.allowShare) {
-    const candidates = [readCookie(request.headers.get("Cookie"), shareCookieName(deps.config)), options.shareToken];
+    const candidates = [readEdgeCookie(request, deps.config, "share"), options.shareToken];
     for (const token of candidates) {
       if (!token) continue;
       const share = await authenticateShareToken(deps, token, options.pathname);

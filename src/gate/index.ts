@@ -11,13 +11,13 @@ import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { BadRequestError } from "../errors";
+import { serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
 import { jwksRoutes } from "../routes/jwks";
 import { verifyRoutes } from "../routes/verify";
 import { accessRequestOf, requireApp } from "./app-of-request";
 import { assertionFor } from "./assertion";
 import { authenticate, bearerToken, looksLikeSesameToken } from "./authenticate";
-import { serializeShareCookie } from "./cookies";
 import { forbiddenResponse } from "./forbidden";
 import { pathAndQueryWithoutShareToken, proxyToOrigin, SHARE_PARAM } from "./proxy";
 import { GATE_ANSWER_HEADERS, refuseRequest } from "./refuse";
@@ -104,7 +104,7 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, token: string, url: UR
   const share = await authenticateShareToken(deps, token, url.pathname);
   const headers = new Headers({ ...GATE_ANSWER_HEADERS, Location: clean });
   if (share) {
-    headers.append("Set-Cookie", serializeShareCookie(config, token, (share.expiresAt - Date.now()) / 1000));
+    headers.append("Set-Cookie", serializeEdgeCookie(config, "share", token, (share.expiresAt - Date.now()) / 1000));
     await recordEvent(c.var.db, {
       event: "token_verified",
       userId: share.principal.userId,

@@ -5,7 +5,7 @@
  */
 import type { CompiledApp } from "../access";
 import type { Config } from "../config";
-import { withoutEdgeCookies } from "./cookies";
+import { withoutEdgeCookies } from "../http/cookies";
 import type { Principal } from "./principal";
 
 /** RFC 9110 section 7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */

@@ -1,4 +1,4 @@
-import { d1OutageOf } from "../db/errors";
+import { d1OutageOf, describeError } from "../db/errors";
 import { AppError, ConfigError, ServiceUnavailableError } from "../errors";
 import { AUTH_RESPONSE_HEADERS } from "../middleware/security-headers";
 import { ErrorPage } from "../pages/error-page";
@@ -30,9 +30,9 @@ export function errorResponse(error: unknown, request: Request, site: { appName:
     console.error(JSON.stringify({ level: "error", msg: "config_invalid", problems: error.problems }));
   } else if (outage) {
     // D1's own words only: drizzle's wrapper would add the query and its parameters (emails).
-    console.error(JSON.stringify({ level: "error", msg: "storage_unavailable", store: "d1", error: describe(outage) }));
+    console.error(JSON.stringify({ level: "error", msg: "storage_unavailable", store: "d1", error: describeError(outage) }));
   } else if (!known) {
-    console.error(JSON.stringify({ level: "error", msg: "unhandled_error", error: describe(error) }));
+    console.error(JSON.stringify({ level: "error", msg: "unhandled_error", error: describeError(error) }));
   }
   const status = known?.status ?? 500;
   const code = known?.code ?? "internal_error";
@@ -57,9 +57,4 @@ export function errorResponse(error: unknown, request: Request, site: { appName:
   // Present whenever set: "" is a field name too (a JSON body can hold the key "").
   if (known?.field !== undefined) body.field = known.field;
   return new Response(JSON.stringify(body), { status, headers });
-}
-
-/** Name and message only: stack traces stay out of responses and out of log lines. */
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

@@ -1,19 +1,48 @@
 /**
- * Reading REVOKED. A revocation that cannot be read must not read as "not revoked": the
- * check fails closed. A KV failure becomes ServiceUnavailableError (503 where it reaches
- * onError); the gate turns it into "not authenticated" (src/gate/token-auth.ts), as
- * readSession does for sessions.
+ * Reading and writing REVOKED: the one place that touches the namespace. A revocation that
+ * cannot be read must not read as "not revoked", and one that cannot be written must not
+ * read as done: every KV failure becomes ServiceUnavailableError (503 where it reaches
+ * onError) after one `storage_unavailable` log line. Callers that must not throw (the
+ * gate, readSession) turn that error into "not authenticated" (docs/reliability.md).
+ *
+ * The log line names the kind of key (`sess`, `tok`), never the key: a session id or a
+ * token hash is a handle on a credential and stays out of logs.
  */
 import { ServiceUnavailableError } from "../errors";
+import { revocationTtlSeconds } from "./keys";
 
 /** True when `key` is in REVOKED; throws ServiceUnavailableError when KV cannot answer. */
 export async function isRevocationRecorded(kv: KVNamespace, key: string): Promise<boolean> {
-  let value: string | null;
   try {
-    value = await kv.get(key);
+    return (await kv.get(key)) !== null;
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "storage_unavailable", store: "kv", error: String(error) }));
-    throw new ServiceUnavailableError();
+    throw kvUnavailable("get", key, error);
   }
-  return value !== null;
+}
+
+/**
+ * Records `key` in REVOKED until the revoked thing would have expired anyway (at least KV's
+ * minimum TTL). Throws ServiceUnavailableError when KV cannot take the write.
+ */
+export async function recordRevocation(kv: KVNamespace, key: string, expiresAtMs: number, nowMs = Date.now()): Promise<void> {
+  try {
+    await kv.put(key, "1", { expirationTtl: revocationTtlSeconds(expiresAtMs, nowMs) });
+  } catch (error) {
+    throw kvUnavailable("put", key, error);
+  }
+}
+
+function kvUnavailable(operation: "get" | "put", key: string, error: unknown): ServiceUnavailableError {
+  const keyKind = key.slice(0, Math.max(0, key.indexOf(":"))) || "unknown";
+  console.error(
+    JSON.stringify({
+      level: "error",
+      msg: "storage_unavailable",
+      store: "kv",
+      operation,
+      keyKind,
+      error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    }),
+  );
+  return new ServiceUnavailableError();
 }

@@ -1,12 +1,12 @@
 /**
- * Statements that move a user's login marker (`users.last_login_at`) forward, for use
- * inside a D1 batch. One-time tokens are signed over the marker, so moving it kills every
- * outstanding one-time link of the user: a sign-in by code kills the link, and a sign-in
- * by link kills the links of earlier emails.
+ * Statements that move a user's login marker (`users.last_login_at`) forward, and the SQL
+ * conditions a sign-in batch is guarded by. One-time tokens are signed over the marker, so
+ * moving it kills every outstanding one-time link of the user: a sign-in by code kills the
+ * link, and a sign-in by link kills the links of earlier emails.
  */
 import { and, eq, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { type User, users } from "../db/schema";
+import { sessions, users } from "../db/schema";
 
 /** Strictly greater than the old marker, so two sign-ins in one millisecond still differ. */
 export function nextLoginMarker(lastLoginAt: number | null, now: number): number {
@@ -14,51 +14,61 @@ export function nextLoginMarker(lastLoginAt: number | null, now: number): number
 }
 
 /**
- * Consumes a one-time link (as advanceLoginMarker does): moves the marker to `next` only if
- * it still holds the value the token was signed over and the user's stamp and activity are
- * unchanged. Of concurrent redemptions of one token, exactly one gets the row back.
+ * What a sign-in requires of the user's row, as it was when the credential was checked.
+ * `marker`: the login marker a one-time token was signed over; `securityStamp` and `email`:
+ * the state a token was signed over (the email only when INVALIDATE_ON_EMAIL_CHANGE binds
+ * it); `stateNotAfter`: no security change (revoke all, new email, deactivation) after this
+ * time, for codes and sign-up links, which carry no stamp.
  */
-export function advanceMarkerIfUnchanged(db: Database, user: Pick<User, "id" | "lastLoginAt" | "securityStamp">, next: number) {
-  return db
-    .update(users)
-    .set({ lastLoginAt: next })
-    .where(
-      and(
-        eq(users.id, user.id),
-        user.lastLoginAt === null ? isNull(users.lastLoginAt) : eq(users.lastLoginAt, user.lastLoginAt),
-        eq(users.securityStamp, user.securityStamp),
-        eq(users.isActive, true),
-      ),
-    )
-    .returning();
+export interface ExpectedUserState {
+  userId: string;
+  marker?: number | null;
+  securityStamp?: string;
+  email?: string;
+  stateNotAfter?: number;
+}
+
+/** The condition over `users` that `expected` describes; the user must also be active. */
+function userMatches(expected: ExpectedUserState): SQL {
+  const { marker, securityStamp, email, stateNotAfter } = expected;
+  return and(
+    eq(users.id, expected.userId),
+    eq(users.isActive, true),
+    marker === undefined ? undefined : marker === null ? isNull(users.lastLoginAt) : eq(users.lastLoginAt, marker),
+    securityStamp === undefined ? undefined : eq(users.securityStamp, securityStamp),
+    email === undefined ? undefined : eq(users.email, email),
+    stateNotAfter === undefined ? undefined : lte(users.stateChangedAt, stateNotAfter),
+  )!;
+}
+
+/** SQL true while the user's row still is as `expected`: guards the session row of a sign-in. */
+export function userStillMatches(expected: ExpectedUserState): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${userMatches(expected)})`;
+}
+
+/** SQL true once the batch has written session `sessionId`: the sign-in won. */
+export function sessionWritten(sessionId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.id} = ${sessionId})`;
+}
+
+/**
+ * Consumes a one-time link: moves the marker to `next` only while the row is exactly as the
+ * token was checked against (`expected.marker` included). Of concurrent redemptions of one
+ * token, exactly one gets the row back. Batched after the session row guarded by
+ * userStillMatches(expected), which sees the same row state, so both happen or neither does.
+ */
+export function advanceMarkerIfUnchanged(db: Database, expected: ExpectedUserState & { marker: number | null }, next: number) {
+  return db.update(users).set({ lastLoginAt: next }).where(userMatches(expected)).returning();
 }
 
 /**
  * Moves the marker forward whatever its old value (a sign-in already won elsewhere: a
- * consumed code, a reusable link), if the user is active and `guard` (when given) holds.
- * `stateNotAfter`: refuse when the user's security state changed after this time (a
- * "revoke all", new email or deactivation since the code was sent).
+ * consumed code, a reusable link), when `won` holds: the batch wrote the session row.
  */
-export function bumpMarker(
-  db: Database,
-  input: { userId: string; now: number; guard?: SQL; stateNotAfter?: number; securityStamp?: string },
-) {
+export function bumpMarker(db: Database, input: { userId: string; now: number; won: SQL }) {
   return db
     .update(users)
     .set({ lastLoginAt: sql`MAX(COALESCE(${users.lastLoginAt}, 0) + 1, ${input.now})` })
-    .where(
-      and(
-        eq(users.id, input.userId),
-        eq(users.isActive, true),
-        input.stateNotAfter === undefined ? undefined : lte(users.stateChangedAt, input.stateNotAfter),
-        input.securityStamp === undefined ? undefined : eq(users.securityStamp, input.securityStamp),
-        input.guard,
-      ),
-    )
+    .where(and(eq(users.id, input.userId), input.won))
     .returning();
-}
-
-/** SQL true when user `id` holds login marker `marker`: the one-time redemption batched before won. */
-export function holdsMarker(id: string, marker: number): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${id} AND ${users.lastLoginAt} = ${marker})`;
 }

@@ -10,13 +10,18 @@ import { loginRequests } from "../db/schema";
 import { revokeUserSessions } from "../sessions";
 import { findUserById, rotateSecurityStamp } from "../users/store";
 
-/** Returns how many sessions were live. */
+/**
+ * Returns how many sessions were live. The stamp is replaced BEFORE the sessions are ended:
+ * a sign-in racing this one either commits its session row before the new stamp (and the
+ * revocation that follows ends it) or finds the stamp changed and writes none
+ * (src/login/redeem.ts). The other order would let a row written in between survive.
+ */
 export async function logOutEverywhere(deps: TokenDeps, userId: string): Promise<number> {
   const now = deps.now ?? Date.now();
   const user = await findUserById(deps.db, userId);
+  if (user) await rotateSecurityStamp(deps.db, userId, now);
   const ended = await revokeUserSessions({ ...deps, now }, userId);
   if (!user) return ended;
-  await rotateSecurityStamp(deps.db, userId, now);
   await deps.db
     .update(loginRequests)
     .set({ consumedAt: now })

@@ -1,68 +1,85 @@
 /**
  * Redeeming a magic link (POST /link) or a code (POST /code): decide, atomically, whether
- * this is the one redemption that wins, and whose sign-in it is. Sessions are made by the
- * caller. Every failure has a reason for the audit log; the client sees one generic page.
+ * this is the one redemption that wins, whose sign-in it is, and write its session row.
+ * Every failure has a reason for the audit log; the client sees one generic page.
  *
- * Each redemption is ONE D1 batch (a transaction): the winning statement (login marker
- * moved, or request row consumed) and the statements that kill the sibling credentials
- * (the other half of the same email, the user's other pending codes), the latter guarded
- * by SQL that is true only if the first statement won.
+ * Each redemption is ONE D1 batch (a transaction; D1 has no BEGIN): the winning statement
+ * (login marker moved, or request row consumed), the session row, and the statements that
+ * kill the sibling credentials (the other half of the same email, the user's other pending
+ * codes). The session row is inserted only while the user's row is still exactly as the
+ * credential was checked against (marker, security stamp, email, activity: an admin email
+ * change or "sign out everywhere" landing between check and batch makes it lose), and every
+ * statement after it is guarded by that row existing (docs/security.md, "One-time use is
+ * atomic").
  */
-import { sql } from "drizzle-orm";
+import { and } from "drizzle-orm";
 import { recordEvent } from "../audit/record-event";
 import type { TokenDeps } from "../auth/token-service";
-import { type LoginRequest, type User, users } from "../db/schema";
+import type { LoginRequest, Session, User } from "../db/schema";
+import { insertSessionIf, newSessionRow } from "../sessions";
 import { encodeBase64url } from "../tokens";
 import { createUser, findUserByEmail } from "../users/store";
 import { codeMatches, hashCode } from "./codes";
-import { advanceMarkerIfUnchanged, bumpMarker, holdsMarker, nextLoginMarker } from "./login-marker";
+import { advanceMarkerIfUnchanged, bumpMarker, nextLoginMarker, sessionWritten, userStillMatches } from "./login-marker";
 import { consumeRequestStatement, endPendingRequestsStatement, takeCodeAttempt, wonByNonce } from "./requests-store";
 import { isSignupAllowed } from "./signup-policy";
 import { checkLinkToken } from "./signup-token";
 
 export type Redemption =
-  | { ok: true; user: User; newUser: boolean }
+  | { ok: true; user: User; newUser: boolean; session: Session }
   | { ok: false; reason: string; userId?: string | null; detail?: Record<string, string | number | null> };
 
-/** POST /link: verifies the token (either kind) and consumes it. */
-export async function redeemLink(deps: TokenDeps, token: unknown): Promise<Redemption & { tokenHash?: string }> {
-  const now = deps.now ?? Date.now();
+/** POST /link: verifies the token (either kind), consumes it and writes the session row; `request` is the browser's. */
+export async function redeemLink(deps: TokenDeps, token: unknown, request: Request): Promise<Redemption & { tokenHash?: string }> {
   const check = await checkLinkToken(deps, token);
   if (!check.ok) return { ok: false, reason: check.reason, userId: check.userId ?? null, tokenHash: check.token?.hash };
   const result =
     check.kind === "user"
-      ? await consumeUserLink(deps, check.user, check.token.oneTime, now)
-      : await consumeSignup(deps, check.request, now);
+      ? await consumeUserLink(deps, check.user, check.token.oneTime, request)
+      : await consumeSignup(deps, check.request, request, "link");
   return { ...result, tokenHash: check.token.hash };
 }
 
-async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, now: number): Promise<Redemption> {
+async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, request: Request): Promise<Redemption> {
   const { db } = deps;
+  // The clock is read after the check, and never before the user's last security change,
+  // so the session cannot look older than a state the check already saw.
+  const now = Math.max(deps.now ?? Date.now(), user.stateChangedAt);
+  const session = newSessionRow(deps, { userId: user.id, amr: "link", request }, now);
+  // Everything the token was signed over, and no security change since the check.
+  const expected = {
+    userId: user.id,
+    securityStamp: user.securityStamp,
+    email: deps.config.link.invalidateOnEmailChange ? user.email : undefined,
+    stateNotAfter: user.stateChangedAt,
+  };
+  const won = sessionWritten(session.id);
   if (oneTime) {
-    const next = nextLoginMarker(user.lastLoginAt, now);
-    const [advanced] = await db.batch([
-      advanceMarkerIfUnchanged(db, user, next),
-      endPendingRequestsStatement(db, { email: user.email, userId: user.id, now, won: holdsMarker(user.id, next) }),
+    const oneTimeExpected = { ...expected, marker: user.lastLoginAt };
+    const [written, advanced] = await db.batch([
+      insertSessionIf(db, session, userStillMatches(oneTimeExpected)),
+      advanceMarkerIfUnchanged(db, oneTimeExpected, nextLoginMarker(user.lastLoginAt, now)),
+      endPendingRequestsStatement(db, { email: user.email, userId: user.id, now, won }),
     ]);
     const row = advanced[0];
-    return row ? { ok: true, user: row, newUser: false } : { ok: false, reason: "used", userId: user.id };
+    return written[0] && row ? { ok: true, user: row, newUser: false, session } : { ok: false, reason: "used", userId: user.id };
   }
   // LINK_ONE_TIME=false: the link may be used again until it expires; the sign-in still
   // moves the marker (killing older one-time links) and ends pending codes.
-  const stillValid = sql`EXISTS (SELECT 1 FROM ${users} WHERE ${users.id} = ${user.id} AND ${users.securityStamp} = ${user.securityStamp} AND ${users.isActive} = 1)`;
-  const [bumped] = await db.batch([
-    bumpMarker(db, { userId: user.id, now, securityStamp: user.securityStamp }),
-    endPendingRequestsStatement(db, { email: user.email, userId: user.id, now, won: stillValid }),
+  const [written, bumped] = await db.batch([
+    insertSessionIf(db, session, userStillMatches(expected)),
+    bumpMarker(db, { userId: user.id, now, won }),
+    endPendingRequestsStatement(db, { email: user.email, userId: user.id, now, won }),
   ]);
   const row = bumped[0];
-  return row ? { ok: true, user: row, newUser: false } : { ok: false, reason: "revoked", userId: user.id };
+  return written[0] && row ? { ok: true, user: row, newUser: false, session } : { ok: false, reason: "revoked", userId: user.id };
 }
 
 /**
  * POST /code: takes one attempt on the newest live request for the address (counted before
  * the comparison), compares in constant time, and on a match consumes the request.
  */
-export async function redeemCode(deps: TokenDeps, input: { email: string; code: string }): Promise<Redemption> {
+export async function redeemCode(deps: TokenDeps, input: { email: string; code: string; request: Request }): Promise<Redemption> {
   const { config, db } = deps;
   const now = deps.now ?? Date.now();
   const maxAttempts = config.code.maxAttempts;
@@ -80,29 +97,38 @@ export async function redeemCode(deps: TokenDeps, input: { email: string; code: 
       detail: { requestId: request.id, attempts: request.attempts },
     };
   }
-  if (!request.userId) return consumeSignup(deps, request, now, maxAttempts);
+  if (!request.userId) return consumeSignup(deps, request, input.request, "code", maxAttempts);
 
   const nonce = newNonce();
-  const won = wonByNonce(request.id, nonce);
-  const [consumed, bumped] = await db.batch([
+  const consumedHere = wonByNonce(request.id, nonce);
+  const session = newSessionRow(deps, { userId: request.userId, amr: "code", request: input.request }, now);
+  const [consumed, written, bumped] = await db.batch([
     consumeRequestStatement(db, { id: request.id, nonce, now, maxAttempts }),
     // The user's security state must not have changed since the code was sent (revoke
     // all, new email, deactivation): such a change kills codes as it kills links.
-    bumpMarker(db, { userId: request.userId, now, guard: won, stateNotAfter: request.createdAt }),
-    endPendingRequestsStatement(db, { email: request.email, userId: request.userId, now, won }),
+    insertSessionIf(db, session, and(consumedHere, userStillMatches({ userId: request.userId, stateNotAfter: request.createdAt }))!),
+    bumpMarker(db, { userId: request.userId, now, won: sessionWritten(session.id) }),
+    endPendingRequestsStatement(db, { email: request.email, userId: request.userId, now, won: consumedHere }),
   ]);
   if (!consumed[0]) return { ok: false, reason: "used", userId: request.userId };
-  if (!bumped[0]) return { ok: false, reason: "revoked", userId: request.userId };
-  return { ok: true, user: bumped[0], newUser: false };
+  if (!written[0] || !bumped[0]) return { ok: false, reason: "revoked", userId: request.userId };
+  return { ok: true, user: bumped[0], newUser: false, session };
 }
 
 /**
  * A pending request for an address with no account when it was made: consume it (one
- * winner), then find or create the user. Creation happens only here, at redemption, and
- * only if SIGNUP still allows the address.
+ * winner), then find or create the user and start its session. Creation happens only here,
+ * at redemption, and only if SIGNUP still allows the address.
  */
-async function consumeSignup(deps: TokenDeps, request: LoginRequest, now: number, maxAttempts?: number): Promise<Redemption> {
+async function consumeSignup(
+  deps: TokenDeps,
+  request: LoginRequest,
+  browser: Request,
+  amr: "link" | "code",
+  maxAttempts?: number,
+): Promise<Redemption> {
   const { config, db } = deps;
+  const now = deps.now ?? Date.now();
   const nonce = newNonce();
   const [consumed] = await db.batch([
     consumeRequestStatement(db, { id: request.id, nonce, now, maxAttempts }),
@@ -123,10 +149,17 @@ async function consumeSignup(deps: TokenDeps, request: LoginRequest, now: number
       await recordEvent(db, { event: "user_created", userId: user.id, reason: "signup", detail: { policy: config.signup.policy } }, now);
   }
   // An account that appeared or changed its security state after the email was sent is
-  // not signed into by it (revoke all, deactivation, an admin creating it meanwhile).
-  const bumped = await bumpMarker(db, { userId: user.id, now, stateNotAfter: newUser ? undefined : request.createdAt }).get();
-  if (!bumped) return { ok: false, reason: user.isActive ? "revoked" : "inactive_user", userId: user.id };
-  return { ok: true, user: bumped, newUser };
+  // not signed into by it (revoke all, deactivation, an admin creating it meanwhile); one
+  // created just now must still be as it was created.
+  const sessionAt = Math.max(now, user.stateChangedAt);
+  const session = newSessionRow(deps, { userId: user.id, amr, request: browser }, sessionAt);
+  const expected = { userId: user.id, stateNotAfter: newUser ? user.stateChangedAt : request.createdAt };
+  const [written, bumped] = await db.batch([
+    insertSessionIf(db, session, userStillMatches(expected)),
+    bumpMarker(db, { userId: user.id, now: sessionAt, won: sessionWritten(session.id) }),
+  ]);
+  if (!written[0] || !bumped[0]) return { ok: false, reason: user.isActive ? "revoked" : "inactive_user", userId: user.id };
+  return { ok: true, user: bumped[0], newUser, session };
 }
 
 function newNonce(): string {

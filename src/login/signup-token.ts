@@ -16,6 +16,7 @@
 import { checkToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest, User } from "../db/schema";
 import { revokedTokenKey } from "../kv/keys";
+import { isRevocationRecorded } from "../kv/revocations";
 import { createToken, deriveKey, deriveKeys, type TokenFailureReason, type TokenInfo, type TokenSubject, verifyToken } from "../tokens";
 import { findLoginRequest } from "./requests-store";
 
@@ -70,7 +71,7 @@ export async function checkLinkToken(deps: TokenDeps, token: unknown): Promise<L
       const request = await findLoginRequest(deps.db, id);
       return request ? subjectOf(request) : null;
     },
-    isRevoked: async (hash) => (await deps.kv.get(revokedTokenKey(hash))) !== null,
+    isRevoked: (hash) => isRevocationRecorded(deps.kv, revokedTokenKey(hash)),
     now: deps.now,
   });
   if (!result.ok) return result;

@@ -16,7 +16,7 @@ import { redeemCode } from "../login/redeem";
 import { CheckEmailPage } from "../pages/check-email-page";
 import { ErrorPage } from "../pages/error-page";
 import { hitRateLimit, rateLimitKey } from "../rate-limit";
-import { createSession } from "../sessions";
+import { issueSessionCookie } from "../sessions";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
 import { authDeps, htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
@@ -76,7 +76,7 @@ export function codeRoutes(config: Config) {
     if (!code) return htmlPage(c, page(`Enter the ${config.code.length}-digit code from the email.`), 400);
 
     const deps = authDeps(c);
-    const result = await redeemCode(deps, { email, code });
+    const result = await redeemCode(deps, { email, code, request: c.req.raw });
     if (!result.ok) {
       await recordEvent(c.var.db, {
         event: "code_failed",
@@ -88,7 +88,7 @@ export function codeRoutes(config: Config) {
       return htmlPage(c, page(CODE_FAILED_MESSAGE), 400);
     }
     await recordEvent(c.var.db, { event: "code_redeemed", userId: result.user.id, detail: { newUser: result.newUser }, ...audit });
-    const session = await createSession(deps, { user: result.user, amr: "code", request: c.req.raw });
+    const session = await issueSessionCookie(deps, result.session, result.user.email);
     return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });
   });
 

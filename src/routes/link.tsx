@@ -14,7 +14,7 @@ import { redeemLink } from "../login/redeem";
 import { checkLinkToken } from "../login/signup-token";
 import { contentSecurityPolicy } from "../middleware/security-headers";
 import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
-import { createSession } from "../sessions";
+import { issueSessionCookie } from "../sessions";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
 import { authDeps, htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
@@ -57,7 +57,7 @@ export function linkRoutes(config: Config) {
     const token = form("sesame", MAX_TOKEN_CHARS);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const deps = authDeps(c);
-    const result = await redeemLink(deps, token);
+    const result = await redeemLink(deps, token, c.req.raw);
     if (!result.ok) return invalidLink(c, next, result, "redeem");
 
     await recordEvent(c.var.db, {
@@ -67,7 +67,7 @@ export function linkRoutes(config: Config) {
       userAgent: userAgent(c.req.raw),
       detail: { newUser: result.newUser, tokenHash: auditTokenHash(result.tokenHash) },
     });
-    const session = await createSession(deps, { user: result.user, amr: "link", request: c.req.raw });
+    const session = await issueSessionCookie(deps, result.session, result.user.email);
     return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });
   });
 

@@ -6,8 +6,9 @@
 import { Hono } from "hono";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
+import { describeError } from "../db/errors";
 import type { AppEnv } from "../env";
-import { AppError } from "../errors";
+import { AppError, ServiceUnavailableError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
@@ -49,11 +50,14 @@ export function logoutRoutes(config: Config) {
           const ended = await revokeSession(deps, claims.sid);
           await recordEvent(c.var.db, { event: "logout", userId: claims.sub, detail: { sessionId: claims.sid, ended }, ...audit });
         }
+        // Asked for everywhere, but storage could not say whose session this is: this one
+        // session is ended (if storage allowed), the others are not, and the person must know.
+        if (check && !check.ok && check.reason === "unavailable") throw new ServiceUnavailableError();
       }
     } catch (error) {
       // Storage failed: the browser still forgets the session (the cookie is cleared), and the
       // person is told the server side did not finish, rather than seeing a bare error.
-      console.error(JSON.stringify({ level: "error", msg: "logout_incomplete", error: String(error) }));
+      console.error(JSON.stringify({ level: "error", msg: "logout_incomplete", error: describeError(error) }));
       throw new AppError(
         "logout_incomplete",
         503,

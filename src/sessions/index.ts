@@ -1,43 +1,56 @@
 /**
- * Browser sessions (DESIGN.md section 3): a row in D1 and a cookie holding an HS256 JWT
- * that names it.
+ * Browser sessions (docs/security.md, "Sessions"): a row in D1 and a cookie holding an HS256
+ * JWT that names it.
  *
  * Hot path (readSession, called by the gate on every request): verify the JWT (no D1),
  * one KV read for an early revocation, and only when the cookie's `rv` claim is
  * SESSION_REVALIDATE old, one D1 check that slides the session and re-issues the cookie.
  * Revocation therefore takes effect at once on the edge that wrote KV, and everywhere
  * within SESSION_REVALIDATE (plus KV's propagation delay).
+ *
+ * A session slides by SESSION_MAX_AGE at each re-check but never lives past
+ * SESSION_ABSOLUTE_MAX_AGE from sign-in, however often it is used.
+ *
+ * Starting a session is two steps, so the row can be written in the same D1 batch that
+ * consumes the sign-in (src/login/redeem.ts): `newSessionRow` gives the row (inserted with
+ * `insertSessionIf`), `issueSessionCookie` signs the cookie once the batch said it won.
  */
 import { recordEvent } from "../audit/record-event";
-import type { User } from "../db/schema";
+import { describeError } from "../db/errors";
+import type { Session } from "../db/schema";
+import { ServiceUnavailableError } from "../errors";
 import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
+import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
-import { revocationTtlSeconds, revokedSessionKey } from "../kv/keys";
-import { readSessionCookie, serializeSessionCookie } from "./cookie";
+import { revokedSessionKey } from "../kv/keys";
+import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
 import { signSessionJwt, verifySessionJwt } from "./jwt";
-import { findSessionWithUser, insertSession, markSessionsRevoked, slideSession } from "./store";
+import { findSessionWithUser, markSessionsRevoked, slideSession } from "./store";
 import type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
 
-export { clearSessionCookie, sessionCookieName } from "./cookie";
+export { insertSessionIf } from "./store";
 export type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
 
 /**
  * Reads and checks the session cookie. Never throws for a bad cookie or a storage failure:
- * KV or D1 unavailable gives `unavailable`, which callers must treat as not authenticated.
- * When the session slid, `setCookie` holds the re-issued cookie for the response.
+ * KV or D1 unavailable gives `unavailable` (and a log line), which callers must treat as
+ * not authenticated. When the session slid, `setCookie` holds the re-issued cookie.
  */
 export async function readSession(request: Request, deps: SessionDeps): Promise<SessionCheck> {
   const now = deps.now ?? Date.now();
-  const jwt = readSessionCookie(request, deps.config);
+  const jwt = readEdgeCookie(request, deps.config, "session");
   if (!jwt) return { ok: false, reason: "missing" };
   const checked = await verifySessionJwt(deps.config, jwt, now);
   if (!checked.ok) return checked;
   const { claims } = checked;
+  // The JWT's exp already stops at the absolute limit; this also holds after the limit is lowered.
+  if (now >= absoluteEndMs(deps, claims.iat * 1000)) return { ok: false, reason: "expired" };
 
   try {
-    if ((await deps.kv.get(revokedSessionKey(claims.sid))) !== null) return { ok: false, reason: "revoked" };
-  } catch {
-    return { ok: false, reason: "unavailable" };
+    if (await isRevocationRecorded(deps.kv, revokedSessionKey(claims.sid))) return { ok: false, reason: "revoked" };
+  } catch (error) {
+    if (error instanceof ServiceUnavailableError) return { ok: false, reason: "unavailable" };
+    throw error;
   }
 
   if (now - claims.rv < deps.config.session.revalidateSeconds * 1000) {
@@ -47,15 +60,15 @@ export async function readSession(request: Request, deps: SessionDeps): Promise<
 }
 
 /**
- * The D1 re-check: the row exists, is not revoked or expired, its user is active and has
- * not had its security state changed (revoke all, new email, deactivation) since the
- * session began. Then the session slides: expiry = now + SESSION_MAX_AGE.
+ * The D1 re-check: the row exists, is not revoked or expired (sliding or absolute), its
+ * user is active and has not had its security state changed (revoke all, new email,
+ * deactivation) since the session began. Then the session slides.
  */
 async function revalidateSession(deps: SessionDeps, claims: SessionClaims, now: number): Promise<SessionCheck> {
   try {
     const row = await findSessionWithUser(deps.db, claims.sid);
     if (!row || row.userId !== claims.sub || row.revokedAt !== null) return { ok: false, reason: "revoked" };
-    if (row.expiresAt <= now) return { ok: false, reason: "expired" };
+    if (row.expiresAt <= now || absoluteEndMs(deps, row.createdAt) <= now) return { ok: false, reason: "expired" };
     if (!row.isActive || row.stateChangedAt > row.createdAt) return { ok: false, reason: "revoked" };
 
     // Memberships are re-read here, so a change reaches the cookie within SESSION_REVALIDATE.
@@ -67,13 +80,14 @@ async function revalidateSession(deps: SessionDeps, claims: SessionClaims, now: 
       if (error instanceof TooManyGroupsError) return { ok: false, reason: "revoked" };
       throw error;
     }
-    const exp = expirySeconds(deps, now);
+    const exp = expirySeconds(deps, now, row.createdAt);
     if (!(await slideSession(deps.db, claims.sid, exp * 1000, now))) return { ok: false, reason: "revoked" };
     const slid: SessionClaims = { ...claims, email: row.email, exp, rv: now, groups };
     const jwt = await signSessionJwt(deps.config, slid);
-    return { ok: true, identity: identityOf(slid), setCookie: serializeSessionCookie(deps.config, jwt, exp - Math.floor(now / 1000)) };
+    return { ok: true, identity: identityOf(slid), setCookie: sessionCookie(deps, jwt, exp, now) };
   } catch (error) {
-    console.error(JSON.stringify({ level: "error", msg: "session_revalidation_failed", error: String(error) }));
+    // D1's own words only: drizzle's message would carry the query's parameters, the session id among them.
+    console.error(JSON.stringify({ level: "error", msg: "session_revalidation_failed", error: describeError(error) }));
     return { ok: false, reason: "unavailable" };
   }
 }
@@ -83,51 +97,63 @@ async function revalidateSession(deps: SessionDeps, claims: SessionClaims, now: 
  * Logout uses it: ending a session must work even when the session would fail a re-check.
  */
 export async function readSessionClaims(request: Request, deps: SessionDeps): Promise<SessionClaims | null> {
-  const jwt = readSessionCookie(request, deps.config);
+  const jwt = readEdgeCookie(request, deps.config, "session");
   if (!jwt) return null;
   const checked = await verifySessionJwt(deps.config, jwt, deps.now ?? Date.now());
   return checked.ok ? checked.claims : null;
 }
 
-/** Starts a session for `user`: the row, the audit event, and the Set-Cookie value. */
-export async function createSession(
-  deps: SessionDeps,
-  input: { user: User; amr: "link" | "code"; request: Request },
-): Promise<{ sessionId: string; setCookie: string }> {
-  const now = deps.now ?? Date.now();
-  // Before anything is written: a user in too many carried groups gets TooManyGroupsError's page.
-  const groups = await sessionGroupsFor(deps.db, deps.config, input.user.id);
-  const sessionId = crypto.randomUUID();
-  const exp = expirySeconds(deps, now);
-  const ip = clientIp(input.request);
-  const agent = userAgent(input.request);
-  await insertSession(deps.db, {
-    id: sessionId,
-    userId: input.user.id,
+/** The row of a session of `userId` starting at `now`, for the caller to insert (insertSessionIf). */
+export function newSessionRow(deps: SessionDeps, input: { userId: string; amr: "link" | "code"; request: Request }, now: number): Session {
+  return {
+    id: crypto.randomUUID(),
+    userId: input.userId,
     amr: input.amr,
     createdAt: now,
     lastSeenAt: now,
-    expiresAt: exp * 1000,
+    expiresAt: expirySeconds(deps, now, now) * 1000,
     revokedAt: null,
-    userAgent: agent,
-    ip,
-  });
+    userAgent: userAgent(input.request),
+    ip: clientIp(input.request),
+  };
+}
+
+/** The cookie of a session whose row was written: the Set-Cookie value, and the audit event. */
+export async function issueSessionCookie(
+  deps: SessionDeps,
+  row: Session,
+  email: string,
+): Promise<{ sessionId: string; setCookie: string }> {
+  let groups: string[];
+  try {
+    groups = await sessionGroupsFor(deps.db, deps.config, row.userId);
+  } catch (error) {
+    // Too many carried groups (TooManyGroupsError's page): the row just written must not stay live.
+    if (error instanceof TooManyGroupsError) await markSessionsRevoked(deps.db, { sessionId: row.id }, row.createdAt);
+    throw error;
+  }
+  const exp = row.expiresAt / 1000;
   const jwt = await signSessionJwt(deps.config, {
-    sid: sessionId,
-    sub: input.user.id,
-    email: input.user.email,
-    amr: input.amr,
-    iat: Math.floor(now / 1000),
+    sid: row.id,
+    sub: row.userId,
+    email,
+    amr: row.amr as "link" | "code",
+    iat: Math.floor(row.createdAt / 1000),
     exp,
-    rv: now,
+    rv: row.createdAt,
     groups,
   });
   await recordEvent(
     deps.db,
-    { event: "session_created", userId: input.user.id, ip, userAgent: agent, detail: { sessionId, amr: input.amr } },
-    now,
+    { event: "session_created", userId: row.userId, ip: row.ip, userAgent: row.userAgent, detail: { sessionId: row.id, amr: row.amr } },
+    row.createdAt,
   );
-  return { sessionId, setCookie: serializeSessionCookie(deps.config, jwt, exp - Math.floor(now / 1000)) };
+  return { sessionId: row.id, setCookie: sessionCookie(deps, jwt, exp, row.createdAt) };
+}
+
+/** The Set-Cookie value that deletes the session cookie. */
+export function clearSessionCookie(config: SessionDeps["config"]): string {
+  return serializeEdgeCookie(config, "session", "", 0);
 }
 
 /** Ends one session: row marked, id into REVOKED for its remaining life. False if it was not live. */
@@ -147,11 +173,21 @@ export async function revokeUserSessions(deps: SessionDeps, userId: string): Pro
 }
 
 async function publishRevocations(deps: SessionDeps, ended: { id: string; expiresAt: number }[], now: number) {
-  await Promise.all(ended.map((s) => deps.kv.put(revokedSessionKey(s.id), "1", { expirationTtl: revocationTtlSeconds(s.expiresAt, now) })));
+  await Promise.all(ended.map((s) => recordRevocation(deps.kv, revokedSessionKey(s.id), s.expiresAt, now)));
 }
 
-function expirySeconds(deps: SessionDeps, now: number): number {
-  return Math.floor(now / 1000) + deps.config.session.maxAgeSeconds;
+/** Unix ms after which a session that began at `startedAt` is refused, however it was used. */
+function absoluteEndMs(deps: SessionDeps, startedAt: number): number {
+  return startedAt + deps.config.session.absoluteMaxAgeSeconds * 1000;
+}
+
+/** The session's expiry (JWT `exp`, seconds): SESSION_MAX_AGE from now, capped by the absolute limit. */
+function expirySeconds(deps: SessionDeps, now: number, startedAt: number): number {
+  return Math.min(Math.floor(now / 1000) + deps.config.session.maxAgeSeconds, Math.floor(absoluteEndMs(deps, startedAt) / 1000));
+}
+
+function sessionCookie(deps: SessionDeps, jwt: string, exp: number, now: number): string {
+  return serializeEdgeCookie(deps.config, "session", jwt, exp - Math.floor(now / 1000));
 }
 
 function identityOf(claims: SessionClaims): SessionIdentity {

@@ -1,10 +1,19 @@
 /** Session rows in D1. Every function takes the drizzle handle; none knows about cookies or HTTP. */
-import { and, desc, eq, gt, isNull } from "drizzle-orm";
+import { and, desc, eq, gt, isNull, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type Session, sessions, users } from "../db/schema";
 
-export async function insertSession(db: Database, row: Session): Promise<void> {
-  await db.insert(sessions).values(row).run();
+/**
+ * `INSERT INTO sessions ... SELECT ... WHERE <won>`, for the batch that consumes a sign-in:
+ * the row exists only if `won` (SQL over the state the batch's earlier statements left)
+ * holds, so a session can never outlive a consumption that lost. RETURNING says which.
+ */
+export function insertSessionIf(db: Database, row: Session, won: SQL) {
+  const values = sql.join(
+    [row.id, row.userId, row.amr, row.createdAt, row.lastSeenAt, row.expiresAt, row.revokedAt, row.userAgent, row.ip].map((v) => sql`${v}`),
+    sql`, `,
+  );
+  return db.insert(sessions).select(sql`SELECT ${values} WHERE ${won}`).returning({ id: sessions.id });
 }
 
 /** The session row and its user's current state, in one query. */

@@ -1,5 +1,5 @@
 /** User rows in D1. Every function takes the drizzle handle; none knows about HTTP. */
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type User, users } from "../db/schema";
 import { encodeBase64url } from "../tokens";
@@ -78,7 +78,7 @@ export async function updateUser(db: Database, id: string, patch: UserPatch, now
         ...(patch.isActive !== undefined && { isActive: patch.isActive }),
         updatedAt: now,
         ...(deactivated && { securityStamp: newSecurityStamp() }),
-        ...((emailChanged || deactivated) && { stateChangedAt: now }),
+        ...((emailChanged || deactivated) && { stateChangedAt: nextStateChange(now) }),
       })
       .where(eq(users.id, id))
       .returning()
@@ -100,7 +100,21 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** "Revoke all": a new security stamp kills every outstanding token of the user. */
 export async function rotateSecurityStamp(db: Database, id: string, now = Date.now()): Promise<void> {
-  await db.update(users).set({ securityStamp: newSecurityStamp(), stateChangedAt: now, updatedAt: now }).where(eq(users.id, id)).run();
+  await db
+    .update(users)
+    .set({ securityStamp: newSecurityStamp(), stateChangedAt: nextStateChange(now), updatedAt: now })
+    .where(eq(users.id, id))
+    .run();
+}
+
+/**
+ * The new `state_changed_at` of a security change: `now`, but always after the previous
+ * change and after the last sign-in. A session whose row was written before the change
+ * began no later than that sign-in's marker, so it compares as older and is refused at
+ * its next re-check, whatever clock the two requests read (docs/security.md, "Sessions").
+ */
+function nextStateChange(now: number): SQL {
+  return sql`MAX(${now}, ${users.stateChangedAt} + 1, COALESCE(${users.lastLoginAt}, 0) + 1)`;
 }
 
 export async function deleteUser(db: Database, id: string): Promise<boolean> {
@@ -123,34 +137,4 @@ export async function listUsers(db: Database, options: { emailPrefix?: string; a
     .orderBy(asc(users.email))
     .limit(options.limit)
     .all();
-}
-
-/**
- * Consumes a one-time login atomically: moves the login marker forward only if it still
- * holds the value the token was signed over. Of any number of concurrent redemptions of
- * one token, exactly one sees a row come back. The new marker is strictly greater than
- * the old one, so even two logins in the same millisecond differ.
- */
-export async function advanceLoginMarker(
-  db: Database,
-  user: Pick<User, "id" | "email" | "lastLoginAt" | "securityStamp">,
-  now = Date.now(),
-): Promise<User | null> {
-  const next = Math.max(now, (user.lastLoginAt ?? 0) + 1);
-  const row = await db
-    .update(users)
-    .set({ lastLoginAt: next })
-    .where(
-      and(
-        eq(users.id, user.id),
-        user.lastLoginAt === null ? sql`${users.lastLoginAt} IS NULL` : eq(users.lastLoginAt, user.lastLoginAt),
-        eq(users.securityStamp, user.securityStamp),
-        // The token was signed over this email: a change racing the redemption must win.
-        eq(users.email, user.email),
-        eq(users.isActive, true),
-      ),
-    )
-    .returning()
-    .get();
-  return row ?? null;
 }

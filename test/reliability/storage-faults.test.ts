@@ -9,7 +9,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { d1OutageOf } from "../../src/db/errors";
-import { createSession } from "../../src/sessions";
+import { createSession } from "../support/sessions";
 import { createUser } from "../../src/users/store";
 import { adminOk, createUserViaApi } from "../admin-client";
 import { userWithServiceToken } from "../gate-support";

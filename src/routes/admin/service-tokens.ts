@@ -14,7 +14,8 @@ import { type ServiceToken, serviceTokens } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
-import { revocationTtlSeconds, revokedTokenKey } from "../../kv/keys";
+import { revokedTokenKey } from "../../kv/keys";
+import { recordRevocation } from "../../kv/revocations";
 import { isUuid } from "../../tokens";
 import { recordAdminEvent } from "./admin-audit";
 import { resolveUser } from "./resolve-user";
@@ -89,7 +90,7 @@ export function serviceTokenAdminRoutes(config: Config) {
       const now = Date.now();
       // KV first: the gate checks it on every request, so the token stops working at once.
       if (row.expiresAt > now) {
-        await c.env.REVOKED.put(revokedTokenKey(row.tokenHash), "1", { expirationTtl: revocationTtlSeconds(row.expiresAt, now) });
+        await recordRevocation(c.env.REVOKED, revokedTokenKey(row.tokenHash), row.expiresAt, now);
       }
       await c.var.db.update(serviceTokens).set({ revokedAt: now }).where(eq(serviceTokens.id, row.id)).run();
       await recordAdminEvent(c, {

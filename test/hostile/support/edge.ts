@@ -17,7 +17,7 @@ import { type Config, getConfig, parseConfig } from "../../../src/config";
 import { createDb } from "../../../src/db/client";
 import type { User } from "../../../src/db/schema";
 import worker from "../../../src/index";
-import { createSession } from "../../../src/sessions";
+import { createSession } from "../../support/sessions";
 import { createUser } from "../../../src/users/store";
 import type { Rng } from "../generators/prng";
 

@@ -1,0 +1,44 @@
+/**
+ * A real local D1 binding with a hook that runs before each `batch()` reaches the database:
+ * lets a test put something exactly between a redemption's check and its consuming batch
+ * (an admin email change, "sign out everywhere"), or hold every redemption at that point
+ * until all have checked. Statements are the real ones; only the moment changes.
+ */
+export function d1WithBatchHook(real: D1Database, beforeBatch: () => Promise<void>): D1Database {
+  return new Proxy(real, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          await beforeBatch();
+          return value.call(target, statements);
+        };
+      }
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Resolves for everyone once `parties` callers are waiting. */
+export function barrier(parties: number): () => Promise<void> {
+  let arrived = 0;
+  let release!: () => void;
+  const open = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  return () => {
+    arrived += 1;
+    if (arrived >= parties) release();
+    return open;
+  };
+}
+
+/** A hook that runs `action` before the first batch only. */
+export function once(action: () => Promise<void>): () => Promise<void> {
+  let done = false;
+  return async () => {
+    if (done) return;
+    done = true;
+    await action();
+  };
+}
