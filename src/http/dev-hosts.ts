@@ -12,7 +12,7 @@ function isLoopbackAddress(host: string): boolean {
 
 function ipv4Octets(host: string): number[] | null {
   const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)?.slice(1).map(Number);
-  return octets && octets.every((n) => n <= 255) ? octets : null;
+  return octets?.every((n) => n <= 255) ? octets : null;
 }
 
 /** RFC 1918 IPv4 ranges and IPv6 unique-local (fc00::/7) addresses. */

@@ -31,14 +31,12 @@ export interface ExpectedUserState {
 /** The condition over `users` that `expected` describes; the user must also be active. */
 function userMatches(expected: ExpectedUserState): SQL {
   const { marker, securityStamp, email, stateNotAfter } = expected;
-  return and(
-    eq(users.id, expected.userId),
-    eq(users.isActive, true),
-    marker === undefined ? undefined : marker === null ? isNull(users.lastLoginAt) : eq(users.lastLoginAt, marker),
-    securityStamp === undefined ? undefined : eq(users.securityStamp, securityStamp),
-    email === undefined ? undefined : eq(users.email, email),
-    stateNotAfter === undefined ? undefined : lte(users.stateChangedAt, stateNotAfter),
-  )!;
+  const conditions = [eq(users.id, expected.userId), eq(users.isActive, true)];
+  if (marker !== undefined) conditions.push(marker === null ? isNull(users.lastLoginAt) : eq(users.lastLoginAt, marker));
+  if (securityStamp !== undefined) conditions.push(eq(users.securityStamp, securityStamp));
+  if (email !== undefined) conditions.push(eq(users.email, email));
+  if (stateNotAfter !== undefined) conditions.push(lte(users.stateChangedAt, stateNotAfter));
+  return sql`(${sql.join(conditions, sql` AND `)})`;
 }
 
 /** SQL true while the user's row still is as `expected`: guards the session row of a sign-in. */

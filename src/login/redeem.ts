@@ -12,7 +12,7 @@
  * statement after it is guarded by that row existing (docs/security.md, "One-time use is
  * atomic").
  */
-import { and } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { recordEvent } from "../audit/record-event";
 import type { TokenDeps } from "../auth/token-service";
 import type { LoginRequest, Session, User } from "../db/schema";
@@ -106,7 +106,11 @@ export async function redeemCode(deps: TokenDeps, input: { email: string; code: 
     consumeRequestStatement(db, { id: request.id, nonce, now, maxAttempts }),
     // The user's security state must not have changed since the code was sent (revoke
     // all, new email, deactivation): such a change kills codes as it kills links.
-    insertSessionIf(db, session, and(consumedHere, userStillMatches({ userId: request.userId, stateNotAfter: request.createdAt }))!),
+    insertSessionIf(
+      db,
+      session,
+      sql`${consumedHere} AND ${userStillMatches({ userId: request.userId, stateNotAfter: request.createdAt })}`,
+    ),
     bumpMarker(db, { userId: request.userId, now, won: sessionWritten(session.id) }),
     endPendingRequestsStatement(db, { email: request.email, userId: request.userId, now, won: consumedHere }),
   ]);

@@ -42,3 +42,31 @@ export function once(action: () => Promise<void>): () => Promise<void> {
     await action();
   };
 }
+
+/**
+ * A real local D1 binding that runs `beforeStatement` before executing any statement whose
+ * SQL `matches`: places a concurrent request exactly between two steps of another.
+ */
+export function d1WithStatementHook(real: D1Database, matches: (sql: string) => boolean, beforeStatement: () => Promise<void>): D1Database {
+  const hooked = (statement: D1PreparedStatement, sql: string): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property === "bind") return (...args: unknown[]) => hooked(value.apply(target, args), sql);
+        if (typeof property === "string" && ["run", "all", "first", "raw"].includes(property) && matches(sql)) {
+          return async (...args: unknown[]) => {
+            await beforeStatement();
+            return value.apply(target, args);
+          };
+        }
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return new Proxy(real, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (property === "prepare") return (sql: string) => hooked(value.call(target, sql), sql);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
