@@ -314,6 +314,47 @@ describe("readSession", () => {
   });
 });
 
+describe("SESSION_ABSOLUTE_MAX_AGE", () => {
+  const DAY = 86_400_000;
+
+  it("refuses a session 30 days after sign-in however often it was used, though each use slides it", async () => {
+    const config = testConfig();
+    expect([config.session.maxAgeSeconds, config.session.absoluteMaxAgeSeconds]).toEqual([604_800, 2_592_000]);
+    const user = await makeUser();
+    const signedIn = Date.now();
+    let { setCookie } = await createSession(deps({ now: signedIn }), { user, amr: "link", request: new Request("http://x/") });
+    // Used every 5 days: the sliding 7-day lifetime alone would keep it forever.
+    for (const day of [5, 10, 15, 20, 25, 29]) {
+      const check = await readSession(withCookie(setCookie), deps({ now: signedIn + day * DAY }));
+      if (!check.ok || !check.setCookie) throw new Error(`day ${day}: ${JSON.stringify(check)}`);
+      setCookie = check.setCookie;
+      expect(check.identity.expiresAt).toBe(
+        Math.min(Math.floor((signedIn + day * DAY) / 1000) + 604_800, Math.floor(signedIn / 1000) + 2_592_000) * 1000,
+      );
+    }
+    const [row] = await rows<{ expires_at: number }>("SELECT expires_at FROM sessions WHERE user_id = ?", user.id);
+    expect(row!.expires_at).toBe((Math.floor(signedIn / 1000) + 2_592_000) * 1000);
+    expect(await readSession(withCookie(setCookie), deps({ now: signedIn + 30 * DAY + 1000 }))).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("refuses a fresh cookie at once when the limit is lowered below its age", async () => {
+    const signedIn = Date.now() - 2 * DAY;
+    const { setCookie } = await createSession(deps({ now: signedIn }), {
+      user: await makeUser(),
+      amr: "link",
+      request: new Request("http://x/"),
+    });
+    const lowered = parseConfig({ ...(env as unknown as Record<string, string>), SESSION_ABSOLUTE_MAX_AGE: "86400" });
+    // The hot path refuses it before asking KV or D1 (which would throw here).
+    const now = signedIn + 1000;
+    expect((await readSession(withCookie(setCookie), deps({ now }))).ok).toBe(true);
+    expect(await readSession(withCookie(setCookie), deps({ config: lowered, now: signedIn + DAY + 1000, db: NO_D1 }))).toEqual({
+      ok: false,
+      reason: "expired",
+    });
+  });
+});
+
 describe("revokeUserSessions", () => {
   it("ends every live session of the user and reports how many, leaving others alone", async () => {
     const user = await makeUser();
