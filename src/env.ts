@@ -1,4 +1,6 @@
+import type { Context } from "hono";
 import type { CompiledApp } from "./access";
+import type { TokenDeps } from "./auth/token-service";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
 
@@ -11,4 +13,12 @@ export interface AppEnv {
     /** The app serving the request's host; null on the auth host when it is not an app. */
     app: CompiledApp | null;
   };
+}
+
+/**
+ * What the login, session, token and gate functions need, from the request's context: the
+ * one place the deps object is built.
+ */
+export function authDeps(c: Context<AppEnv>): TokenDeps {
+  return { config: c.var.config, db: c.var.db, kv: c.env.REVOKED };
 }

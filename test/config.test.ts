@@ -56,7 +56,7 @@ describe("parseConfig", () => {
     expect(config.publicUrl.origin).toBe("https://app.example.com");
     expect(config.authPrefix).toBe("/.sesame");
     expect(config.link).toEqual({ maxAgeSeconds: 600, oneTime: true, invalidateOnEmailChange: true });
-    expect(config.session).toEqual({ maxAgeSeconds: 604800, revalidateSeconds: 300 });
+    expect(config.session).toEqual({ maxAgeSeconds: 604800, absoluteMaxAgeSeconds: 2592000, revalidateSeconds: 300 });
     expect(config.signup.policy).toBe("closed");
     expect(config.mail).toMatchObject({ kind: "mailchannels", apiKey: "mc-api-key", dkim: null, timeoutMs: 10_000 });
     expect(config.origin).toMatchObject({ assertionTtlSeconds: 60 });

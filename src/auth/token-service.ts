@@ -5,7 +5,7 @@
 import type { Config } from "../config";
 import type { Database } from "../db/client";
 import type { User } from "../db/schema";
-import { revokedTokenKey } from "../kv/keys";
+import { revokedTokenKey, revokedUserTokensKey, USER_REVOCATION_TTL_SECONDS } from "../kv/keys";
 import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
 import { createToken, deriveKey, deriveKeys, type TokenInfo, type VerifyResult, verifyToken } from "../tokens";
 import { findUserById } from "../users/store";
@@ -77,6 +77,22 @@ export async function revokeToken(
     return { revoked: false, reason: result.reason };
   }
   const now = deps.now ?? Date.now();
-  await recordRevocation(deps.kv, revokedTokenKey(info.hash), info.expiresAt, now);
+  await recordRevocation(deps.kv, revokedTokenKey(info.hash), { expiresAt: info.expiresAt, now });
   return { revoked: true, userId: result.ok ? result.user.id : result.userId!, token: info };
+}
+
+/**
+ * Kills every token of the user issued until now at the gate at once, remembered ones
+ * included (src/gate/token-auth.ts): deletion, deactivation, revoke all and sign out
+ * everywhere call it. D1 refuses those tokens by itself (new stamp, no user, inactive);
+ * this reaches the tokens the gate verified recently and works from memory. Throws
+ * ServiceUnavailableError when KV cannot take the write.
+ */
+export async function revokeUserTokens(deps: TokenDeps, userId: string): Promise<void> {
+  const now = deps.now ?? Date.now();
+  await recordRevocation(deps.kv, revokedUserTokensKey(userId), {
+    expiresAt: now + USER_REVOCATION_TTL_SECONDS * 1000,
+    now,
+    value: String(now),
+  });
 }

@@ -9,7 +9,7 @@ import { type Context, Hono } from "hono";
 import { decide } from "../access";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { BadRequestError } from "../errors";
 import { serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
@@ -53,7 +53,7 @@ export function gateRoutes(config: Config) {
       return proxyToOrigin(config, app, request, { dropAuthorization: bearer !== null && looksLikeSesameToken(bearer) });
     }
 
-    const deps = { config, db: c.var.db, kv: c.env.REVOKED };
+    const deps = authDeps(c);
     const shareToken = url.searchParams.get(SHARE_PARAM);
     const redirectable = (request.method === "GET" || request.method === "HEAD") && !request.headers.has("Upgrade");
     if (shareToken !== null && redirectable) return moveShareTokenToCookie(c, shareToken, url);
@@ -98,7 +98,7 @@ export function gateRoutes(config: Config) {
  */
 async function moveShareTokenToCookie(c: Context<AppEnv>, token: string, url: URL): Promise<Response> {
   const config = c.var.config;
-  const deps = { config, db: c.var.db, kv: c.env.REVOKED };
+  const deps = authDeps(c);
   const request = c.req.raw;
   const clean = pathAndQueryWithoutShareToken(url);
   const share = await authenticateShareToken(deps, token, url.pathname);

@@ -2,9 +2,9 @@
  * Bearer service tokens and share links at the gate. Both are sesame tokens; verifying one
  * needs the user from D1 (and, for service tokens, their row), so a verified token is
  * remembered per isolate for at most SESSION_REVALIDATE seconds, keyed by its hash. A
- * remembered token still costs one KV read per request, so revoking it (DELETE
- * /service-tokens/:id, POST /tokens/revoke) works at once; a new security stamp or a
- * deactivation reaches a remembered token at the next re-check, as it reaches sessions.
+ * remembered token still costs one KV read (of two keys) per request, so revoking it (DELETE
+ * /service-tokens/:id, POST /tokens/revoke) or every token of its user (deletion,
+ * deactivation, revoke all, sign out everywhere: src/auth/token-service.ts) works at once.
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { checkToken, type TokenDeps } from "../auth/token-service";
@@ -13,8 +13,8 @@ import { d1OutageOf } from "../db/errors";
 import { serviceTokens } from "../db/schema";
 import { ServiceUnavailableError } from "../errors";
 import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
-import { revokedTokenKey } from "../kv/keys";
-import { isRevocationRecorded } from "../kv/revocations";
+import { revokedTokenKey, revokedUserTokensKey } from "../kv/keys";
+import { readTokenRevocations } from "../kv/revocations";
 import { hashToken } from "../tokens";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
 import { shareScopeMatches } from "./paths";
@@ -28,7 +28,8 @@ const MAX_REMEMBERED_TOKENS = 5000;
 
 interface RememberedToken {
   principal: Principal;
-  /** Unix ms: the token's own expiry. */
+  /** Unix ms: the token's own issue time and expiry. */
+  issuedAt: number;
   expiresAt: number;
   /** Unix ms: when D1 last confirmed user and row. */
   verifiedAt: number;
@@ -100,8 +101,11 @@ async function verifyRemembered(
       logRejection(kind, "wrong_scope", hash);
       return null;
     }
-    // The hash names this exact token text, already verified: only early revocation is left to ask.
-    if (!(await isRevocationRecorded(deps.kv, revokedTokenKey(hash)))) return { principal: hit.principal, expiresAt: hit.expiresAt };
+    // The hash names this exact token text, already verified: only early revocation is left
+    // to ask, of the token itself or of every token of its user (deleted, deactivated...).
+    const revocations = await readTokenRevocations(deps.kv, revokedTokenKey(hash), revokedUserTokensKey(hit.principal.userId));
+    const userRevoked = revocations.userTokensRevokedBefore !== null && revocations.userTokensRevokedBefore >= hit.issuedAt;
+    if (!revocations.tokenRevoked && !userRevoked) return { principal: hit.principal, expiresAt: hit.expiresAt };
     cache.delete(hash);
     logRejection(kind, "revoked", hash);
     return null;
@@ -139,7 +143,7 @@ async function verifyRemembered(
   if (deps.config.session.revalidateSeconds > 0) {
     cache.delete(hash);
     if (cache.size >= MAX_REMEMBERED_TOKENS) cache.delete(cache.keys().next().value!);
-    cache.set(hash, { principal, expiresAt: result.token.expiresAt, verifiedAt: now });
+    cache.set(hash, { principal, issuedAt: result.token.issuedAt, expiresAt: result.token.expiresAt, verifiedAt: now });
   }
   return { principal, expiresAt: result.token.expiresAt };
 }

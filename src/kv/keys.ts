@@ -3,6 +3,8 @@
  * Namespace REVOKED holds only revocations, keyed by hashes and ids, never raw tokens.
  */
 
+import { MAX_TOKEN_AGE_SECONDS } from "../config";
+
 /** KV refuses expirationTtl below 60 seconds. */
 export const KV_MIN_TTL_SECONDS = 60;
 
@@ -16,3 +18,11 @@ export const revokedTokenKey = (tokenHash: string) => `tok:${tokenHash}`;
 
 /** A session ended by logout, logout everywhere or deactivation: `sess:<session id>`. */
 export const revokedSessionKey = (sessionId: string) => `sess:${sessionId}`;
+
+/**
+ * Every token of a user issued before a moment is dead (deletion, deactivation, revoke all,
+ * sign out everywhere): `user:<user id>` holding that moment in Unix ms. It lives as long as
+ * the longest-lived token could.
+ */
+export const revokedUserTokensKey = (userId: string) => `user:${userId}`;
+export const USER_REVOCATION_TTL_SECONDS = MAX_TOKEN_AGE_SECONDS;

@@ -21,12 +21,36 @@ export async function isRevocationRecorded(kv: KVNamespace, key: string): Promis
 }
 
 /**
- * Records `key` in REVOKED until the revoked thing would have expired anyway (at least KV's
- * minimum TTL). Throws ServiceUnavailableError when KV cannot take the write.
+ * For a token already verified (the gate's remembered tokens), in one KV round trip: whether
+ * the token itself was revoked, and the moment before which every token of its user is dead
+ * (null when none). Throws ServiceUnavailableError when KV cannot answer.
  */
-export async function recordRevocation(kv: KVNamespace, key: string, expiresAtMs: number, nowMs = Date.now()): Promise<void> {
+export async function readTokenRevocations(
+  kv: KVNamespace,
+  tokenKey: string,
+  userKey: string,
+): Promise<{ tokenRevoked: boolean; userTokensRevokedBefore: number | null }> {
+  let values: Map<string, string | null>;
   try {
-    await kv.put(key, "1", { expirationTtl: revocationTtlSeconds(expiresAtMs, nowMs) });
+    values = await kv.get([tokenKey, userKey], "text");
+  } catch (error) {
+    throw kvUnavailable("get", tokenKey, error);
+  }
+  const before = Number(values.get(userKey) ?? Number.NaN);
+  return { tokenRevoked: (values.get(tokenKey) ?? null) !== null, userTokensRevokedBefore: Number.isFinite(before) ? before : null };
+}
+
+/**
+ * Records `key` in REVOKED until the revoked thing would have expired anyway (at least KV's
+ * minimum TTL), holding `value`. Throws ServiceUnavailableError when KV cannot take the write.
+ */
+export async function recordRevocation(
+  kv: KVNamespace,
+  key: string,
+  record: { expiresAt: number; now?: number; value?: string },
+): Promise<void> {
+  try {
+    await kv.put(key, record.value ?? "1", { expirationTtl: revocationTtlSeconds(record.expiresAt, record.now) });
   } catch (error) {
     throw kvUnavailable("put", key, error);
   }

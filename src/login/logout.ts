@@ -5,7 +5,7 @@
  * user's pending sign-in codes are ended, so nothing emailed earlier can start a new session.
  */
 import { and, eq, isNull, or } from "drizzle-orm";
-import type { TokenDeps } from "../auth/token-service";
+import { revokeUserTokens, type TokenDeps } from "../auth/token-service";
 import { loginRequests } from "../db/schema";
 import { revokeUserSessions } from "../sessions";
 import { findUserById, rotateSecurityStamp } from "../users/store";
@@ -19,7 +19,10 @@ import { findUserById, rotateSecurityStamp } from "../users/store";
 export async function logOutEverywhere(deps: TokenDeps, userId: string): Promise<number> {
   const now = deps.now ?? Date.now();
   const user = await findUserById(deps.db, userId);
-  if (user) await rotateSecurityStamp(deps.db, userId, now);
+  if (user) {
+    await rotateSecurityStamp(deps.db, userId, now);
+    await revokeUserTokens({ ...deps, now }, userId);
+  }
   const ended = await revokeUserSessions({ ...deps, now }, userId);
   if (!user) return ended;
   await deps.db

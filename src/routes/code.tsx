@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
 import { normalizeCodeInput } from "../login/codes";
@@ -18,7 +18,7 @@ import { ErrorPage } from "../pages/error-page";
 import { hitRateLimit, rateLimitKey } from "../rate-limit";
 import { issueSessionCookie } from "../sessions";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
-import { authDeps, htmlPage } from "./auth-context";
+import { htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 
 export const CODE_FAILED_MESSAGE =

@@ -6,7 +6,7 @@
 import { type Context, Hono } from "hono";
 import { auditTokenHash, recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
 import { readForm } from "../login/form";
@@ -16,7 +16,7 @@ import { contentSecurityPolicy } from "../middleware/security-headers";
 import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
 import { issueSessionCookie } from "../sessions";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
-import { authDeps, htmlPage } from "./auth-context";
+import { htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 
 export function linkRoutes(config: Config) {

@@ -5,7 +5,7 @@
  */
 import { Hono } from "hono";
 import type { Config } from "../config";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { safeNext } from "../http/safe-next";
 import { readForm } from "../login/form";
 import { requestLogin } from "../login/request-login";
@@ -14,7 +14,7 @@ import { CheckEmailPage } from "../pages/check-email-page";
 import { ErrorPage } from "../pages/error-page";
 import { LoginPage } from "../pages/login-page";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
-import { authDeps, htmlPage } from "./auth-context";
+import { htmlPage } from "./auth-context";
 
 /** Form fields longer than these are refused (400) before any work. */
 export const MAX_NEXT_FIELD = 4096;

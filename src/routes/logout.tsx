@@ -7,14 +7,14 @@ import { Hono } from "hono";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import { describeError } from "../db/errors";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { AppError, ServiceUnavailableError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
 import { safeNext } from "../http/safe-next";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
-import { authDeps, htmlPage } from "./auth-context";
+import { htmlPage } from "./auth-context";
 
 export function logoutRoutes(config: Config) {
   const app = new Hono<AppEnv>();

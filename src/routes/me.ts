@@ -1,9 +1,8 @@
 /** GET /me: the current session's identity as JSON, for the origin's front end; 401 JSON without one. */
 import { Hono } from "hono";
 import type { Config } from "../config";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { readSession } from "../sessions";
-import { authDeps } from "./auth-context";
 
 export function meRoutes(_config: Config) {
   const app = new Hono<AppEnv>();

@@ -12,11 +12,11 @@
  */
 import { Hono } from "hono";
 import type { Config } from "../config";
-import type { AppEnv } from "../env";
+import { type AppEnv, authDeps } from "../env";
 import { NotFoundError } from "../errors";
+import { requireApp } from "../gate/app-of-request";
 import { assertionFor } from "../gate/assertion";
 import { authenticate } from "../gate/authenticate";
-import { requireApp } from "../gate/app-of-request";
 import { identityHeaders } from "../gate/origin-headers";
 import { GATE_ANSWER_HEADERS, isNavigation, loginUrl, unauthenticatedResponse } from "../gate/refuse";
 
@@ -40,7 +40,7 @@ export function verifyRoutes(config: Config) {
     if (config.access.configured) throw new NotFoundError();
     const app = requireApp(c);
     const request = c.req.raw;
-    const deps = { config, db: c.var.db, kv: c.env.REVOKED };
+    const deps = authDeps(c);
     const auth = await authenticate(deps, request, { pathname: "/", allowShare: false });
     if (!auth.principal) {
       const login = loginUrl(config, originalUri(request));

@@ -173,7 +173,7 @@ export async function revokeUserSessions(deps: SessionDeps, userId: string): Pro
 }
 
 async function publishRevocations(deps: SessionDeps, ended: { id: string; expiresAt: number }[], now: number) {
-  await Promise.all(ended.map((s) => recordRevocation(deps.kv, revokedSessionKey(s.id), s.expiresAt, now)));
+  await Promise.all(ended.map((s) => recordRevocation(deps.kv, revokedSessionKey(s.id), { expiresAt: s.expiresAt, now })));
 }
 
 /** Unix ms after which a session that began at `startedAt` is refused, however it was used. */

@@ -5,13 +5,13 @@
  * only in the response that issues it.
  */
 import { desc, eq } from "drizzle-orm";
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { auditTokenHash } from "../../audit/record-event";
-import { issueToken, type TokenDeps } from "../../auth/token-service";
+import { issueToken } from "../../auth/token-service";
 import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
 import type { User } from "../../db/schema";
 import { type ServiceToken, serviceTokens } from "../../db/schema";
-import type { AppEnv } from "../../env";
+import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { revokedTokenKey } from "../../kv/keys";
@@ -47,7 +47,6 @@ function requireActive(user: User) {
 
 export function serviceTokenAdminRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const depsOf = (c: Context<AppEnv>): TokenDeps => ({ config, db: c.var.db, kv: c.env.REVOKED });
 
   app.post("/users/:user/service-tokens", async function issueServiceTokenRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
@@ -56,7 +55,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS;
     requireActive(user);
 
-    const { token, info } = await issueToken(depsOf(c), user, { scope: API_SCOPE, maxAge, oneTime: false });
+    const { token, info } = await issueToken(authDeps(c), user, { scope: API_SCOPE, maxAge, oneTime: false });
     const row = await c.var.db
       .insert(serviceTokens)
       .values({ id: crypto.randomUUID(), userId: user.id, name, tokenHash: info.hash, createdAt: info.issuedAt, expiresAt: info.expiresAt })
@@ -90,7 +89,7 @@ export function serviceTokenAdminRoutes(config: Config) {
       const now = Date.now();
       // KV first: the gate checks it on every request, so the token stops working at once.
       if (row.expiresAt > now) {
-        await recordRevocation(c.env.REVOKED, revokedTokenKey(row.tokenHash), row.expiresAt, now);
+        await recordRevocation(c.env.REVOKED, revokedTokenKey(row.tokenHash), { expiresAt: row.expiresAt, now });
       }
       await c.var.db.update(serviceTokens).set({ revokedAt: now }).where(eq(serviceTokens.id, row.id)).run();
       await recordAdminEvent(c, {
@@ -117,7 +116,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     requireActive(user);
 
     const scope = `${PATH_SCOPE_PREFIX}${path}`;
-    const { token, info } = await issueToken(depsOf(c), user, { scope, maxAge, oneTime: false });
+    const { token, info } = await issueToken(authDeps(c), user, { scope, maxAge, oneTime: false });
     await recordAdminEvent(c, {
       event: "share_link_issued",
       userId: user.id,

@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import type { Config } from "../../config";
 import type { Session } from "../../db/schema";
-import type { AppEnv } from "../../env";
+import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, NotFoundError } from "../../errors";
 import { readJsonObject, readString } from "../../http/json-body";
 import { revokeSession, revokeUserSessions } from "../../sessions";
@@ -46,7 +46,7 @@ export function sessionAdminRoutes(config: Config) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
     const body = await readJsonObject(c.req.raw, ["sessionId"]);
     const sessionId = readString(body, "sessionId", { maxLength: 64, nonEmpty: true });
-    const deps = { config, db: c.var.db, kv: c.env.REVOKED };
+    const deps = authDeps(c);
 
     let revoked: number;
     if (sessionId === undefined) {

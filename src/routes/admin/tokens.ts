@@ -3,11 +3,11 @@
  * get_query_string), revoke one, revoke all of a user's. The raw token appears only in the
  * response that issues it: the audit trail keeps a hash prefix.
  */
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { auditTokenHash } from "../../audit/record-event";
-import { issueToken, revokeToken, type TokenDeps } from "../../auth/token-service";
+import { issueToken, revokeToken, revokeUserTokens } from "../../auth/token-service";
 import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
-import type { AppEnv } from "../../env";
+import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, ConflictError } from "../../errors";
 import { readBoolean, readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { MAX_TOKEN_CHARS } from "../../tokens/format";
@@ -23,7 +23,6 @@ export const MIN_TOKEN_AGE_SECONDS = 60;
 
 export function tokenAdminRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const depsOf = (c: Context<AppEnv>): TokenDeps => ({ config, db: c.var.db, kv: c.env.REVOKED });
 
   app.post("/users/:user/tokens", async function issueTokenRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
@@ -35,7 +34,7 @@ export function tokenAdminRoutes(config: Config) {
     // A token for an inactive user could never be redeemed, and would come back to life on reactivation.
     if (!user.isActive) throw new ConflictError("user", "The user is inactive: activate it before issuing a token");
 
-    const { token, info } = await issueToken(depsOf(c), user, { scope, maxAge, oneTime });
+    const { token, info } = await issueToken(authDeps(c), user, { scope, maxAge, oneTime });
     await recordAdminEvent(c, {
       event: "token_issued",
       userId: user.id,
@@ -48,6 +47,7 @@ export function tokenAdminRoutes(config: Config) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
     await readJsonObject(c.req.raw, []);
     await rotateSecurityStamp(c.var.db, user.id);
+    await revokeUserTokens(authDeps(c), user.id);
     const updated = (await findUserById(c.var.db, user.id)) ?? user;
     await recordAdminEvent(c, { event: "token_revoked", userId: user.id, reason: "revoke_all", detail: { all: true } });
     return c.json({ user: userJson(updated) });
@@ -56,7 +56,7 @@ export function tokenAdminRoutes(config: Config) {
   app.post("/tokens/revoke", async function revokeTokenRoute(c) {
     const body = await readJsonObject(c.req.raw, ["token"]);
     const token = required(readString(body, "token", { maxLength: MAX_TOKEN_CHARS, trim: false }), "token");
-    const result = await revokeToken(depsOf(c), token);
+    const result = await revokeToken(authDeps(c), token);
     // Never echo the token: the message is the same whatever was wrong with it.
     if (!result.revoked) throw new BadRequestError("token", "token is not a live token issued by this edge");
     await recordAdminEvent(c, {

@@ -3,8 +3,9 @@
  * Emails are normalised before storage and lookup; the unique index decides duplicates.
  */
 import { Hono } from "hono";
+import { revokeUserTokens } from "../../auth/token-service";
 import type { Config } from "../../config";
-import type { AppEnv } from "../../env";
+import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
 import { readBoolean, readEmail, readJsonObject, readString, required } from "../../http/json-body";
 import { groupsOfUser } from "../../groups/store";
@@ -72,7 +73,11 @@ export function userAdminRoutes(_config: Config) {
     const tokensRevoked =
       updated.securityStamp !== current.securityStamp || (updated.email !== current.email && c.var.config.link.invalidateOnEmailChange);
     const deactivated = current.isActive && !updated.isActive;
-    const sessionsEnded = deactivated ? await revokeUserSessions({ config: c.var.config, db: c.var.db, kv: c.env.REVOKED }, updated.id) : 0;
+    let sessionsEnded = 0;
+    if (deactivated) {
+      await revokeUserTokens(authDeps(c), updated.id);
+      sessionsEnded = await revokeUserSessions(authDeps(c), updated.id);
+    }
     await recordAdminEvent(c, {
       event: "user_updated",
       userId: updated.id,
@@ -83,8 +88,10 @@ export function userAdminRoutes(_config: Config) {
 
   app.delete("/users/:user", async function deleteUserRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
-    // Rows cascade away with the user, but cookies already handed out must die now too.
-    const sessionsEnded = await revokeUserSessions({ config: c.var.config, db: c.var.db, kv: c.env.REVOKED }, user.id);
+    // Rows cascade away with the user, but cookies, service tokens and share links already
+    // handed out must die now too, including those the gate remembers (docs/security.md).
+    await revokeUserTokens(authDeps(c), user.id);
+    const sessionsEnded = await revokeUserSessions(authDeps(c), user.id);
     if (!(await deleteUser(c.var.db, user.id))) throw new NotFoundError("No such user");
     await recordAdminEvent(c, { event: "user_deleted", userId: user.id, detail: { sessionsEnded } });
     return c.body(null, 204);
