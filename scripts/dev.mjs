@@ -8,7 +8,9 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { DEMO_EMAIL } from "./lib/demo-user.mjs";
-import { DEFAULT_ORIGIN_PORT, DEFAULT_PORT, startLocalStack } from "./lib/local-stack.mjs";
+import { devMailboxUrl } from "./lib/dev-mailbox.mjs";
+import { readDevVars } from "./lib/dev-vars.mjs";
+import { AUTH_PREFIX, DEFAULT_ORIGIN_PORT, DEFAULT_PORT, startLocalStack } from "./lib/local-stack.mjs";
 import { applyOfflineEnv } from "./lib/offline-env.mjs";
 import { parsePort } from "./lib/ports.mjs";
 
@@ -34,14 +36,25 @@ function readOptions(argv) {
   return { port: pick("port", "PORT", DEFAULT_PORT), originPort: pick("origin-port", "ORIGIN_PORT", DEFAULT_ORIGIN_PORT) };
 }
 
-function printBanner(stack) {
+/**
+ * PUBLIC_URL as the worker sees it: a PUBLIC_URL in .dev.vars (a LAN address, say) wins over
+ * wrangler.toml's, unless another --port made the stack set its own.
+ */
+function servedUrl(stack, port) {
+  const fromDevVars = readDevVars(join(ROOT, ".dev.vars")).PUBLIC_URL;
+  return (port === DEFAULT_PORT && fromDevVars) || stack.publicUrl;
+}
+
+function printBanner(stack, port) {
+  const publicUrl = servedUrl(stack, port).replace(/\/+$/, "");
+  const secret = readDevVars(join(ROOT, ".dev.vars")).SESAME_SECRET ?? "";
   console.log(
     [
       "",
       "  sesame-edge is running",
-      `  open      ${stack.publicUrl}/   (a protected page: you will be asked to sign in)`,
+      `  open      ${publicUrl}/   (a protected page: you will be asked to sign in)`,
       `  sign in   ${DEMO_EMAIL}`,
-      `  the link  printed below, and at ${stack.mailboxUrl}`,
+      `  the link  printed below, and at ${devMailboxUrl(publicUrl, AUTH_PREFIX, secret)}`,
       "  stop      Ctrl-C",
       "",
     ].join("\n"),
@@ -85,7 +98,7 @@ async function main() {
     });
   }
 
-  printBanner(stack);
+  printBanner(stack, options.port);
   stack.worker.forwardOutput(process.stdout, process.stderr);
   stack.origin.forwardOutput(process.stdout, process.stderr);
 }

@@ -3,6 +3,7 @@
  * dev mailbox"). Both read PUBLIC_URL, the operator's own setting, and never the request:
  * a client can send `Host: localhost` or any `CF-Connecting-IP` it likes.
  */
+import { deriveKey, encodeBase64url, hmac } from "../tokens";
 
 /** 127.0.0.0/8 or ::1, as URL.hostname spells them (IPv6 in brackets). */
 function isLoopbackAddress(host: string): boolean {
@@ -51,4 +52,14 @@ export function servesPlainHttpDev(publicUrl: URL): boolean {
  */
 export function devMailboxIsOpen(publicUrl: URL): boolean {
   return isLoopbackHost(publicUrl.hostname);
+}
+
+/**
+ * The token that opens the dev mailbox when PUBLIC_URL is a private-network address:
+ * derived from SESAME_SECRET, so `npm run dev` can print it (scripts/lib/dev-mailbox.mjs
+ * derives the same) and nobody else on the network can guess it.
+ */
+export async function devMailboxToken(secret: string): Promise<string> {
+  const key = await deriveKey(secret, "dev-mailbox");
+  return encodeBase64url(await hmac(key, new TextEncoder().encode("sesame-edge/dev-mailbox/token")));
 }

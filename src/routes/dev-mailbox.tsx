@@ -2,17 +2,22 @@
  * MAILER=dev only (app.ts mounts it under AUTH_PREFIX/dev/mailbox with no other mailer):
  * the local mailbox. GET lists unexpired messages newest first, as a page for browsers and
  * as JSON for scripts and tests; `?to=` keeps one address; DELETE clears (also with `?to=`).
- * It has no authentication: it must never be reachable in production, which is why it
- * exists only with the dev mailer.
+ * It exists only with the dev mailer, which config refuses unless PUBLIC_URL is a dev host.
+ * On loopback or `*.localhost` it is open: nobody else can reach it. On a private-network
+ * address anyone on the LAN could, so it asks for `?token=`, the value `npm run dev` prints
+ * (devMailboxToken), compared in constant time. Only PUBLIC_URL decides: a `Host: localhost`
+ * header or a forged CF-Connecting-IP opens nothing (docs/security.md, "The dev mailbox").
  */
 import { Hono } from "hono";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
-import { BadRequestError } from "../errors";
+import { BadRequestError, ForbiddenError } from "../errors";
+import { devMailboxIsOpen, devMailboxToken } from "../http/dev-hosts";
 import { wantsHtml } from "../http/request-info";
 import { clearDevMessages, DEV_MESSAGE_TTL_MS, type DevMessage, listDevMessages } from "../mail/dev";
 import { extractLoginDetails } from "../mail/extract-login-details";
 import { Layout } from "../pages/layout";
+import { timingSafeEqualSecrets } from "../tokens";
 import { isValidEmail, normalizeEmail } from "../users/email";
 
 export interface MailboxEntry {
@@ -31,6 +36,20 @@ export interface MailboxEntry {
 
 export function devMailboxRoutes(config: Config) {
   const mailbox = new Hono<AppEnv>();
+  const open = devMailboxIsOpen(config.publicUrl);
+
+  mailbox.use(async function requireMailboxToken(c, next) {
+    if (!open) {
+      const presented = c.req.query("token") ?? "";
+      if (!presented || !(await timingSafeEqualSecrets(presented, await devMailboxToken(config.secrets.sesame[0] ?? "")))) {
+        throw new ForbiddenError(
+          "dev_mailbox_token",
+          "On a network address the dev mailbox needs ?token=, the value npm run dev prints with the mailbox URL.",
+        );
+      }
+    }
+    await next();
+  });
 
   mailbox.get("/", async function listMailbox(c) {
     const to = readRecipient(c.req.query("to"));
