@@ -4,8 +4,9 @@
  * placeholder storage ids, the dev mailer (its mailbox lists every sign-in link to anyone),
  * loopback URLs that mean nothing on Cloudflare's network.
  */
+import { isLoopbackHost } from "./hosts.mjs";
+
 const PLACEHOLDER_ID = /^0+(-0+)*$/;
-const LOOPBACK_HOST = /^(localhost|127(\.\d+){3}|\[::1\])$/;
 
 /** Returns a list of problems (empty when the configuration looks deployable). */
 export function findDeployProblems(config) {
@@ -25,11 +26,11 @@ export function findDeployProblems(config) {
     problems.push('MAILER is "dev": in production the dev mailbox would show every sign-in link to anyone; set MAILER = "mailchannels"');
   }
   const publicUrl = parseUrl(vars.PUBLIC_URL);
-  if (!publicUrl || publicUrl.protocol !== "https:" || LOOPBACK_HOST.test(publicUrl.hostname)) {
+  if (!publicUrl || publicUrl.protocol !== "https:" || isLoopbackHost(publicUrl.hostname)) {
     problems.push(`PUBLIC_URL must be the https address users visit, got ${JSON.stringify(vars.PUBLIC_URL ?? "")}`);
   }
   const originUrl = parseUrl(vars.ORIGIN_URL);
-  if (!originUrl || LOOPBACK_HOST.test(originUrl.hostname)) {
+  if (!originUrl || isLoopbackHost(originUrl.hostname)) {
     problems.push(`ORIGIN_URL must be an address Cloudflare can reach, got ${JSON.stringify(vars.ORIGIN_URL ?? "")}`);
   }
   return problems;

@@ -1,3 +1,2 @@
-export function isLoopbackHost(hostname: string): boolean;
 export function devMailboxToken(secret: string): string;
 export function devMailboxUrl(publicUrl: string, authPrefix: string, secret: string): string;

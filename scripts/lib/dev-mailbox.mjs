@@ -3,18 +3,11 @@
  * when PUBLIC_URL is loopback or `*.localhost`; on a private-network address it wants
  * `?token=`, derived from SESAME_SECRET exactly as src/mail/dev.ts derives it
  * (HMAC(HMAC(secret, "sesame-edge/dev-mailbox/v1"), "sesame-edge/dev-mailbox/token"),
- * base64url), and the rule for "loopback" is src/http/dev-hosts.ts's. test/node checks
+ * base64url), with the worker's rule for "loopback" (scripts/lib/hosts.mjs). test/node checks
  * that both agree with the worker's.
  */
 import { createHmac } from "node:crypto";
-
-/** `localhost`, `*.localhost`, 127.0.0.0/8 or [::1]. */
-export function isLoopbackHost(hostname) {
-  const host = hostname.toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost") || host === "[::1]") return true;
-  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host)?.slice(1).map(Number);
-  return octets?.every((n) => n <= 255) === true && octets[0] === 127;
-}
+import { isLoopbackHost } from "./hosts.mjs";
 
 /** The token that opens the dev mailbox on a private-network PUBLIC_URL. */
 export function devMailboxToken(secret) {

@@ -9,6 +9,7 @@ import { revokedTokenKey, revokedUserTokensKey, USER_REVOCATION_TTL_SECONDS } fr
 import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
 import { createToken, deriveKey, deriveKeys, type TokenInfo, type VerifyResult, verifyToken } from "../tokens";
 import { findUserById } from "../users/store";
+import { LOGIN_SCOPE } from "./scopes";
 
 export interface TokenDeps {
   config: Config;
@@ -28,12 +29,12 @@ export interface IssueOptions {
 
 /** Mints a token for `user` under the current SESAME_SECRET. */
 export async function issueToken(deps: TokenDeps, user: User, options: IssueOptions = {}) {
-  const scope = options.scope ?? "";
+  const scope = options.scope ?? LOGIN_SCOPE;
   return createToken(user, {
     key: await deriveKey(deps.config.secrets.sesame[0]!, "token"),
     scope,
     maxAge: options.maxAge ?? deps.config.link.maxAgeSeconds,
-    oneTime: options.oneTime ?? (scope === "" ? deps.config.link.oneTime : false),
+    oneTime: options.oneTime ?? (scope === LOGIN_SCOPE ? deps.config.link.oneTime : false),
     bindEmail: deps.config.link.invalidateOnEmailChange,
     now: deps.now,
   });

@@ -21,7 +21,7 @@ import { authenticate, bearerToken, looksLikeSesameToken } from "./authenticate"
 import { forbiddenResponse } from "./forbidden";
 import { pathAndQueryWithoutShareToken, proxyToOrigin, SHARE_PARAM } from "./proxy";
 import { GATE_ANSWER_HEADERS, refuseRequest } from "./refuse";
-import { authenticateShareToken, SHARE_SID_CHARS } from "./token-auth";
+import { authenticateShareToken } from "./token-auth";
 
 /** Routes outside AUTH_PREFIX that the edge itself answers (JWKS), and forward-auth. */
 export function edgeRoutes(config: Config) {
@@ -111,7 +111,7 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, token: string, url: UR
       reason: "share_link",
       ip: clientIp(request),
       userAgent: userAgent(request),
-      detail: { scope: share.principal.scope ?? null, tokenHash: share.principal.sid.slice(0, SHARE_SID_CHARS) },
+      detail: { scope: share.principal.scope ?? null, tokenHash: share.principal.sid },
     });
     return new Response(null, { status: 303, headers });
   }

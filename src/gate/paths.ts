@@ -5,6 +5,7 @@
  * public and never inside a share scope (it still works when the request is authenticated
  * another way, because then the path does not grant anything).
  */
+import { PATH_SCOPE_PREFIX } from "../auth/scopes";
 
 /** Percent-escapes that would survive our one decoding step as something an origin re-decodes. */
 const ENCODED_SEPARATOR = /%(2f|5c|2e|00)/i;
@@ -49,8 +50,6 @@ export function isPublicPath(patterns: readonly string[], pathname: string): boo
   return path !== null && patterns.some((pattern) => matchesPublicPattern(pattern, path));
 }
 
-export const SHARE_SCOPE_PREFIX = "path:";
-
 /**
  * Share-link scope semantics, on a normalised path:
  * - "path:/x"   matches only /x;
@@ -59,10 +58,10 @@ export const SHARE_SCOPE_PREFIX = "path:";
  * Any other scope (login, api, labels) matches nothing.
  */
 export function shareScopeMatches(scope: string, pathname: string): boolean {
-  if (!scope.startsWith(SHARE_SCOPE_PREFIX)) return false;
+  if (!scope.startsWith(PATH_SCOPE_PREFIX)) return false;
   const path = normalizePath(pathname);
   if (path === null) return false;
-  const pattern = scope.slice(SHARE_SCOPE_PREFIX.length);
+  const pattern = scope.slice(PATH_SCOPE_PREFIX.length);
   if (!pattern.startsWith("/")) return false;
   if (pattern.endsWith("/*")) {
     const folder = pattern.slice(0, -2);

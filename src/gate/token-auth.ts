@@ -7,6 +7,8 @@
  * deactivation, revoke all, sign out everywhere: src/auth/token-service.ts) works at once.
  */
 import { and, eq, isNull } from "drizzle-orm";
+import { auditTokenHash } from "../audit/record-event";
+import { API_SCOPE } from "../auth/scopes";
 import { checkToken, type TokenDeps } from "../auth/token-service";
 import type { Config } from "../config";
 import { d1OutageOf } from "../db/errors";
@@ -20,9 +22,6 @@ import { MAX_TOKEN_CHARS } from "../tokens/format";
 import { shareScopeMatches } from "./paths";
 import type { Principal } from "./principal";
 
-export const SERVICE_SCOPE = "api";
-/** Share links are named in assertions and logs by this much of the token hash. */
-export const SHARE_SID_CHARS = 16;
 /** Bounds the per-isolate cache of verified tokens; beyond it the oldest entry goes. */
 const MAX_REMEMBERED_TOKENS = 5000;
 
@@ -55,7 +54,7 @@ interface TokenKind {
 
 const SERVICE: TokenKind = {
   label: "service",
-  acceptsScope: (scope) => scope === SERVICE_SCOPE,
+  acceptsScope: (scope) => scope === API_SCOPE,
   async sidFor(deps, tokenHash) {
     const row = await deps.db
       .select({ id: serviceTokens.id })
@@ -156,7 +155,7 @@ function logRejection(kind: TokenKind, reason: string, hash: string | undefined)
       msg: "gate_token_rejected",
       kind: kind.label,
       reason,
-      tokenHash: hash?.slice(0, SHARE_SID_CHARS) ?? null,
+      tokenHash: auditTokenHash(hash),
     }),
   );
 }
@@ -181,7 +180,8 @@ export async function authenticateShareToken(
   const kind: TokenKind = {
     label: "share",
     acceptsScope: (scope) => shareScopeMatches(scope, pathname),
-    sidFor: async (_deps, tokenHash) => tokenHash.slice(0, SHARE_SID_CHARS),
+    // Named in assertions and logs by the audit form of its hash, never by the token.
+    sidFor: async (_deps, tokenHash) => auditTokenHash(tokenHash),
   };
   return verifyTokenOrRefuse(deps, token, kind);
 }

@@ -5,14 +5,12 @@
  */
 import { BadRequestError } from "../errors";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
+import { refuseControlCharacters } from "./control-characters";
 
 export type JsonObject = Record<string, unknown>;
 
 /** Admin and API bodies are a handful of short fields; anything larger is a mistake or abuse. */
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
-
-/** C0 and C1 control characters (CR, LF, NUL, ESC...): never wanted in names, scopes or emails. */
-const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/;
 
 /**
  * Reads the request body as one JSON object whose keys are all in `allowed`.
@@ -72,7 +70,7 @@ export function readString(body: JsonObject, field: string, rules: StringRules):
     throw new BadRequestError(field, `${field} must be at most ${rules.maxLength} characters`);
   }
   if (rules.nonEmpty && value.length === 0) throw new BadRequestError(field, `${field} must not be empty`);
-  if (CONTROL_CHARS.test(value)) throw new BadRequestError(field, `${field} must not contain control characters`);
+  refuseControlCharacters(value, field);
   if (!isWellFormed(value)) throw new BadRequestError(field, `${field} must be valid Unicode text`);
   return value;
 }

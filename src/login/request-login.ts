@@ -14,6 +14,7 @@ import { MailDeliveryError, type Mailer, renderLoginEmail } from "../mail";
 import { hitRateLimit, rateLimitKey } from "../rate-limit";
 import { findUserByEmail } from "../users/store";
 import { generateCode, hashCode } from "./codes";
+import { magicLinkUrl } from "./link-url";
 import { deleteLoginRequest, insertLoginRequest } from "./requests-store";
 import { recordSendDuration, waitLikeASend } from "./send-timing";
 import { isSignupAllowed } from "./signup-policy";
@@ -78,7 +79,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
   const message = renderLoginEmail({
     appName: config.appName,
     email: input.email,
-    link: linkUrl(deps, token, input.next),
+    link: magicLinkUrl(deps.config, token, input.next),
     code,
     minutes: Math.max(1, Math.floor(config.link.maxAgeSeconds / 60)),
     ip,
@@ -102,14 +103,6 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
   await recordEvent(db, { event: "email_sent", userId: user?.id ?? null, detail, ...audit });
   recordSendDuration(Date.now() - startedAt);
   return { outcome: "accepted" };
-}
-
-/** The magic link: PUBLIC_URL + AUTH_PREFIX/link?sesame=TOKEN (&next= when not "/"). */
-export function linkUrl(deps: Pick<TokenDeps, "config">, token: string, next: string): string {
-  const url = new URL(`${deps.config.authPrefix}/link`, deps.config.publicUrl);
-  url.searchParams.set("sesame", token);
-  if (next !== "/") url.searchParams.set("next", next);
-  return url.href;
 }
 
 /**

@@ -13,6 +13,7 @@
  *   `UPDATE login_requests ... WHERE consumed_at IS NULL ... RETURNING`, and the same
  *   consumption kills the code of that email.
  */
+import { LOGIN_SCOPE, SIGNUP_SCOPE } from "../auth/scopes";
 import { checkToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest, User } from "../db/schema";
 import { revokedTokenKey } from "../kv/keys";
@@ -20,7 +21,6 @@ import { isRevocationRecorded } from "../kv/revocations";
 import { createToken, deriveKey, deriveKeys, type TokenFailureReason, type TokenInfo, type TokenSubject, verifyToken } from "../tokens";
 import { findLoginRequest } from "./requests-store";
 
-export const SIGNUP_SCOPE = "signup";
 /** Pending requests have no security stamp; this constant fills the field the tag covers. */
 const PENDING_STAMP = "pending-signup";
 
@@ -59,7 +59,7 @@ export type LinkCheck =
  * existing user, or a sign-up link (scope "signup") for a pending request.
  */
 export async function checkLinkToken(deps: TokenDeps, token: unknown): Promise<LinkCheck> {
-  const asLogin = await checkToken(deps, token, { scope: "" });
+  const asLogin = await checkToken(deps, token, { scope: LOGIN_SCOPE });
   if (asLogin.ok) return { ok: true, kind: "user", user: asLogin.user, token: asLogin.token };
   if (asLogin.reason !== "wrong_scope" || asLogin.token?.scope !== SIGNUP_SCOPE) return asLogin;
 

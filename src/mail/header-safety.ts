@@ -3,15 +3,15 @@
  * login route has already validated. A CR or LF reaching one would let input forge headers,
  * so we refuse it outright: that is a programming error, not bad user input.
  */
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+import { hasControlCharacters, replaceControlCharacters } from "../http/control-characters";
 
 export function assertHeaderSafe(field: string, value: string): void {
-  if (CONTROL_CHARACTERS.test(value)) {
+  if (hasControlCharacters(value)) {
     throw new TypeError(`mail ${field} must not contain control characters`);
   }
 }
 
 /** Collapses control characters (CR, LF, tabs...) to single spaces, for text built from config. */
 export function toHeaderText(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return replaceControlCharacters(value);
 }

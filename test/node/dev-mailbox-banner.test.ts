@@ -1,10 +1,12 @@
 /**
  * `npm run dev` prints the dev mailbox URL (scripts/dev.mjs): with the token exactly when the
  * worker will ask for one, and the token the worker derives. The script cannot import the
- * worker's TypeScript at run time, so this holds its copy of both rules to the worker's.
+ * worker's TypeScript at run time, so this holds its copies of both rules (scripts/lib/hosts.mjs,
+ * scripts/lib/dev-mailbox.mjs) to the worker's.
  */
 import { describe, expect, it } from "vitest";
-import { devMailboxUrl, isLoopbackHost as scriptIsLoopback, devMailboxToken as scriptToken } from "../../scripts/lib/dev-mailbox.mjs";
+import { devMailboxUrl, devMailboxToken as scriptToken } from "../../scripts/lib/dev-mailbox.mjs";
+import { isLoopbackHost as scriptIsLoopback } from "../../scripts/lib/hosts.mjs";
 import { devMailboxIsOpen, devMailboxToken, isLoopbackHost } from "../../src/http/dev-hosts";
 
 const HOSTS = [

@@ -7,6 +7,7 @@
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { auditTokenHash } from "../../audit/record-event";
+import { API_SCOPE, PATH_SCOPE_PREFIX } from "../../auth/scopes";
 import { issueToken } from "../../auth/token-service";
 import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
 import type { User } from "../../db/schema";
@@ -19,7 +20,7 @@ import { recordRevocation } from "../../kv/revocations";
 import { isUuid } from "../../tokens";
 import { recordAdminEvent } from "./admin-audit";
 import { resolveUser } from "./resolve-user";
-import { API_SCOPE, checkSharePath, PATH_SCOPE_PREFIX, tokenUrl } from "./token-scope";
+import { checkSharePath, tokenUrl } from "./token-scope";
 import { MIN_TOKEN_AGE_SECONDS } from "./tokens";
 import { isoTime, isoTimeOrNull } from "./user-json";
 

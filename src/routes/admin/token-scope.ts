@@ -4,13 +4,13 @@
  * here: anything a browser or URL parser would rewrite (dot segments, %-escapes, "//",
  * non-ASCII) could never match, or could match more than the operator meant.
  */
+import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX } from "../../auth/scopes";
 import type { Config } from "../../config";
 import { BadRequestError } from "../../errors";
+import { refuseControlCharacters } from "../../http/control-characters";
+import { magicLinkUrl } from "../../login/link-url";
 
 export const MAX_SCOPE_LENGTH = 200;
-/** The scope of service tokens: minted only by the service-tokens endpoint, which keeps a row to list and revoke. */
-export const API_SCOPE = "api";
-export const PATH_SCOPE_PREFIX = "path:";
 
 /** RFC 3986 pchar without "%" (section 3.3), plus "/": characters a path keeps verbatim. */
 const PATH_CHARS = /^[A-Za-z0-9\-._~!$&'()+,;=:@/]*$/;
@@ -42,7 +42,7 @@ export function checkSharePath(path: string, field: string): string {
  */
 export function checkTokenScope(scope: string): string {
   if (scope.length > MAX_SCOPE_LENGTH) throw new BadRequestError("scope", `scope must be at most ${MAX_SCOPE_LENGTH} characters`);
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(scope)) throw new BadRequestError("scope", "scope must not contain control characters");
+  refuseControlCharacters(scope, "scope");
   if (scope === API_SCOPE) {
     throw new BadRequestError("scope", "Service tokens (scope api) are issued by POST /users/:user/service-tokens");
   }
@@ -55,12 +55,10 @@ export function checkTokenScope(scope: string): string {
  * "path:" scopes (a trailing /* points at the folder itself), null for any other scope.
  */
 export function tokenUrl(config: Config, scope: string, token: string): string | null {
-  let url: URL;
-  if (scope === "") url = new URL(`${config.authPrefix}/link`, config.publicUrl);
-  else if (scope.startsWith(PATH_SCOPE_PREFIX)) {
-    const path = scope.slice(PATH_SCOPE_PREFIX.length);
-    url = new URL(path.endsWith("/*") ? path.slice(0, -2) || "/" : path, config.publicUrl);
-  } else return null;
+  if (scope === LOGIN_SCOPE) return magicLinkUrl(config, token);
+  if (!scope.startsWith(PATH_SCOPE_PREFIX)) return null;
+  const path = scope.slice(PATH_SCOPE_PREFIX.length);
+  const url = new URL(path.endsWith("/*") ? path.slice(0, -2) || "/" : path, config.publicUrl);
   url.searchParams.set("sesame", token);
   return url.href;
 }

@@ -19,7 +19,6 @@ import { isoTime, userJson } from "./user-json";
 
 /** Shortest lifetime worth minting: a link must survive a mail round trip; also KV's minimum TTL. */
 export const MIN_TOKEN_AGE_SECONDS = 60;
-/** Enough of the SHA-256 to find the token in logs, too little to matter if leaked. */
 
 export function tokenAdminRoutes(config: Config) {
   const app = new Hono<AppEnv>();

@@ -7,6 +7,7 @@ import { revokeUserTokens } from "../../auth/token-service";
 import type { Config } from "../../config";
 import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
+import { refuseControlCharacters } from "../../http/control-characters";
 import { readBoolean, readEmail, readJsonObject, readString, required } from "../../http/json-body";
 import { groupsOfUser } from "../../groups/store";
 import { revokeUserSessions } from "../../sessions";
@@ -103,6 +104,5 @@ export function userAdminRoutes(_config: Config) {
 /** Query text for a prefix or cursor: bounded, printable. */
 function checkQueryText(value: string, field: string): string {
   if (value.length > MAX_EMAIL_LENGTH) throw new BadRequestError(field, `${field} must be at most ${MAX_EMAIL_LENGTH} characters`);
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(value)) throw new BadRequestError(field, `${field} must not contain control characters`);
-  return value;
+  return refuseControlCharacters(value, field);
 }
