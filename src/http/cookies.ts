@@ -20,9 +20,7 @@ const BARE_NAMES: Record<EdgeCookie, string> = { session: "sesame", share: "sesa
 const SECURE_PREFIX = "__Host-";
 
 /** Every cookie name the edge owns, in both spellings. */
-export const EDGE_COOKIE_NAMES: ReadonlySet<string> = new Set(
-  Object.values(BARE_NAMES).flatMap((name) => [name, `${SECURE_PREFIX}${name}`]),
-);
+const EDGE_COOKIE_NAMES: ReadonlySet<string> = new Set(Object.values(BARE_NAMES).flatMap((name) => [name, `${SECURE_PREFIX}${name}`]));
 
 /** The name of `cookie` for this PUBLIC_URL. */
 export function edgeCookieName(config: Config, cookie: EdgeCookie): string {
@@ -47,7 +45,7 @@ export function serializeEdgeCookie(config: Config, cookie: EdgeCookie, value: s
  * cookies of the name (possible only for a bare name), the first wins: browsers send the
  * most specific first.
  */
-export function readCookie(header: string | null, name: string): string | null {
+function readCookie(header: string | null, name: string): string | null {
   if (!header) return null;
   for (const pair of header.split(";")) {
     const eq = pair.indexOf("=");

@@ -20,7 +20,7 @@ export function nextLoginMarker(lastLoginAt: number | null, now: number): number
  * it); `stateNotAfter`: no security change (revoke all, new email, deactivation) after this
  * time, for codes and sign-up links, which carry no stamp.
  */
-export interface ExpectedUserState {
+interface ExpectedUserState {
   userId: string;
   marker?: number | null;
   securityStamp?: string;

@@ -19,12 +19,10 @@ import { findUserById, rotateSecurityStamp } from "../users/store";
 export async function logOutEverywhere(deps: TokenDeps, userId: string): Promise<number> {
   const now = deps.now ?? Date.now();
   const user = await findUserById(deps.db, userId);
-  if (user) {
-    await rotateSecurityStamp(deps.db, userId, now);
-    await revokeUserTokens({ ...deps, now }, userId);
-  }
+  if (user) await rotateSecurityStamp(deps.db, userId, now);
   const ended = await revokeUserSessions({ ...deps, now }, userId);
   if (!user) return ended;
+  await revokeUserTokens({ ...deps, now }, userId);
   await deps.db
     .update(loginRequests)
     .set({ consumedAt: now })

@@ -67,6 +67,8 @@ export function userAdminRoutes(_config: Config) {
       .map(([key]) => key);
     if (fields.length === 0) throw new BadRequestError("body", "Give at least one of email, name, active");
 
+    // KV first, so a failure there (503) leaves the user as it was and a retry does it all.
+    if (patch.isActive === false && current.isActive) await revokeUserTokens(authDeps(c), current.id);
     const updated = await updateUser(c.var.db, current.id, patch);
     if (updated === "conflict") throw new ConflictError("email", "Another user already has this email");
     if (!updated) throw new NotFoundError("No such user");
@@ -74,11 +76,7 @@ export function userAdminRoutes(_config: Config) {
     const tokensRevoked =
       updated.securityStamp !== current.securityStamp || (updated.email !== current.email && c.var.config.link.invalidateOnEmailChange);
     const deactivated = current.isActive && !updated.isActive;
-    let sessionsEnded = 0;
-    if (deactivated) {
-      await revokeUserTokens(authDeps(c), updated.id);
-      sessionsEnded = await revokeUserSessions(authDeps(c), updated.id);
-    }
+    const sessionsEnded = deactivated ? await revokeUserSessions(authDeps(c), updated.id) : 0;
     await recordAdminEvent(c, {
       event: "user_updated",
       userId: updated.id,
