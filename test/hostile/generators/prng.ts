@@ -61,9 +61,13 @@ export function mulberry32(seed: number): Rng {
     },
     string: (alphabet, length) => {
       const chars = typeof alphabet === "string" ? [...alphabet] : alphabet;
-      let out = "";
-      for (let i = 0; i < length; i++) out += chars[int(0, chars.length - 1)];
-      return out;
+      // Joined once, not appended a character at a time: V8 keeps `out += c` as a chain of
+      // one node per character until the string is first read (about 20 bytes a character
+      // in workerd), and surfaces hold thousands of these strings, some of 1 MiB, at once.
+      // That chain, not the worker, ran workerd out of heap (docs/reliability.md).
+      const out = new Array<string>(length);
+      for (let i = 0; i < length; i++) out[i] = chars[int(0, chars.length - 1)]!;
+      return out.join("");
     },
     bytes: (length) => {
       const out = new Uint8Array(length);
