@@ -26,6 +26,13 @@ export class BadRequestError extends AppError {
   }
 }
 
+/** 413: a body over its limit (src/http/read-body.ts); the limit is in the message. */
+export class PayloadTooLargeError extends AppError {
+  constructor(readonly maxBytes: number) {
+    super("payload_too_large", 413, `The body must be at most ${maxBytes} bytes`, "body");
+  }
+}
+
 export class NotFoundError extends AppError {
   constructor(message = "Not found") {
     super("not_found", 404, message);

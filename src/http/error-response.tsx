@@ -10,6 +10,7 @@ const TITLES: Record<number, string> = {
   403: "Not allowed",
   404: "Page not found",
   409: "Already exists",
+  413: "That request was too large",
   429: "Too many attempts",
   500: "Something went wrong",
   502: "The application is not answering",

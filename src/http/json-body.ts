@@ -6,6 +6,7 @@
 import { BadRequestError } from "../errors";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
 import { refuseControlCharacters } from "./control-characters";
+import { readBodyWithLimit } from "./read-body";
 
 export type JsonObject = Record<string, unknown>;
 
@@ -14,15 +15,13 @@ export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 /**
  * Reads the request body as one JSON object whose keys are all in `allowed`.
- * An empty body is `{}` (every field optional); invalid JSON, a non-object, a body that is
- * not declared as JSON or is too large gives 400 field "body"; an unknown key gives 400
- * naming that key.
+ * An empty body is `{}` (every field optional); a body over MAX_JSON_BODY_BYTES is a 413,
+ * found while it streams in (src/http/read-body.ts); invalid JSON, a non-object or a body
+ * that is not declared as JSON gives 400 field "body"; an unknown key gives 400 naming that
+ * key.
  */
 export async function readJsonObject(request: Request, allowed: readonly string[]): Promise<JsonObject> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > MAX_JSON_BODY_BYTES) throw tooLarge();
-  const text = await request.text();
-  if (new TextEncoder().encode(text).length > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const text = new TextDecoder().decode(await readBodyWithLimit(request, MAX_JSON_BODY_BYTES));
   if (text.trim() === "") return {};
 
   const contentType = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
@@ -46,10 +45,6 @@ export async function readJsonObject(request: Request, allowed: readonly string[
     }
   }
   return object;
-}
-
-function tooLarge() {
-  return new BadRequestError("body", `The body must be at most ${MAX_JSON_BODY_BYTES} bytes`);
 }
 
 export interface StringRules {

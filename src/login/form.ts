@@ -1,9 +1,11 @@
 /**
  * Reading the sign-in forms (application/x-www-form-urlencoded or multipart). Every field
  * is a bounded string; a missing field is "", a file upload or an oversized value is a 400
- * naming the field, never a 500.
+ * naming the field, never a 500; a body over MAX_FORM_BYTES is a 413, found while it
+ * streams in (src/http/read-body.ts).
  */
 import { BadRequestError } from "../errors";
+import { readBodyWithLimit } from "../http/read-body";
 
 /** The forms carry an email, a code, a token and a path: a few kilobytes at most. */
 export const MAX_FORM_BYTES = 8 * 1024;
@@ -12,15 +14,16 @@ export type FormFields = (name: string, maxLength: number) => string;
 
 /** Parses the body once and returns a reader for its string fields. */
 export async function readForm(request: Request): Promise<FormFields> {
-  const declared = Number(request.headers.get("Content-Length") ?? "0");
-  if (declared > MAX_FORM_BYTES) throw new BadRequestError("body", "The form is too large");
-  const type = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const contentType = request.headers.get("Content-Type") ?? "";
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") {
     throw new BadRequestError("body", "Send the form as application/x-www-form-urlencoded");
   }
+  const body = await readBodyWithLimit(request, MAX_FORM_BYTES);
   let form: FormData;
   try {
-    form = await request.formData();
+    // Parsed from the bytes already read (within the limit), with the request's own type (multipart's boundary).
+    form = await new Response(body, { headers: { "Content-Type": contentType } }).formData();
   } catch {
     throw new BadRequestError("body", "The form could not be read");
   }
