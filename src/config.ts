@@ -39,6 +39,9 @@ export interface Config {
     loginPerIp: number;
     codePerIp: number;
   };
+  /** Failure events (bad links, wrong admin tokens, rate-limited requests) written per client and window. */
+  audit: { failuresPerClient: number };
+  retention: { eventsDays: number };
   signup: { policy: SignupPolicy; allowedEmails: Set<string>; allowedDomains: Set<string> };
   mail: {
     kind: MailerKind;
@@ -81,6 +84,8 @@ export const CONFIG_KEYS = {
   RATE_LIMIT_LOGIN_PER_EMAIL: "5",
   RATE_LIMIT_LOGIN_PER_IP: "30",
   RATE_LIMIT_CODE_PER_IP: "30",
+  AUDIT_FAILURES_PER_CLIENT: "10",
+  RETENTION_DAYS_EVENTS: "90",
   SIGNUP: "closed",
   ALLOWED_EMAILS: "",
   ALLOWED_EMAIL_DOMAINS: "",
@@ -264,6 +269,8 @@ export function parseConfig(env: RawEnv): Config {
       loginPerIp: int("RATE_LIMIT_LOGIN_PER_IP", 1, 100000),
       codePerIp: int("RATE_LIMIT_CODE_PER_IP", 1, 100000),
     },
+    audit: { failuresPerClient: int("AUDIT_FAILURES_PER_CLIENT", 1, 1000) },
+    retention: { eventsDays: int("RETENTION_DAYS_EVENTS", 1, 3650) },
     signup: {
       policy: policy as SignupPolicy,
       allowedEmails: new Set(list("ALLOWED_EMAILS").map((e) => e.toLowerCase())),

@@ -5,7 +5,9 @@
  */
 import { createApp } from "./app";
 import { CONFIG_KEYS, type Config, getConfig } from "./config";
+import { createDb } from "./db/client";
 import { errorResponse } from "./http/error-response";
+import { purgeExpiredRows } from "./retention/purge-expired";
 
 const apps = new WeakMap<Config, ReturnType<typeof createApp>>();
 
@@ -23,5 +25,12 @@ export default {
       apps.set(config, app);
     }
     return app.fetch(request, env, ctx);
+  },
+
+  /** The Cron Trigger in wrangler.toml: deletes expired rows (docs/storage.md, retention). */
+  async scheduled(_controller, env, ctx): Promise<void> {
+    // A bad config throws here, and the failed run shows in the Cron Trigger's log.
+    const config = getConfig(env);
+    ctx.waitUntil(purgeExpiredRows(createDb(env.DB), config));
   },
 } satisfies ExportedHandler<Env>;

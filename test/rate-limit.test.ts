@@ -39,7 +39,7 @@ describe("hitRateLimit", () => {
     const key = uniqueKey();
     for (let i = 0; i < 3; i++) await hitRateLimit(db, { key, limit: 2, windowSeconds: WINDOW, now: T0 + WINDOW * 1000 - 10 });
     const next = await hitRateLimit(db, { key, limit: 2, windowSeconds: WINDOW, now: T0 + WINDOW * 1000 });
-    expect(next).toEqual({ allowed: true, count: 1, retryAfterSeconds: WINDOW });
+    expect(next).toEqual({ allowed: true, count: 1, retryAfterSeconds: WINDOW, windowStart: T0 + WINDOW * 1000 });
     const row = await db.select().from(rateLimits).where(eq(rateLimits.key, key)).get();
     expect(row).toEqual({ key, windowStart: T0 + WINDOW * 1000, count: 1 });
   });
@@ -52,6 +52,7 @@ describe("hitRateLimit", () => {
       allowed: true,
       count: 1,
       retryAfterSeconds: 30,
+      windowStart: T0 + 5 * 60_000,
     });
   });
 

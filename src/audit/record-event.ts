@@ -35,7 +35,9 @@ export type AuthEventName =
   | "group_created"
   | "group_deleted"
   | "group_member_added"
-  | "group_member_removed";
+  | "group_member_removed"
+  /** One row per client and window once its failures pass AUDIT_FAILURES_PER_CLIENT (src/audit/record-failure.ts). */
+  | "failures_suppressed";
 
 export interface AuthEvent {
   event: AuthEventName;

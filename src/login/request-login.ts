@@ -7,6 +7,7 @@
  * address that does get an email answer differently.
  */
 import { recordEvent } from "../audit/record-event";
+import { recordFailureEvent } from "../audit/record-failure";
 import { issueToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest } from "../db/schema";
 import { clientIp, userAgent } from "../http/request-info";
@@ -38,7 +39,7 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
 
   const limited = await checkLoginRateLimits(deps, input.email, ip);
   if (limited) {
-    await recordEvent(db, { event: "rate_limited", reason: limited.reason, ...audit });
+    await recordFailureEvent(deps, { event: "rate_limited", reason: limited.reason, ...audit });
     return { outcome: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
   }
 

@@ -34,6 +34,8 @@ export interface RateLimitResult {
   count: number;
   /** Seconds until the window ends (at least 1): the value for Retry-After. */
   retryAfterSeconds: number;
+  /** Unix milliseconds at which the counted window began. */
+  windowStart: number;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function hitRateLimit(db: Database, input: RateLimitHit): Promise<R
     allowed: row.count <= limit,
     count: row.count,
     retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)),
+    windowStart: row.windowStart,
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import { recordEvent } from "../audit/record-event";
+import { recordFailureEvent } from "../audit/record-failure";
 import type { Config } from "../config";
 import { type AppEnv, authDeps } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
@@ -43,7 +44,7 @@ export function codeRoutes(config: Config) {
       windowSeconds: config.rateLimit.windowSeconds,
     });
     if (!limit.allowed) {
-      await recordEvent(c.var.db, { event: "rate_limited", reason: "code_per_ip", ...audit });
+      await recordFailureEvent({ config, db: c.var.db }, { event: "rate_limited", reason: "code_per_ip", ...audit });
       return htmlPage(
         c,
         <ErrorPage

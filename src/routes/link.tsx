@@ -5,6 +5,7 @@
  */
 import { type Context, Hono } from "hono";
 import { auditTokenHash, recordEvent } from "../audit/record-event";
+import { recordFailureEvent } from "../audit/record-failure";
 import type { Config } from "../config";
 import { type AppEnv, authDeps } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
@@ -29,14 +30,18 @@ export function linkRoutes(config: Config) {
     failure: { reason: string; userId?: string | null; tokenHash?: string },
     stage: string,
   ) => {
-    await recordEvent(c.var.db, {
-      event: "link_rejected",
-      userId: failure.userId ?? null,
-      reason: failure.reason,
-      ip: clientIp(c.req.raw),
-      userAgent: userAgent(c.req.raw),
-      detail: { stage, tokenHash: auditTokenHash(failure.tokenHash) },
-    });
+    // Anyone can send bad links at will: bounded per client (src/audit/record-failure.ts).
+    await recordFailureEvent(
+      { config, db: c.var.db },
+      {
+        event: "link_rejected",
+        userId: failure.userId ?? null,
+        reason: failure.reason,
+        ip: clientIp(c.req.raw),
+        userAgent: userAgent(c.req.raw),
+        detail: { stage, tokenHash: auditTokenHash(failure.tokenHash) },
+      },
+    );
     return htmlPage(c, <LinkInvalidPage {...site} next={next} />, 400);
   };
 

@@ -8,8 +8,8 @@ import type { Config } from "../../config";
 import type { AppEnv } from "../../env";
 import { NotFoundError, UnauthorizedError } from "../../errors";
 import { timingSafeEqualSecrets } from "../../tokens";
-import { recordAdminEvent } from "./admin-audit";
 import { accessAdminRoutes } from "./access";
+import { recordAdminFailure } from "./admin-audit";
 import { eventAdminRoutes } from "./events";
 import { groupAdminRoutes } from "./groups";
 import { serviceTokenAdminRoutes } from "./service-tokens";
@@ -27,7 +27,7 @@ export function adminRoutes(config: Config) {
     const presented = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
     if (!presented || !(await timingSafeEqualSecrets(presented, adminToken))) {
       // Who knocked and where; never what they presented, which may be a near-miss of the secret.
-      await recordAdminEvent(c, {
+      await recordAdminFailure(c, {
         event: "admin_denied",
         reason: presented ? "wrong_token" : "missing_token",
         detail: { method: c.req.method, path: new URL(c.req.url).pathname.slice(0, 200) },
