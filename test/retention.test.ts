@@ -7,6 +7,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import wranglerToml from "../wrangler.toml?raw";
 import { authEvents, devMessages, loginRequests, rateLimits, sessions } from "../src/db/schema";
 import worker from "../src/index";
 import { MAX_RATE_LIMIT_WINDOW_SECONDS } from "../src/rate-limit";
@@ -15,10 +16,13 @@ import { db, makeUser } from "./login-helpers";
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
+/** The Cron Trigger wrangler.toml declares (`[triggers] crons`): one, daily. */
+const CRON = /^\[triggers\]\s*\ncrons = \["([^"]+)"\]$/m.exec(wranglerToml)?.[1];
+
 /** Runs the worker's scheduled handler as the Cron Trigger does, and waits for its work. */
 async function runCron(workerEnv: Env = env): Promise<void> {
   const ctx = createExecutionContext();
-  await worker.scheduled!(createScheduledController({ cron: "17 3 * * *", scheduledTime: Date.now() }), workerEnv, ctx);
+  await worker.scheduled!(createScheduledController({ cron: CRON, scheduledTime: Date.now() }), workerEnv, ctx);
   await waitOnExecutionContext(ctx);
 }
 
@@ -112,6 +116,10 @@ async function survivors(ids: Awaited<ReturnType<typeof seedBothSides>>) {
 }
 
 describe("the scheduled cleanup", () => {
+  it("is triggered once a day by wrangler.toml", () => {
+    expect(CRON).toMatch(/^\d+ \d+ \* \* \*$/);
+  });
+
   it("deletes expired sessions, login requests, dev messages, ended rate-limit windows and audit events past 90 days, and nothing else", async () => {
     const ids = await seedBothSides(Date.now(), 90);
     await runCron();
