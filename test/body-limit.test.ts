@@ -105,6 +105,22 @@ describe("the sign-in forms", () => {
   });
 });
 
+describe("multipart sign-in forms", () => {
+  it("are still read, boundary and all, from the bytes read within the limit", async () => {
+    const user = await makeUser();
+    const form = new FormData();
+    form.set("email", user.email);
+    form.set("next", "/docs");
+    const response = await exports.default.fetch(`${EDGE}${PREFIX}/login`, {
+      method: "POST",
+      headers: { Origin: EDGE, "CF-Connecting-IP": randomIp(), Accept: "text/html" },
+      body: form,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain(user.email);
+  });
+});
+
 describe("the admin API", () => {
   it(`answers an 8 MiB chunked body on every endpoint that reads one with 413 JSON after at most ${MAX_JSON_BODY_BYTES} bytes`, async () => {
     const user = await makeUser();
