@@ -9,7 +9,8 @@ import { MAX_JSON_BODY_BYTES } from "../src/http/json-body";
 import { readBodyWithLimit } from "../src/http/read-body";
 import { MAX_FORM_BYTES } from "../src/login/form";
 import { ADMIN_BASE } from "./admin-client";
-import { EDGE, makeUser, PREFIX, randomIp } from "./login-helpers";
+import { MAX_NEXT_FIELD } from "../src/routes/login";
+import { askForLink, EDGE, latestMail, linkFields, makeUser, PREFIX, postForm, randomIp } from "./login-helpers";
 
 const CHUNK_BYTES = 1024;
 const SENT_BYTES = 8 * 1024 * 1024;
@@ -85,6 +86,14 @@ describe("the sign-in forms", () => {
       expect(sent.pulled).toBeLessThanOrEqual(MAX_FORM_BYTES + 2 * CHUNK_BYTES);
     });
   }
+
+  it("read the largest form our pages send: a valid link with a 4,096-character next of 3-byte characters", async () => {
+    const user = await makeUser();
+    expect((await askForLink(user.email)).status).toBe(200);
+    const fields = { ...linkFields((await latestMail(user.email)).link), next: `/${"€".repeat(MAX_NEXT_FIELD - 1)}` };
+    expect(new URLSearchParams(fields).toString().length).toBeGreaterThan(36_000);
+    expect((await postForm(`${PREFIX}/link`, fields)).status).toBe(303);
+  });
 
   it("still read a form of exactly the limit", async () => {
     const fields = "email=x%40example.com&next=%2F&pad=";

@@ -7,8 +7,12 @@
 import { BadRequestError } from "../errors";
 import { readBodyWithLimit } from "../http/read-body";
 
-/** The forms carry an email, a code, a token and a path: a few kilobytes at most. */
-export const MAX_FORM_BYTES = 8 * 1024;
+/**
+ * The largest form our pages send, with room to spare: an email (318 characters), a code
+ * (64), a token (400) and a `next` (4,096), percent-encoded by the browser at up to 9 bytes
+ * a character (a 3-byte UTF-8 character becomes %XX%XX%XX), is under 44 KiB.
+ */
+export const MAX_FORM_BYTES = 48 * 1024;
 
 export type FormFields = (name: string, maxLength: number) => string;
 

@@ -67,8 +67,9 @@ async function probe(target: Target, next: string, ip: string, index: number, ct
       response = await edge(`${PREFIX}/link`, formInit(formBody({ sesame: token, next }), ip));
       await response.arrayBuffer();
       landed = response.headers.get("Location");
-      // A `next` longer than the form allows is refused by name (400, field "next"); any other refusal is a defect.
-      if (response.status !== 303 && !(response.status === 400 && next.length > MAX_NEXT_FIELD)) {
+      // A `next` longer than the form allows is refused by name (400, field "next"), or as a
+      // body over the form limit (413); any other refusal is a defect.
+      if (response.status !== 303 && !((response.status === 400 || response.status === 413) && next.length > MAX_NEXT_FIELD)) {
         problem = `a valid link answered ${response.status}, not 303`;
       }
       break;
@@ -89,7 +90,10 @@ async function probe(target: Target, next: string, ip: string, index: number, ct
     }
   }
   if (!response.bodyUsed) await response.arrayBuffer();
-  if (response.status < 500 && response.status !== 400 && landed === null && target !== "gate-redirect") problem ??= "no next to check";
+  const refusedAsTooLong = response.status === 413 && next.length > MAX_NEXT_FIELD;
+  if (response.status < 500 && response.status !== 400 && !refusedAsTooLong && landed === null && target !== "gate-redirect") {
+    problem ??= "no next to check";
+  }
   return { status: response.status, authenticated: false, offSite: isOffSite(landed), problem, landed };
 }
 
