@@ -163,6 +163,6 @@ describe("hostile admin JSON", () => {
         tally.flag("stored-name", row.name, "a user was stored with a control character in the name");
     }
     console.info(`[hostile] admin API JSON: ${results.length} users in the table after the run, every address and name checked`);
-    tally.report();
+    tally.report(logs.lines);
   });
 });

@@ -155,6 +155,6 @@ describe("hostile codes", () => {
     console.info(
       `[hostile] codes: ${attempts?.spent} attempts spent on ${attempts?.requests} live requests, ${attempts?.exhausted} exhausted`,
     );
-    tally.report();
+    tally.report(logs.lines);
   });
 });

@@ -89,6 +89,6 @@ describe("hostile emails", () => {
       if (/[\r\n]/.test(message.subject)) tally.flag("subject", message.subject, "a subject holds a line break");
     }
     console.info(`[hostile] emails: ${results.length} sign-in emails sent during the run, every recipient checked`);
-    tally.report();
+    tally.report(logs.lines);
   });
 });

@@ -180,6 +180,6 @@ describe("hostile identity headers", () => {
     console.info(
       `[hostile] identity headers: ${passedThrough} values of other proxies' headers (True-Client-IP, Remote-User, X-Auth-Request-*...) passed on as ordinary headers, as designed`,
     );
-    tally.report();
+    tally.report(logs.lines);
   });
 });

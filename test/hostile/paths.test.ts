@@ -138,6 +138,6 @@ describe("hostile request paths", () => {
     } finally {
       logs.restore();
     }
-    tally.report();
+    tally.report(logs.lines);
   });
 });

@@ -237,6 +237,6 @@ describe("hostile session cookies", () => {
     } finally {
       logs.restore();
     }
-    tally.report();
+    tally.report(logs.lines);
   });
 });

@@ -117,15 +117,20 @@ export class Tally {
     );
   }
 
-  /** Prints the summary line and asserts every figure. */
-  report() {
+  /**
+   * Prints the summary line and asserts every figure. `logs` (the worker's captured log
+   * lines): with any 5xx, its first error lines go into the failure message, since why a
+   * request failed is only ever logged, never sent (an origin's connection error, say).
+   */
+  report(logs: readonly string[] = []) {
     const line = this.summary();
     const answers = [...this.statuses]
       .sort(([a], [b]) => a - b)
       .map(([status, n]) => `${status} x${n}`)
       .join(", ");
     console.info(`${line}\n[hostile] ${this.surface}: answers ${answers}`);
-    const context = [line, ...this.failures].join("\n  ");
+    const errors = this.serverErrors > 0 ? logs.filter((l) => l.includes('"level":"error"')).slice(0, 3) : [];
+    const context = [line, ...this.failures, ...errors.map((l) => `logged: ${l.slice(0, 300)}`)].join("\n  ");
     expect(this.inputs, context).toBeGreaterThanOrEqual(MIN_INPUTS_PER_SURFACE);
     expect(this.controls, context).toBeGreaterThan(0);
     expect(
