@@ -151,7 +151,16 @@ function json(res: ServerResponse, status: number, payload: unknown) {
   res.end(JSON.stringify(payload));
 }
 
+/**
+ * How long an idle kept-alive connection stays open. Node closes one after 5 s by default;
+ * when workerd reuses it at that moment, the request fails with "Network connection lost"
+ * (a 502 at the gate). Under a full hostile run, lanes stall for seconds on a busy machine,
+ * and 3 to 8 valid requests per run failed that way (docs/reliability.md).
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+
 export function listen(server: Server, port: number): Promise<Server> {
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) =>
       reject(error.code === "EADDRINUSE" ? new Error(`test port ${port} is in use: stop what holds it`) : error),
