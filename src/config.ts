@@ -8,6 +8,7 @@
 import { type AccessRegistry, loadAccess } from "./access";
 import { NAME_PATTERN } from "./access/parse-apps";
 import { ConfigError } from "./errors";
+import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
 
 export type SignupPolicy = "closed" | "open" | "allowlist";
@@ -56,6 +57,8 @@ export interface Config {
     timeoutMs: number;
     assertionTtlSeconds: number;
     forwardCompatHeaders: boolean;
+    /** headerKey()s of other gates' headers a client may still send to the origin (PASS_CLIENT_HEADERS). */
+    passClientHeaders: ReadonlySet<string>;
   };
   /** The apps (APPS, or the implicit one of ORIGIN_URL) and their policies, compiled (src/access). */
   access: AccessRegistry;
@@ -106,6 +109,7 @@ export const CONFIG_KEYS = {
   PUBLIC_PATHS: "",
   APPS: "",
   ADMIN_GROUP: "admins",
+  PASS_CLIENT_HEADERS: "",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -247,6 +251,12 @@ export function parseConfig(env: RawEnv): Config {
   const adminGroup = read("ADMIN_GROUP");
   if (!NAME_PATTERN.test(adminGroup)) problems.push("ADMIN_GROUP must be a group name like admins");
 
+  const passClientHeaders = list("PASS_CLIENT_HEADERS");
+  for (const name of passClientHeaders) {
+    const problem = passClientHeaderProblem(name);
+    if (problem) problems.push(`PASS_CLIENT_HEADERS entry ${JSON.stringify(name)} ${problem}`);
+  }
+
   const config: Config = {
     appName: read("APP_NAME"),
     publicUrl,
@@ -289,6 +299,7 @@ export function parseConfig(env: RawEnv): Config {
       timeoutMs: int("ORIGIN_TIMEOUT", 1, 300) * 1000,
       assertionTtlSeconds: int("ASSERTION_TTL", 10, 3600),
       forwardCompatHeaders: bool("FORWARD_COMPAT_HEADERS"),
+      passClientHeaders: new Set(passClientHeaders.map(headerKey)),
     },
     access: access!,
     adminGroup,

@@ -1,11 +1,13 @@
 /**
  * What the origin sees of the client's request headers. Anything that could carry an
- * identity is removed first, then the gate sets its own: an origin can trust Sesame-* and
- * X-Forwarded-* precisely because no client-sent copy survives this function.
+ * identity is removed first (client-headers.ts says what), then the gate sets its own: an
+ * origin can trust Sesame-* and X-Forwarded-* precisely because no client-sent copy, in any
+ * spelling, survives this function.
  */
 import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { withoutEdgeCookies } from "../http/cookies";
+import { mayReachOrigin } from "./client-headers";
 import type { Principal } from "./principal";
 
 /** RFC 9110 section 7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
@@ -20,15 +22,6 @@ const HOP_BY_HOP = [
   "proxy-authorization",
   "proxy-authenticate",
 ];
-
-/**
- * Identity and forwarding headers only the gate may set. Sesame-* and X-Forwarded-* go by
- * prefix: origins and their frameworks trust more of that family than the gate sets
- * (X-Forwarded-Prefix, -Uri, -Ssl, -Scheme...), so no client-sent member of it may pass.
- */
-const GATE_OWNED_PREFIXES = ["sesame-", "x-forwarded-"];
-/** The rest of them, by exact name. */
-const GATE_OWNED = ["x-real-ip", "forwarded", "host"];
 
 export interface OriginHeaderOptions {
   /** True when Authorization carried our own token: it never reaches the origin then. */
@@ -57,7 +50,7 @@ export function originRequestHeaders(config: Config, app: CompiledApp, request: 
   );
   incoming.forEach((value, name) => {
     const lower = name.toLowerCase();
-    if (GATE_OWNED_PREFIXES.some((prefix) => lower.startsWith(prefix)) || GATE_OWNED.includes(lower) || HOP_BY_HOP.includes(lower)) return;
+    if (!mayReachOrigin(name, config.origin.passClientHeaders) || HOP_BY_HOP.includes(lower)) return;
     // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
     if (named.has(lower)) return;
     if (lower === "cookie" || (lower === "authorization" && options.dropAuthorization)) return;

@@ -28,6 +28,7 @@ export async function testBindings(servers: TestServers): Promise<Record<string,
     ADMIN_TOKEN: b64url(webcrypto.getRandomValues(new Uint8Array(32))),
     SIGNING_KEYS: JSON.stringify([await testSigningKey("test-key-1")]),
     ORIGIN_URL: servers.originUrl,
+    WSGI_ORIGIN_URL: servers.wsgiOriginUrl,
     MAILCHANNELS_API_URL: servers.mailUrl,
   };
 }

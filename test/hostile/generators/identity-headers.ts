@@ -1,8 +1,9 @@
 /**
  * Identity headers a client might send to pass for someone, or to steer what the origin
  * believes about the request: Sesame-*, the X-Forwarded-* family, X-Real-IP, Forwarded,
- * Cloudflare's client-IP headers and their look-alikes, and the user headers other auth
- * proxies set (oauth2-proxy's X-Auth-Request-*, Remote-User...). Every value carries a
+ * Cloudflare's client-IP headers and their look-alikes, the user headers other auth
+ * proxies set (oauth2-proxy's X-Auth-Request-*, Remote-User...), and underscore spellings of
+ * all of them (`Sesame_User_Id`), which CGI-style origins cannot tell from the real ones. Every value carries a
  * marker, so whatever reaches the origin can be traced to the header that carried it.
  */
 import type { Rng } from "./prng";
@@ -37,29 +38,61 @@ export const GATE_OWNED_NAMES = [
   "Forwarded",
 ];
 
-/** Client-IP look-alikes and other proxies' identity headers: not ours to set, passed on as any other header. */
-export const OTHER_IDENTITY_NAMES = [
-  "CF-Connecting-IPv6",
+/**
+ * Other gates' identity headers, client-IP and URL-rewrite headers (Authelia, oauth2-proxy,
+ * Grafana, Cloudflare Access, Pomerium, AWS ALB, Azure, IIS...): stripped by default
+ * (PASS_CLIENT_HEADERS is empty in these runs).
+ */
+export const OTHER_GATE_NAMES = [
   "True-Client-IP",
-  "CF-Pseudo-IPv4",
   "X-Client-IP",
   "X-Cluster-Client-IP",
   "X-Original-Forwarded-For",
   "Remote-User",
+  "Remote-Email",
+  "Remote-Groups",
+  "Remote-Name",
   "X-Remote-User",
   "X-Auth-Request-User",
   "X-Auth-Request-Email",
   "X-Auth-Request-Groups",
+  "X-Auth-Request-Preferred-Username",
   "X-WEBAUTH-USER",
+  "Cf-Access-Jwt-Assertion",
+  "Cf-Access-Authenticated-User-Email",
+  "X-Pomerium-Jwt-Assertion",
+  "X-Amzn-Oidc-Data",
+  "X-Amzn-Oidc-Identity",
+  "X-Ms-Client-Principal",
+  "X-Ms-Client-Principal-Name",
   "X-Original-URL",
   "X-Rewrite-URL",
   "X-Forwarded",
 ];
 
+/** Cloudflare's own client-IP headers: Cloudflare sets them, so they are passed on as any other header. */
+export const PASSED_NAMES = ["CF-Connecting-IPv6", "CF-Pseudo-IPv4"];
+
 /** Is `name` (any case) one the gate owns? The X-Forwarded- and Sesame- families as a whole, plus X-Real-IP and Forwarded. */
 export function isGateOwned(name: string): boolean {
   const lower = name.toLowerCase();
   return lower.startsWith("sesame-") || lower.startsWith("x-forwarded-") || lower === "x-real-ip" || lower === "forwarded";
+}
+
+/**
+ * Must a client-sent `name` never reach the origin? The gate's own names, other gates' names
+ * and every name with "_" (CGI-style origins read `Sesame_User_Id` as `Sesame-User-Id`).
+ */
+export function mustNotReachOrigin(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.includes("_") || isGateOwned(lower) || OTHER_GATE_NAMES.some((other) => other.toLowerCase() === lower);
+}
+
+/** `name` with "_" for some or all of its hyphens: the look-alike a CGI-style origin cannot tell apart. */
+function underscoreVariant(rng: Rng, name: string): string {
+  if (!name.includes("-")) return `${name}_`;
+  const some = name.replace(/-/g, (dash) => (rng.chance(0.5) ? "_" : dash));
+  return some.includes("_") ? some : name.replace(/-/g, "_");
 }
 
 function caseVariant(rng: Rng, name: string): string {
@@ -107,7 +140,9 @@ export function* identityHeaderInputs(rng: Rng, victim: { id: string; email: str
     const headers: [string, string][] = [];
     const n = rng.int(1, 6);
     for (let k = 0; k < n; k++) {
-      const name = rng.chance(0.8) ? rng.pick(GATE_OWNED_NAMES) : rng.pick(OTHER_IDENTITY_NAMES);
+      const family = rng.int(0, 9);
+      let name = family < 5 ? rng.pick(GATE_OWNED_NAMES) : family < 8 ? rng.pick(OTHER_GATE_NAMES) : rng.pick(PASSED_NAMES);
+      if (family !== 9 && rng.chance(0.3)) name = underscoreVariant(rng, name);
       const value = forgedValue(rng, marker, victim);
       headers.push([caseVariant(rng, name), value]);
       // The same header twice: proxies that keep the first or join them must not let either through.
