@@ -13,6 +13,7 @@ import { type AppEnv, authDeps } from "../env";
 import { BadRequestError } from "../errors";
 import { serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
+import { safeNext } from "../http/safe-next";
 import { jwksRoutes } from "../routes/jwks";
 import { verifyRoutes } from "../routes/verify";
 import { accessRequestOf, requireApp } from "./app-of-request";
@@ -102,7 +103,8 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, token: string, url: UR
   const request = c.req.raw;
   const clean = pathAndQueryWithoutShareToken(url);
   const share = await authenticateShareToken(deps, token, url.pathname);
-  const headers = new Headers({ ...GATE_ANSWER_HEADERS, Location: clean });
+  // The request path is the client's: `//evil.example/x` must not become a Location to another host.
+  const headers = new Headers({ ...GATE_ANSWER_HEADERS, Location: safeNext(clean, config.authPrefix) });
   if (share) {
     headers.append("Set-Cookie", serializeEdgeCookie(config, "share", token, (share.expiresAt - Date.now()) / 1000));
     await recordEvent(c.var.db, {

@@ -5,6 +5,7 @@
  */
 import type { Config } from "../config";
 import { wantsHtml } from "../http/request-info";
+import { safeNext } from "../http/safe-next";
 
 /** Headers on every answer the gate itself gives. */
 export const GATE_ANSWER_HEADERS: Readonly<Record<string, string>> = {
@@ -18,9 +19,12 @@ export function isNavigation(request: Request): boolean {
   return (request.method === "GET" || request.method === "HEAD") && wantsHtml(request) && !request.headers.has("Upgrade");
 }
 
-/** The sign-in URL that brings the user back to `pathAndQuery` afterwards. */
+/**
+ * The sign-in URL that brings the user back to `pathAndQuery` afterwards. The request path
+ * goes through the same check as any `next` (safe-next.ts): `//evil.example/x` comes back as "/".
+ */
 export function loginUrl(config: Config, pathAndQuery: string): string {
-  return `${config.authPrefix}/login?next=${encodeURIComponent(pathAndQuery)}`;
+  return `${config.authPrefix}/login?next=${encodeURIComponent(safeNext(pathAndQuery, config.authPrefix))}`;
 }
 
 /** A quoted-string (RFC 9110 section 5.6.4) for the realm: the app name may hold quotes. */

@@ -20,10 +20,9 @@ import { authenticate } from "../gate/authenticate";
 import { identityHeaders } from "../gate/origin-headers";
 import { GATE_ANSWER_HEADERS, isNavigation, loginUrl, unauthenticatedResponse } from "../gate/refuse";
 
-/** The original request's path and query as the proxy reports it; "/" when absent or not a plain local path. */
-export function originalUri(request: Request): string {
-  const uri = request.headers.get("X-Forwarded-Uri") ?? request.headers.get("X-Original-URI") ?? "/";
-  return uri.startsWith("/") && !uri.startsWith("//") && !uri.startsWith("/\\") && !/[\u0000-\u001f]/.test(uri) ? uri : "/";
+/** The original request's path and query as the proxy reports it (loginUrl checks it as any `next`). */
+function originalUri(request: Request): string {
+  return request.headers.get("X-Forwarded-Uri") ?? request.headers.get("X-Original-URI") ?? "/";
 }
 
 /** The proxies send the auth request as GET and the client's own method in X-Forwarded-Method. */
