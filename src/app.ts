@@ -10,7 +10,7 @@ import type { AppEnv } from "./env";
 import { NotFoundError } from "./errors";
 import { edgeRoutes, gateRoutes } from "./gate";
 import { errorResponse } from "./http/error-response";
-import { authResponseHeaders } from "./middleware/security-headers";
+import { authResponseHeaders, strictTransportSecurityHeader } from "./middleware/security-headers";
 import { STYLESHEET } from "./pages/style";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -21,6 +21,7 @@ export function createApp(config: Config) {
   const prefix = config.authPrefix;
   const app = new Hono<AppEnv>();
 
+  app.use(strictTransportSecurityHeader(config));
   const authHost = hostnameOf(config.publicUrl.host);
   app.use(async function attachContext(c, next) {
     c.set("config", config);

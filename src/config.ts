@@ -19,6 +19,8 @@ export interface Config {
   /** The edge's public origin, e.g. https://app.example.com: links, `iss`, cookies. */
   publicUrl: URL;
   authPrefix: string;
+  /** Add includeSubDomains to Strict-Transport-Security (sent only when PUBLIC_URL is https). */
+  hstsIncludeSubdomains: boolean;
   secrets: {
     /** First is the current secret; the rest are fallbacks accepted for verification. */
     sesame: string[];
@@ -71,6 +73,7 @@ export const CONFIG_KEYS = {
   APP_NAME: "sesame-edge",
   PUBLIC_URL: "",
   AUTH_PREFIX: "/.sesame",
+  HSTS_INCLUDE_SUBDOMAINS: "false",
   SESAME_SECRET: "",
   SESAME_SECRET_FALLBACKS: "",
   SIGNING_KEYS: "",
@@ -261,6 +264,7 @@ export function parseConfig(env: RawEnv): Config {
     appName: read("APP_NAME"),
     publicUrl,
     authPrefix,
+    hstsIncludeSubdomains: bool("HSTS_INCLUDE_SUBDOMAINS"),
     secrets: { sesame: secrets.filter(Boolean), adminToken, signingKeys },
     link: {
       maxAgeSeconds: int("LINK_MAX_AGE", 60, 86400),

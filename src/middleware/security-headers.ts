@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import type { Config } from "../config";
 
 /**
  * Strict CSP for our own pages: no scripts but our inline ones by hash or none at all,
@@ -34,6 +35,39 @@ export function authResponseHeaders(): MiddlewareHandler {
     for (const [name, value] of Object.entries(AUTH_RESPONSE_HEADERS)) {
       if (name === "Content-Security-Policy" && c.res.headers.has(name)) continue;
       c.res.headers.set(name, value);
+    }
+  };
+}
+
+/** HSTS lifetime: one year, the least that browsers' preload lists accept. */
+export const HSTS_MAX_AGE_SECONDS = 31_536_000;
+
+/**
+ * The Strict-Transport-Security value for this edge (RFC 6797), or null when PUBLIC_URL is
+ * plain http: browsers ignore the header there, and a local dev host must stay reachable.
+ */
+export function strictTransportSecurity(config: Config): string | null {
+  if (config.publicUrl.protocol !== "https:") return null;
+  return `max-age=${HSTS_MAX_AGE_SECONDS}${config.hstsIncludeSubdomains ? "; includeSubDomains" : ""}`;
+}
+
+/**
+ * Sets Strict-Transport-Security on every answer of the edge: its own pages, refusals and
+ * errors, and the origin's proxied responses (whose own value, if any, it replaces: the edge
+ * owns the host's transport policy). WebSocket handshakes (101) are left as they are.
+ */
+export function strictTransportSecurityHeader(config: Config): MiddlewareHandler {
+  const value = strictTransportSecurity(config);
+  return async function strictTransportSecurityHeader(c, next) {
+    await next();
+    if (value === null || c.res.status === 101) return;
+    try {
+      c.res.headers.set("Strict-Transport-Security", value);
+    } catch {
+      // A response from fetch() (the origin's) has immutable headers: re-wrap it; the body stays the origin's stream.
+      const answer = new Response(c.res.body, c.res);
+      answer.headers.set("Strict-Transport-Security", value);
+      c.res = answer;
     }
   };
 }
