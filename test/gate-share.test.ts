@@ -149,11 +149,33 @@ describe("opening a share link", () => {
     expect(res.headers.get("Location")).toBe("/docs");
   });
 
-  it("authenticates a request that cannot be redirected directly, and never passes the token to the origin", async () => {
+  it("authenticates a WebSocket handshake (which cannot be redirected) directly, and never passes the token to the origin", async () => {
+    const link = await shareLink("/__ws");
+    const res = await gate(`/__ws?a=1&sesame=${link.token}`, { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(101);
+    const socket = res.webSocket!;
+    const first = new Promise<string>((resolve) => socket.addEventListener("message", (event) => resolve(String(event.data))));
+    socket.accept();
+    const { headers } = JSON.parse(await first) as { headers: Record<string, string> };
+    socket.close(1000, "done");
+    expect(headers["sesame-user-id"]).toBe(link.user.id);
+    expect(JSON.stringify(headers)).not.toContain(link.token);
+  });
+
+  it("authorises GET and HEAD only: any other method with only a share credential is refused as unauthenticated", async () => {
     const link = await shareLink("/reports/*");
-    const echo = await echoOf(await gate(`/reports/9?a=1&sesame=${link.token}`, { method: "POST", body: "x" }));
-    expect(echo.url).toBe("/reports/9?a=1");
-    expect(echo.headers["sesame-user-id"]).toBe(link.user.id);
+    const { cookie } = await open(link.url);
+    expect((await gate("/reports/9", { method: "HEAD", headers: { Cookie: cookie } })).status).toBe(200);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
+      const body = method === "OPTIONS" || method === "DELETE" ? undefined : "x";
+      for (const [how, res] of [
+        ["cookie", await gate("/reports/9", { method, body, headers: { Cookie: cookie, Accept: "text/html" } })],
+        ["query", await gate(`/reports/9?sesame=${link.token}`, { method, body })],
+      ] as const) {
+        expect(res.status, `${method} with the share ${how}`).toBe(401);
+        expect(await res.json()).toMatchObject({ error: "unauthenticated" });
+      }
+    }
   });
 
   it("does not accept a service token as a share link, nor a share token as a bearer", async () => {

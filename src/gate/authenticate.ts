@@ -1,6 +1,7 @@
 /**
  * Who is asking: the session cookie, then `Authorization: Bearer <service token>`, then a
- * share token (the share cookie, or `?sesame=` on a request that cannot be redirected).
+ * share token on a GET or HEAD (the share cookie, or `?sesame=` on a request that cannot be
+ * redirected).
  * The first that verifies wins; none of them ever creates a session.
  */
 import type { TokenDeps } from "../auth/token-service";
@@ -14,7 +15,7 @@ import { authenticateServiceToken, authenticateShareToken } from "./token-auth";
 export interface AuthenticateOptions {
   /** The raw URL pathname share scopes are matched against. */
   pathname: string;
-  /** Accept share tokens (cookie or `shareToken`); off for /verify and /me-like answers. */
+  /** Accept share tokens (cookie or `shareToken`) on GET and HEAD; off for /verify and /me-like answers. */
   allowShare: boolean;
   /** A `?sesame=` token to try last (requests that are not redirected to move it into a cookie). */
   shareToken?: string | null;
@@ -69,7 +70,9 @@ export async function authenticate(deps: TokenDeps, request: Request, options: A
     result.bearerRefused = true;
   }
 
-  if (options.allowShare) {
+  // A share link lets someone read what was shared, never act on it (docs/gate.md, "Share links").
+  const readOnly = request.method === "GET" || request.method === "HEAD";
+  if (options.allowShare && readOnly) {
     const candidates = [readEdgeCookie(request, deps.config, "share"), options.shareToken];
     for (const token of candidates) {
       if (!token) continue;
