@@ -34,6 +34,36 @@ describe("path normalisation", () => {
   });
 });
 
+/** Paths that some origin, framework or file system may read as another path (safeNext refuses the same characters). */
+const LOOK_ALIKE_PATHS = [
+  "/static/%EF%BC%8E%EF%BC%8E/admin", // fullwidth dots: NFKC folds them to ".."
+  "/static%EF%BC%8Fadmin", // fullwidth slash
+  "/static/%E2%88%95admin", // division slash
+  "/static/%EF%B9%A8admin", // small reverse solidus
+  "/static/%EF%AC%81le.js", // the "fi" ligature
+  "/static/app%E2%80%8B.js", // zero-width space
+  "/static/app%C2%A0.js", // no-break space
+  "/static/cafe%CC%81.css", // "e" and a combining accent, which NFKC composes
+];
+
+describe("look-alike characters", () => {
+  it("make a path ambiguous, as they make a next unsafe", () => {
+    for (const path of LOOK_ALIKE_PATHS) expect(normalizePath(path), path).toBeNull();
+  });
+
+  it("do not include a plain space or an ordinary accented letter", () => {
+    expect(normalizePath("/static/my%20file.pdf")).toBe("/static/my file.pdf");
+    expect(normalizePath("/static/caf%C3%A9.css")).toBe("/static/café.css");
+  });
+
+  it("keep a path out of every public pattern and share scope", () => {
+    for (const path of LOOK_ALIKE_PATHS) {
+      expect(isPublicPath(["/static/*", "/static*"], path), path).toBe(false);
+      expect(shareScopeMatches("path:/static/*", path), path).toBe(false);
+    }
+  });
+});
+
 describe("PUBLIC_PATHS patterns", () => {
   it('"/x" matches only /x', () => {
     expect(matchesPublicPattern("/healthz", "/healthz")).toBe(true);
@@ -103,6 +133,13 @@ describe("public paths through the gate", () => {
 
   it("keeps paths next to a public one protected", async () => {
     for (const path of ["/healthz/", "/static", "/staticky", "/admin"]) {
+      const res = await edge(path);
+      expect(res.status, path).toBe(401);
+    }
+  });
+
+  it("does not let look-alike characters escape a public prefix", async () => {
+    for (const path of ["/static/%EF%BC%8E%EF%BC%8E/admin", "/assets%EF%BC%8Fadmin", "/static/%E2%80%8B"]) {
       const res = await edge(path);
       expect(res.status, path).toBe(401);
     }

@@ -135,6 +135,15 @@ describe("opening a share link", () => {
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
+  it("refuses a token opened on a path inside its folder written with look-alike characters", async () => {
+    const link = await shareLink("/docs/*");
+    for (const path of ["/docs/%EF%BC%8E%EF%BC%8E/private", "/docs%EF%BC%8Fprivate", "/docs/a%E2%80%8B"]) {
+      const res = await gate(`${path}?sesame=${link.token}`);
+      expect(res.status, path).toBe(401);
+      expect(res.headers.getSetCookie(), path).toEqual([]);
+    }
+  });
+
   it("refuses a token opened on a path outside its scope", async () => {
     const link = await shareLink("/reports/42");
     const res = await gate(`/reports/43?sesame=${link.token}`);

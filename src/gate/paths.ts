@@ -6,6 +6,7 @@
  * another way, because then the path does not grant anything).
  */
 import { PATH_SCOPE_PREFIX } from "../auth/scopes";
+import { hasLookAlikes } from "../http/safe-next";
 
 /** Percent-escapes that would survive our one decoding step as something an origin re-decodes. */
 const ENCODED_SEPARATOR = /%(2f|5c|2e|00)/i;
@@ -13,8 +14,10 @@ const LEFTOVER_ESCAPE = /%[0-9a-f]{2}/i;
 
 /**
  * The request path decoded once, or null when it is ambiguous: invalid or overlong UTF-8
- * (decodeURIComponent is strict), NUL, a backslash, "//", "..", a "." segment, an encoded
- * slash, backslash or dot, or an escape left over after decoding (double encoding).
+ * (decodeURIComponent is strict), a control or invisible character, a backslash or any
+ * look-alike of "/" or "\\", text that NFKC folds (fullwidth "．"), "//", "..", a "."
+ * segment, an encoded slash, backslash or dot, or an escape left over after decoding
+ * (double encoding).
  * `pathname` is URL.pathname, which the URL parser has already resolved dot segments in.
  */
 export function normalizePath(pathname: string): string | null {
@@ -25,7 +28,8 @@ export function normalizePath(pathname: string): string | null {
   } catch {
     return null;
   }
-  if (decoded.includes("\0") || decoded.includes("\\") || decoded.includes("//") || decoded.includes("..")) return null;
+  // Look-alikes (fullwidth "．" and "／", invisible characters...) are refused as safeNext refuses them.
+  if (hasLookAlikes(decoded) || decoded.includes("//") || decoded.includes("..")) return null;
   if (LEFTOVER_ESCAPE.test(decoded)) return null;
   if (decoded.split("/").some((segment) => segment === ".")) return null;
   return decoded;

@@ -20,10 +20,13 @@ export const MAX_NEXT_LENGTH = 2048;
 /** The fall-back destination. */
 export const DEFAULT_NEXT = "/";
 
-// "/" and "\" and the characters that look like them: ⁄ ∕ ⧸ ⧵ ⧹ ╱ ﹨ ／ ＼.
-const SLASH_LIKE = /[/\\\u2044\u2215\u29f8\u29f5\u29f9\u2571\ufe68\uff0f\uff3c]/;
-// Control characters, Unicode white space and invisible formatting characters.
-const UNSAFE_CHARS = /[\u0000-\u0020\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff]/g;
+// "\" and the characters that look like "/" or "\": ⁄ ∕ ⧸ ⧵ ⧹ ╱ ﹨ ／ ＼.
+const SLASH_LOOK_ALIKES = String.raw`\\\u2044\u2215\u29f8\u29f5\u29f9\u2571\ufe68\uff0f\uff3c`;
+const SLASH_LIKE = new RegExp(`[/${SLASH_LOOK_ALIKES}]`);
+// Control characters, Unicode white space other than " ", and invisible formatting characters.
+const INVISIBLE = String.raw`\u0000-\u001f\u007f-\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\ufeff`;
+const UNSAFE_CHARS = new RegExp(`[ ${INVISIBLE}]`, "g");
+const LOOK_ALIKE = new RegExp(`[${INVISIBLE}${SLASH_LOOK_ALIKES}]`);
 const BASE = "https://next.invalid";
 const MAX_DECODE_LAYERS = 4;
 
@@ -89,6 +92,17 @@ function isPlainPath(value: string): boolean {
 function startsLikePath(value: string): boolean {
   const visible = value.replace(UNSAFE_CHARS, "");
   return [visible, visible.normalize("NFKC")].every((v) => v[0] === "/" && !SLASH_LIKE.test(v[1] ?? ""));
+}
+
+/**
+ * True when some reader (browser, origin, framework) may take `text` for other text: it holds
+ * a control or invisible character, a look-alike of "/" or "\\", or anything NFKC folds
+ * (fullwidth "．" and "／", ligatures...). The characters safeNext refuses, checked over the
+ * whole text: gate/paths.ts uses it so that no such path is public or inside a share scope.
+ * A plain space is not a look-alike.
+ */
+export function hasLookAlikes(text: string): boolean {
+  return LOOK_ALIKE.test(text) || text.normalize("NFKC") !== text;
 }
 
 function isUnderPrefix(path: string, prefix: string): boolean {
