@@ -41,6 +41,8 @@ export interface Config {
     loginPerEmail: number;
     loginPerIp: number;
     codePerIp: number;
+    /** Per-IP limits count an IPv6 client by this many leading bits of its address (RATE_LIMIT_IPV6_PREFIX). */
+    ipv6PrefixBits: number;
   };
   /** Failure events (bad links, wrong admin tokens, rate-limited requests) written per client and window. */
   audit: { failuresPerClient: number };
@@ -90,6 +92,7 @@ export const CONFIG_KEYS = {
   RATE_LIMIT_LOGIN_PER_EMAIL: "5",
   RATE_LIMIT_LOGIN_PER_IP: "30",
   RATE_LIMIT_CODE_PER_IP: "30",
+  RATE_LIMIT_IPV6_PREFIX: "64",
   AUDIT_FAILURES_PER_CLIENT: "10",
   RETENTION_DAYS_EVENTS: "90",
   SIGNUP: "closed",
@@ -282,6 +285,7 @@ export function parseConfig(env: RawEnv): Config {
       loginPerEmail: int("RATE_LIMIT_LOGIN_PER_EMAIL", 1, 1000),
       loginPerIp: int("RATE_LIMIT_LOGIN_PER_IP", 1, 100000),
       codePerIp: int("RATE_LIMIT_CODE_PER_IP", 1, 100000),
+      ipv6PrefixBits: int("RATE_LIMIT_IPV6_PREFIX", 32, 128),
     },
     audit: { failuresPerClient: int("AUDIT_FAILURES_PER_CLIENT", 1, 1000) },
     retention: { eventsDays: int("RETENTION_DAYS_EVENTS", 1, 3650) },

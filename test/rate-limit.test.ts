@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { rateLimits } from "../src/db/schema";
-import { hitRateLimit, MAX_RATE_LIMIT_WINDOW_SECONDS, pruneRateLimits, rateLimitKey } from "../src/rate-limit";
+import { hitRateLimit, MAX_RATE_LIMIT_WINDOW_SECONDS, pruneRateLimits, rateLimitClient, rateLimitKey } from "../src/rate-limit";
 import { encodeBase64url } from "../src/tokens";
 
 const db = createDb(env.DB);
@@ -146,5 +146,36 @@ describe("rateLimitKey", () => {
     await expect(rateLimitKey("Login Email", "x")).rejects.toThrow(TypeError);
     await expect(rateLimitKey("", "x")).rejects.toThrow(TypeError);
     await expect(rateLimitKey("login:", "x")).rejects.toThrow(TypeError);
+  });
+});
+
+describe("rateLimitClient", () => {
+  it("counts an IPv6 client by its /64, however the address is written", () => {
+    for (const ip of [
+      "2001:db8:1:2::1",
+      "2001:DB8:1:2:ffff:ffff:ffff:ffff",
+      "2001:0db8:0001:0002:0:0:0:7",
+      "[2001:db8:1:2::9]",
+      "2001:db8:1:2::a%eth0",
+    ]) {
+      expect(rateLimitClient(ip, 64), ip).toBe("2001:db8:1:2:0:0:0:0/64");
+    }
+    expect(rateLimitClient("2001:db8:1:3::1", 64)).toBe("2001:db8:1:3:0:0:0:0/64");
+    expect(rateLimitClient("::1", 64)).toBe("0:0:0:0:0:0:0:0/64");
+  });
+
+  it("uses RATE_LIMIT_IPV6_PREFIX bits, also off a group boundary", () => {
+    expect(rateLimitClient("2001:db8:1:2::1", 48)).toBe("2001:db8:1:0:0:0:0:0/48");
+    expect(rateLimitClient("2001:db8:1:2ff::1", 56)).toBe("2001:db8:1:200:0:0:0:0/56");
+    expect(rateLimitClient("2001:db8::1:2", 128)).toBe("2001:db8:0:0:0:0:1:2/128");
+  });
+
+  it("keeps IPv4 addresses as they are, IPv4-mapped IPv6 ones included, and anything that is not an address", () => {
+    expect(rateLimitClient("192.0.2.7", 64)).toBe("192.0.2.7");
+    expect(rateLimitClient("::ffff:192.0.2.7", 64)).toBe("192.0.2.7");
+    expect(rateLimitClient("::ffff:c000:207", 64)).toBe("192.0.2.7");
+    for (const other of ["unknown", "", "1::2::3", "2001:db8::g", "1:2:3:4:5:6:7:8:9", "::ffff:300.1.1.1"]) {
+      expect(rateLimitClient(other, 64), other).toBe(other);
+    }
   });
 });

@@ -12,7 +12,7 @@ import { issueToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest } from "../db/schema";
 import { clientIp, userAgent } from "../http/request-info";
 import { MailDeliveryError, type Mailer, renderLoginEmail } from "../mail";
-import { hitRateLimit, rateLimitKey } from "../rate-limit";
+import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { findUserByEmail } from "../users/store";
 import { generateCode, hashCode } from "./codes";
 import { magicLinkUrl } from "./link-url";
@@ -120,7 +120,12 @@ async function checkLoginRateLimits(
   const secret = config.secrets.sesame[0]!;
   const windowSeconds = config.rateLimit.windowSeconds;
   const [byIp, byEmail] = await Promise.all([
-    hitRateLimit(db, { key: await rateLimitKey("login:ip", ip, secret), limit: config.rateLimit.loginPerIp, windowSeconds, now: deps.now }),
+    hitRateLimit(db, {
+      key: await rateLimitKey("login:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), secret),
+      limit: config.rateLimit.loginPerIp,
+      windowSeconds,
+      now: deps.now,
+    }),
     hitRateLimit(db, {
       key: await rateLimitKey("login:email", email, secret),
       limit: config.rateLimit.loginPerEmail,

@@ -92,6 +92,49 @@ export async function pruneRateLimits(db: Database, now = Date.now()): Promise<n
 }
 
 /**
+ * Who a per-IP limit counts, for a client address (CF-Connecting-IP): an IPv6 address by its
+ * network prefix of `ipv6PrefixBits` (RATE_LIMIT_IPV6_PREFIX, default 64), because one line or
+ * host is routinely given a whole /64 and could otherwise take a fresh limit for each of its
+ * 2^64 addresses; an IPv4 address, or an IPv4-mapped IPv6 one, as the IPv4 address; anything
+ * else (no address) unchanged. The audit log keeps the full address.
+ */
+export function rateLimitClient(ip: string, ipv6PrefixBits: number): string {
+  const groups = parseIpv6(ip);
+  if (!groups) return ip;
+  const [, , , , , mapped, high = 0, low = 0] = groups;
+  if (groups.slice(0, 5).every((g) => g === 0) && mapped === 0xffff) return [high >> 8, high & 0xff, low >> 8, low & 0xff].join(".");
+  const masked = groups.map((group, i) => {
+    const bits = Math.min(16, Math.max(0, ipv6PrefixBits - 16 * i));
+    return group & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return `${masked.map((group) => group.toString(16)).join(":")}/${ipv6PrefixBits}`;
+}
+
+/** The eight 16-bit groups of an IPv6 address (RFC 4291 section 2.2 text forms), or null for anything else. */
+function parseIpv6(text: string): number[] | null {
+  let address = text.trim().replace(/^\[(.*)\]$/, "$1");
+  const zone = address.indexOf("%");
+  if (zone !== -1) address = address.slice(0, zone);
+  if (!address.includes(":")) return null;
+  const dotted = /^(.*:)(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(address);
+  if (dotted) {
+    const octets = dotted.slice(2).map(Number);
+    if (octets.some((octet) => octet > 255)) return null;
+    const [a, b, c, d] = octets as [number, number, number, number];
+    address = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const halves = address.split("::");
+  if (halves.length > 2) return null;
+  const groupsOf = (part = "") =>
+    part === "" ? [] : part.split(":").map((g) => (/^[0-9a-f]{1,4}$/i.test(g) ? Number.parseInt(g, 16) : Number.NaN));
+  const [head, tail] = [groupsOf(halves[0]), groupsOf(halves[1])];
+  if ([...head, ...tail].some(Number.isNaN)) return null;
+  if (halves.length === 1) return head.length === 8 ? head : null;
+  const missing = 8 - head.length - tail.length;
+  return missing >= 1 ? [...head, ...new Array<number>(missing).fill(0), ...tail] : null;
+}
+
+/**
  * A rate limit key: `<kind>:<hash of value>`, e.g. rateLimitKey("login:email", email).
  * The value is hashed so no address or IP sits in the table in plain text. Pass `secret`
  * (SESAME_SECRET) to key the hash with a key derived for this purpose alone: a bare SHA-256

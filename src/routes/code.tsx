@@ -16,7 +16,7 @@ import { readForm } from "../login/form";
 import { redeemCode } from "../login/redeem";
 import { CheckEmailPage } from "../pages/check-email-page";
 import { ErrorPage } from "../pages/error-page";
-import { hitRateLimit, rateLimitKey } from "../rate-limit";
+import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { issueSessionCookie } from "../sessions";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
 import { htmlPage } from "./auth-context";
@@ -39,7 +39,7 @@ export function codeRoutes(config: Config) {
     const audit = { ip, userAgent: userAgent(c.req.raw) };
 
     const limit = await hitRateLimit(c.var.db, {
-      key: await rateLimitKey("code:ip", ip, config.secrets.sesame[0]!),
+      key: await rateLimitKey("code:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), config.secrets.sesame[0]!),
       limit: config.rateLimit.codePerIp,
       windowSeconds: config.rateLimit.windowSeconds,
     });
