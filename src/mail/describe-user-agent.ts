@@ -1,9 +1,9 @@
 /**
  * A short, human name for a User-Agent ("Firefox on Linux"), for the "was this you?" line
- * of the login email. Unknown agents are cut short rather than quoted whole: the header is
- * chosen by whoever asked for the email, so it is shown as plain, bounded text only.
+ * of the login email. Only names from the lists below ever appear: the header is chosen by
+ * whoever asked for the email, so none of its own text may reach the victim's inbox in the
+ * service's own words (docs/security.md, "Attacker text in emails").
  */
-export const MAX_USER_AGENT_DISPLAY_LENGTH = 60;
 
 // Order matters: Edge and Opera also claim Chrome, Chrome also claims Safari.
 const BROWSERS: [RegExp, string][] = [
@@ -24,12 +24,11 @@ const SYSTEMS: [RegExp, string][] = [
   [/\bLinux\b/, "Linux"],
 ];
 
+/** "Chrome on macOS", "Firefox", "an unrecognised browser on Windows", "an unrecognised browser"; "an unknown browser" without a User-Agent. */
 export function describeUserAgent(userAgent: string | null): string {
-  const ua = (userAgent ?? "").replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  const ua = (userAgent ?? "").trim();
   if (!ua) return "an unknown browser";
-  const browser = BROWSERS.find(([pattern]) => pattern.test(ua))?.[1];
+  const browser = BROWSERS.find(([pattern]) => pattern.test(ua))?.[1] ?? "an unrecognised browser";
   const system = SYSTEMS.find(([pattern]) => pattern.test(ua))?.[1];
-  if (browser && system) return `${browser} on ${system}`;
-  if (browser) return browser;
-  return ua.length > MAX_USER_AGENT_DISPLAY_LENGTH ? `${ua.slice(0, MAX_USER_AGENT_DISPLAY_LENGTH - 1)}…` : ua;
+  return system ? `${browser} on ${system}` : browser;
 }
