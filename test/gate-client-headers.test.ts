@@ -66,6 +66,18 @@ const OTHER_GATES = [
   "X-Cluster-Client-IP",
   "X-Original-URL",
   "X-Rewrite-URL",
+  "X-Original-URI",
+  "X-Original-Host",
+  "X-Ms-Token-Aad-Id-Token",
+  "X-Goog-Authenticated-User-Id",
+  "X-Vouch-Idp-Claims-Email",
+  "X-User",
+  "X-Email",
+  "Client-IP",
+  "X-Originating-IP",
+  "X-Original-Forwarded-For",
+  "Fastly-Client-IP",
+  "X-Forwarded",
 ];
 
 function forgedHeaders(names: readonly string[], extra: Record<string, string> = {}): Headers {
