@@ -2,8 +2,8 @@
  * Surface 7: request paths, on the gate and under the auth prefix, anonymous and signed in,
  * against a worker with PUBLIC_PATHS "/static/*,/healthz" and the default worker. An
  * anonymous request may reach the origin only for a path the origin itself reads as public
- * (decoded, backslashes as slashes, `;params` dropped, dot segments resolved, the way
- * servers behind proxies have read them), and may never reach the admin API or /me.
+ * (decoded, NFKC-folded, backslashes as slashes, `;params` dropped, dot segments resolved,
+ * the way servers behind proxies have read them), and may never reach the admin API or /me.
  * Answers path-confusion bypasses of auth proxies (`/public/..;/admin`, `%2e%2e`, `%2f`).
  */
 
@@ -32,7 +32,9 @@ function originReads(url: string): string {
       break;
     }
   }
+  // Some origins and file systems fold Unicode compatibility forms: "／" is "/", "．．" and "‥" are "..".
   path = path
+    .normalize("NFKC")
     .replace(/\\/g, "/")
     .replace(/;[^/]*/g, "")
     .replace(/\0.*$/s, "");
