@@ -5,7 +5,7 @@ import { getConfig } from "../src/config";
 import { ASSERTION_REUSE_SECONDS, assertionFor as cachedAssertion, signAssertion } from "../src/gate/assertion";
 import { verifyAssertion } from "../src/origin";
 import { adminOk, createUserViaApi } from "./admin-client";
-import { echoOf, type Fetcher, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
+import { cookieFrom, echoOf, type Fetcher, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
 
 const ISSUER = "http://localhost:8787";
 const AUDIENCE = new URL(env.ORIGIN_URL).origin;
@@ -21,6 +21,13 @@ async function assertionFor(headers: Record<string, string>, edge: Fetcher = gat
   const echo = await echoOf(await edge(path, { headers }));
   expect(echo.headers["sesame-assertion"]).toBeTypeOf("string");
   return echo.headers["sesame-assertion"]!;
+}
+
+/** The share cookie a browser gets by opening `path?sesame=token` (share links authorise GET and HEAD only). */
+async function shareCookie(path: string, token: string): Promise<string> {
+  const res = await gate(`${path}?sesame=${token}`);
+  expect(res.status).toBe(303);
+  return cookieFrom(res.headers.getSetCookie()[0]!);
 }
 
 afterEach(() => vi.restoreAllMocks());
@@ -151,8 +158,7 @@ describe("the assertion for other principals", () => {
   it("names a share link by its hash prefix, with amr share and the path scope", async () => {
     const user = await createUserViaApi();
     const { token } = await adminOk<{ token: string }>("POST", `/users/${user.id}/share-links`, 201, { json: { path: "/reports/*" } });
-    // A POST cannot be redirected into a cookie, so the query token authenticates it directly.
-    const echo = await echoOf(await gate(`/reports/9?sesame=${token}`, { method: "POST" }));
+    const echo = await echoOf(await gate("/reports/9", { headers: { Cookie: await shareCookie("/reports/9", token) } }));
     const { payload } = await jwtVerify(echo.headers["sesame-assertion"]!, createLocalJWKSet(await jwksOf()), {
       issuer: ISSUER,
       audience: AUDIENCE,
@@ -218,7 +224,7 @@ describe("the origin library (sesame-edge/origin)", () => {
     const echoes = [
       await echoOf(await gate("/x", { headers: { Cookie: session.cookie, "Sesame-Assertion": "forged" } })),
       await echoOf(await gate("/x", { headers: { Authorization: `Bearer ${service.token}` } })),
-      await echoOf(await gate(`/s/1?sesame=${share}`, { method: "POST" })),
+      await echoOf(await gate("/s/1", { headers: { Cookie: await shareCookie("/s/1", share) } })),
     ];
     const identities = await Promise.all(
       echoes.map((echo) => verifyAssertion(new Headers(echo.headers as Record<string, string>), options)),

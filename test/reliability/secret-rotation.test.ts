@@ -7,6 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { adminOk, createUserViaApi } from "../admin-client";
+import { cookieFrom } from "../gate-support";
 import { askForLink, latestMail, linkFields, makeUser, me, PREFIX, postForm, sessionCookie, signInByLink } from "../login-helpers";
 import { workerWithBindings } from "./support/fault-worker";
 import { captureProductLogs, reportFigures } from "./support/figures";
@@ -70,7 +71,11 @@ describe("rotating SESAME_SECRET", () => {
     const { token } = await adminOk<{ token: string }>("POST", `/users/${owner.id}/service-tokens`, 201, { json: { name: "rotation" } });
     const share = await adminOk<{ token: string }>("POST", `/users/${owner.id}/share-links`, 201, { json: { path: "/reports/7" } });
     const bearer = { Authorization: `Bearer ${token}`, ...JSON_ACCEPT };
-    const shared = (fetcher: typeof before) => fetcher(`/reports/7?sesame=${share.token}`, { method: "POST", headers: JSON_ACCEPT });
+    // Share links authorise GET and HEAD only: the link is opened into its cookie, which is then presented.
+    const opened = await during(`/reports/7?sesame=${share.token}`);
+    expect(opened.status).toBe(303);
+    const shareCookie = cookieFrom(opened.headers.getSetCookie()[0]!);
+    const shared = (fetcher: typeof before) => fetcher("/reports/7", { headers: { Cookie: shareCookie, ...JSON_ACCEPT } });
 
     expect((await during("/api/x", { headers: bearer })).status).toBe(200);
     expect((await shared(during)).status).toBe(200);

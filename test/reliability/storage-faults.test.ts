@@ -12,7 +12,7 @@ import { d1OutageOf } from "../../src/db/errors";
 import { createSession } from "../support/sessions";
 import { createUser } from "../../src/users/store";
 import { adminOk, createUserViaApi } from "../admin-client";
-import { userWithServiceToken } from "../gate-support";
+import { cookieFrom, userWithServiceToken } from "../gate-support";
 import {
   askForLink,
   db,
@@ -279,10 +279,13 @@ describe("KV failing", () => {
     expect((await gateGet(worker, "/api/x", bearer)).status).toBe(200);
     const owner = await createUserViaApi();
     const share = await adminOk<{ token: string }>("POST", `/users/${owner.id}/share-links`, 201, { json: { path: "/reports/42" } });
+    // Share links authorise GET and HEAD only: the link is opened into its cookie, which is then presented.
+    const shareCookie = cookieFrom((await worker(`/reports/42?sesame=${share.token}`)).headers.getSetCookie()[0]!);
+    expect((await gateGet(worker, "/reports/42", { Cookie: shareCookie, ...JSON_ACCEPT })).status).toBe(200);
 
     kv.setFailing(true);
     const service = await gateGet(worker, "/api/x", bearer);
-    const shared = await worker(`/reports/42?sesame=${share.token}`, { method: "POST", headers: JSON_ACCEPT });
+    const shared = await gateGet(worker, "/reports/42", { Cookie: shareCookie, ...JSON_ACCEPT });
     expect(service.status).toBe(401);
     expect(shared.status).toBe(401);
 
