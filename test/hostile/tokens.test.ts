@@ -1,7 +1,7 @@
 /**
  * Surface 1: sesame tokens wherever the edge reads one - `?sesame=` on GET /link, the form
- * field of POST /link, the gate's bearer token, and a share token in the URL (GET and POST)
- * or in the share cookie on a gated path. Answers token confusion: a genuine token of one
+ * field of POST /link, the gate's bearer token, and a share token in the URL (GET, and POST,
+ * where even the genuine one must be refused) or in the share cookie on a gated path. Answers token confusion: a genuine token of one
  * kind (service, share, login, expired, another secret) must never pass as another.
  */
 
@@ -95,7 +95,9 @@ async function probe(target: Target, token: string, ip: string): Promise<Outcome
   return { status: response.status, authenticated, offSite: isOffSite(response.headers.get("Location")), seen };
 }
 
-function validFor(target: Target, genuine: Genuine): string {
+/** The genuine token that `target` accepts, or null: a share link authorises GET and HEAD only, so a POST accepts none. */
+function validFor(target: Target, genuine: Genuine): string | null {
+  if (target === "share-post") return null;
   if (target === "bearer") return genuine.service;
   if (target.startsWith("share")) return genuine.share;
   return genuine.login;
@@ -185,10 +187,11 @@ describe("hostile tokens", () => {
       });
 
       for (const target of TARGETS) {
+        const valid = validFor(target, genuine);
+        if (valid === null) continue;
         for (let i = 0; i < CONTROLS_PER_TARGET; i++) {
           // A redemption needs a fresh one-time link of its own, as a real sign-in does.
-          const token =
-            target === "link-redeem" ? (await issueToken(deps, await makeUser("token-control"))).token : validFor(target, genuine);
+          const token = target === "link-redeem" ? (await issueToken(deps, await makeUser("token-control"))).token : valid;
           tally.control(target, token, await probe(target, token, randomIp(rng)));
         }
       }
