@@ -18,7 +18,14 @@ export const TEST_VARS = {
 } as const;
 
 /** Generated for every run by test-env.ts (fresh secrets), or pointing at its loopback servers. */
-export const TEST_GENERATED_KEYS = ["SESAME_SECRET", "ADMIN_TOKEN", "SIGNING_KEYS", "ORIGIN_URL", "MAILCHANNELS_API_URL"] as const;
+export const TEST_GENERATED_KEYS = [
+  "SESAME_SECRET",
+  "ADMIN_TOKEN",
+  "SIGNING_KEYS",
+  "ORIGIN_URL",
+  "WSGI_ORIGIN_URL",
+  "MAILCHANNELS_API_URL",
+] as const;
 
 /** Bindings that are not configuration: wrangler.toml's storage and the migrations the set-up applies. */
 export const TEST_STORAGE_BINDINGS = ["DB", "REVOKED", "TEST_MIGRATIONS"] as const;
