@@ -62,6 +62,15 @@ describe("failure events per client", () => {
     expect((await rowsFor(second)).byEvent).toEqual({ link_rejected: 1 });
   });
 
+  it("counts every address of one IPv6 /64 as one client, and keeps each full address in the log", async () => {
+    const net = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:1`;
+    const addresses = Array.from({ length: LIMIT + 3 }, (_, i) => `${net}::${(i + 1).toString(16)}`);
+    for (const ip of addresses) await fetcher(`${PREFIX}/link?sesame=bad`, { headers: { "CF-Connecting-IP": ip } });
+    const written = addresses.map(async (ip) => (await rowsFor(ip)).byEvent.link_rejected ?? 0);
+    expect((await Promise.all(written)).reduce((a, b) => a + b, 0)).toBe(LIMIT);
+    expect((await rowsFor(addresses[0]!)).byEvent).toEqual({ link_rejected: 1 });
+  });
+
   it("bounds wrong admin tokens the same way", async () => {
     const ip = randomIp();
     const statuses = await sendMany(30, () =>

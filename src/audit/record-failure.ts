@@ -8,7 +8,7 @@
  */
 import type { Config } from "../config";
 import type { Database } from "../db/client";
-import { hitRateLimit, rateLimitKey } from "../rate-limit";
+import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { type AuthEvent, recordEvent } from "./record-event";
 
 const SUMMARY_EVENT = "failures_suppressed";
@@ -25,7 +25,11 @@ export async function recordFailureEvent(deps: FailureDeps, event: AuthEvent, no
   let counted: Awaited<ReturnType<typeof hitRateLimit>>;
   let client: string;
   try {
-    client = await rateLimitKey("audit:failures", event.ip ?? "unknown", config.secrets.sesame[0]!);
+    client = await rateLimitKey(
+      "audit:failures",
+      rateLimitClient(event.ip ?? "unknown", config.rateLimit.ipv6PrefixBits),
+      config.secrets.sesame[0]!,
+    );
     counted = await hitRateLimit(db, { key: client, limit, windowSeconds: config.rateLimit.windowSeconds, now });
   } catch (error) {
     // The counter is storage too: when it fails, the event is still attempted (and its own
