@@ -4,6 +4,7 @@ declare namespace Cloudflare {
 	interface Env {
 		REVOKED: KVNamespace;
 		DB: D1Database;
+		EMAIL: SendEmail;
 		APP_NAME: "sesame-edge";
 		PUBLIC_URL: "http://localhost:8787";
 		ORIGIN_URL: "http://127.0.0.1:8788";

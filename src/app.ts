@@ -44,7 +44,7 @@ export function createApp(config: Config) {
   auth.route("/health", healthRoutes());
   auth.route("/admin/api", adminRoutes(config));
   // The dev mailbox exists only with the dev mailer: in production the route is simply absent.
-  if (config.mail.kind === "dev") auth.route("/dev/mailbox", devMailboxRoutes(config));
+  if (config.mail.providers[0] === "dev") auth.route("/dev/mailbox", devMailboxRoutes(config));
   auth.route("/", authRoutes(config));
   auth.all("*", () => {
     throw new NotFoundError();

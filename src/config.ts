@@ -12,7 +12,10 @@ import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
 
 export type SignupPolicy = "closed" | "open" | "allowlist";
-export type MailerKind = "mailchannels" | "dev";
+/** A real mail provider; `dev` keeps mail on the machine and is never part of a list. */
+export type MailProvider = "cloudflare" | "mailchannels";
+export type MailerKind = MailProvider | "dev";
+export type SameDeviceMode = "off" | "warn" | "require";
 
 export interface Config {
   appName: string;
@@ -49,7 +52,8 @@ export interface Config {
   retention: { eventsDays: number };
   signup: { policy: SignupPolicy; allowedEmails: Set<string>; allowedDomains: Set<string> };
   mail: {
-    kind: MailerKind;
+    /** `["dev"]`, or real providers tried in order (MAILER=cloudflare,mailchannels). */
+    providers: MailerKind[];
     from: string;
     fromName: string;
     apiUrl: string;
@@ -68,6 +72,10 @@ export interface Config {
   access: AccessRegistry;
   /** The group whose members administer the edge; sessions always carry it. */
   adminGroup: string;
+  /** Cloudflare Turnstile on POST /login and /code; null when off. */
+  turnstile: { siteKey: string; secretKey: string; verifyUrl: string; timeoutMs: number } | null;
+  /** Whether a link or code must be used in the browser that asked for it (docs/security.md). */
+  sameDevice: SameDeviceMode;
 }
 
 /** Every key the worker reads from its environment, with its default ("" = none). */
@@ -116,6 +124,11 @@ export const CONFIG_KEYS = {
   APPS: "",
   ADMIN_GROUP: "admins",
   PASS_CLIENT_HEADERS: "",
+  TURNSTILE_SITE_KEY: "",
+  TURNSTILE_SECRET_KEY: "",
+  TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+  TURNSTILE_TIMEOUT: "3000",
+  SAME_DEVICE: "warn",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -222,15 +235,17 @@ export function parseConfig(env: RawEnv): Config {
     problems.push("SIGNUP must be closed, open or allowlist");
   }
 
-  const mailer = read("MAILER");
-  if (mailer !== "mailchannels" && mailer !== "dev") problems.push("MAILER must be mailchannels or dev");
-  if (mailer === "dev" && !isDevHost(publicUrl.hostname)) {
+  const mailers = parseMailers(list("MAILER"), problems);
+  if (mailers.includes("cloudflare") && !(env as { EMAIL?: unknown }).EMAIL) {
+    problems.push('MAILER=cloudflare needs the send_email binding EMAIL ([[send_email]] name = "EMAIL" in wrangler.toml)');
+  }
+  if (mailers[0] === "dev" && !isDevHost(publicUrl.hostname)) {
     problems.push(
       "MAILER=dev shows every sign-in link at the dev mailbox: it is refused unless PUBLIC_URL is local (localhost, a loopback or private address)",
     );
   }
   const apiKey = read("MAILCHANNELS_API_KEY") || null;
-  if (mailer === "mailchannels" && !apiKey) {
+  if (mailers.includes("mailchannels") && !apiKey) {
     problems.push("MAILCHANNELS_API_KEY is required when MAILER=mailchannels");
   }
   const mailFrom = read("MAIL_FROM");
@@ -242,6 +257,11 @@ export function parseConfig(env: RawEnv): Config {
   const dkimSet = dkimFields.filter(Boolean).length;
   if (dkimSet !== 0 && dkimSet !== 3) {
     problems.push("DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none");
+  }
+
+  const sameDevice = read("SAME_DEVICE").toLowerCase();
+  if (sameDevice !== "off" && sameDevice !== "warn" && sameDevice !== "require") {
+    problems.push("SAME_DEVICE must be off, warn or require");
   }
 
   const access = loadAccess(env.APPS, problems, () => {
@@ -295,7 +315,7 @@ export function parseConfig(env: RawEnv): Config {
       allowedDomains: new Set(list("ALLOWED_EMAIL_DOMAINS").map((d) => d.toLowerCase().replace(/^@/, ""))),
     },
     mail: {
-      kind: mailer as MailerKind,
+      providers: mailers,
       from: mailFrom,
       fromName: read("MAIL_FROM_NAME") || read("APP_NAME"),
       apiUrl: apiUrl.href,
@@ -311,6 +331,16 @@ export function parseConfig(env: RawEnv): Config {
     },
     access: access!,
     adminGroup,
+    turnstile: parseTurnstile(
+      {
+        siteKey: read("TURNSTILE_SITE_KEY"),
+        secretKey: read("TURNSTILE_SECRET_KEY"),
+        verifyUrl: url("TURNSTILE_VERIFY_URL"),
+        timeoutMs: int("TURNSTILE_TIMEOUT", 100, 60000),
+      },
+      problems,
+    ),
+    sameDevice: sameDevice as SameDeviceMode,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -330,6 +360,34 @@ function logIgnoredKeys(env: RawEnv) {
       reason: "APPS is set: each app names its own origin, publicPaths and audience",
     }),
   );
+}
+
+function parseMailers(names: string[], problems: string[]): MailerKind[] {
+  const known: MailerKind[] = ["cloudflare", "mailchannels", "dev"];
+  const mailers = names.map((name) => name.toLowerCase()) as MailerKind[];
+  const unknown = mailers.filter((name) => !known.includes(name));
+  if (mailers.length === 0 || unknown.length > 0) {
+    problems.push("MAILER must be cloudflare, mailchannels or dev, or a comma list of cloudflare and mailchannels");
+    return [];
+  }
+  if (mailers.length > 1 && mailers.includes("dev")) {
+    problems.push("MAILER=dev keeps mail on this machine and cannot be part of a list: name real providers only");
+  }
+  if (new Set(mailers).size !== mailers.length) problems.push("MAILER names a provider twice");
+  return mailers;
+}
+
+/** Both Turnstile keys, or neither: one alone is a mistake, never a silent "off". */
+function parseTurnstile(
+  keys: { siteKey: string; secretKey: string; verifyUrl: URL; timeoutMs: number },
+  problems: string[],
+): Config["turnstile"] {
+  if (!keys.siteKey && !keys.secretKey) return null;
+  if (!keys.siteKey || !keys.secretKey) {
+    problems.push("TURNSTILE_SITE_KEY and TURNSTILE_SECRET_KEY go together: set both to turn Turnstile on, or neither");
+    return null;
+  }
+  return { siteKey: keys.siteKey, secretKey: keys.secretKey, verifyUrl: keys.verifyUrl.href, timeoutMs: keys.timeoutMs };
 }
 
 function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {

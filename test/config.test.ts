@@ -58,7 +58,7 @@ describe("parseConfig", () => {
     expect(config.link).toEqual({ maxAgeSeconds: 600, oneTime: true, invalidateOnEmailChange: true });
     expect(config.session).toEqual({ maxAgeSeconds: 604800, absoluteMaxAgeSeconds: 2592000, revalidateSeconds: 300 });
     expect(config.signup.policy).toBe("closed");
-    expect(config.mail).toMatchObject({ kind: "mailchannels", apiKey: "mc-api-key", dkim: null, timeoutMs: 10_000 });
+    expect(config.mail).toMatchObject({ providers: ["mailchannels"], apiKey: "mc-api-key", dkim: null, timeoutMs: 10_000 });
     expect(config.origin).toMatchObject({ assertionTtlSeconds: 60 });
     expect(config.access.configured).toBe(false);
     expect(config.access.apps).toMatchObject([
@@ -191,6 +191,31 @@ describe("parseConfig", () => {
       expectOneProblem({ DKIM_DOMAIN: "example.com", DKIM_SELECTOR: "mc" }, "DKIM_PRIVATE_KEY", /all three/);
       const config = parseConfig({ ...MINIMAL, DKIM_DOMAIN: "example.com", DKIM_SELECTOR: "mc", DKIM_PRIVATE_KEY: "MIIB" });
       expect(config.mail.dkim).toEqual({ domain: "example.com", selector: "mc", privateKey: "MIIB" });
+    });
+  });
+
+  describe("sign-in for the public", () => {
+    const keys = { TURNSTILE_SITE_KEY: "1x00000000000000000000AA", TURNSTILE_SECRET_KEY: "1x0000000000000000000000000000000AA" };
+    it("leaves Turnstile off without keys and defaults SAME_DEVICE to warn", () => {
+      const config = parseConfig(MINIMAL);
+      expect(config.turnstile).toBeNull();
+      expect(config.sameDevice).toBe("warn");
+    });
+    it("turns Turnstile on with both keys, with Cloudflare's siteverify and a 3 s timeout by default", () =>
+      expect(parseConfig({ ...MINIMAL, ...keys }).turnstile).toEqual({
+        siteKey: keys.TURNSTILE_SITE_KEY,
+        secretKey: keys.TURNSTILE_SECRET_KEY,
+        verifyUrl: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        timeoutMs: 3000,
+      }));
+    it("refuses one Turnstile key without the other", () => {
+      expectOneProblem({ TURNSTILE_SITE_KEY: keys.TURNSTILE_SITE_KEY }, "TURNSTILE_SECRET_KEY", /go together/);
+      expectOneProblem({ TURNSTILE_SECRET_KEY: keys.TURNSTILE_SECRET_KEY }, "TURNSTILE_SITE_KEY", /go together/);
+    });
+    it("refuses a TURNSTILE_TIMEOUT out of range", () => expectOneProblem({ ...keys, TURNSTILE_TIMEOUT: "0" }, "TURNSTILE_TIMEOUT"));
+    it("accepts SAME_DEVICE off, warn and require, and nothing else", () => {
+      for (const mode of ["off", "warn", "require"]) expect(parseConfig({ ...MINIMAL, SAME_DEVICE: mode }).sameDevice).toBe(mode);
+      expectOneProblem({ SAME_DEVICE: "strict" }, "SAME_DEVICE");
     });
   });
 

@@ -20,8 +20,11 @@ export type Fetcher = (path: string, init?: RequestInit) => Promise<Response>;
 /** The worker under test (default bindings: MAILER=dev, SIGNUP=closed). */
 export const worker: Fetcher = (path, init) => exports.default.fetch(`${EDGE}${path}`, { redirect: "manual", ...init });
 
-/** The same app with other settings on top of the test bindings, built once as the worker builds it per isolate. */
-export function workerWith(overrides: Record<string, string>): Fetcher & { env: Env; config: Config } {
+/**
+ * The same app with other settings (or bindings, like a stand-in EMAIL) on top of the test
+ * bindings, built once as the worker builds it per isolate.
+ */
+export function workerWith(overrides: Record<string, unknown>): Fetcher & { env: Env; config: Config } {
   const modified = { ...env, ...overrides } as Env;
   const config = getConfig(modified);
   const app = createApp(config);

@@ -80,8 +80,16 @@ export const loginRequests = sqliteTable(
     consumeNonce: text("consume_nonce"),
     ip: text("ip"),
     userAgent: text("user_agent"),
+    /** Keyed hash of the asking browser's attempt cookie, bound to this row (SAME_DEVICE; null when off). */
+    attemptHash: text("attempt_hash"),
+    /** Hash of the emailed link's token, so the link finds its request (and its asking browser). */
+    linkHash: text("link_hash"),
   },
-  (t) => [index("login_requests_email").on(t.email, t.createdAt), index("login_requests_user").on(t.userId)],
+  (t) => [
+    index("login_requests_email").on(t.email, t.createdAt),
+    index("login_requests_user").on(t.userId),
+    index("login_requests_link").on(t.linkHash),
+  ],
 );
 
 /** Fixed-window counters, updated by one atomic UPSERT ... RETURNING per hit. */

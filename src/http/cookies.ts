@@ -1,5 +1,5 @@
 /**
- * The edge's two cookies, the session and the share cookie: their names, their Set-Cookie
+ * The edge's cookies, the session, the share and the attempt cookie: their names, their Set-Cookie
  * values, reading them, and removing them before a request goes to the origin (the
  * origin's own cookies stay, byte for byte).
  *
@@ -14,9 +14,10 @@
 import type { Config } from "../config";
 import { servesPlainHttpDev } from "./dev-hosts";
 
-export type EdgeCookie = "session" | "share";
+/** `attempt`: the asking browser's cookie of SAME_DEVICE (src/login/attempt-cookie.ts). */
+export type EdgeCookie = "session" | "share" | "attempt";
 
-const BARE_NAMES: Record<EdgeCookie, string> = { session: "sesame", share: "sesame-share" };
+const BARE_NAMES: Record<EdgeCookie, string> = { session: "sesame", share: "sesame-share", attempt: "sesame-attempt" };
 const SECURE_PREFIX = "__Host-";
 
 /** Every cookie name the edge owns, in both spellings. */

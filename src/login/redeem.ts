@@ -19,6 +19,7 @@ import type { LoginRequest, Session, User } from "../db/schema";
 import { insertSessionIf, newSessionRow } from "../sessions";
 import { encodeBase64url } from "../tokens";
 import { createUser, findUserByEmail } from "../users/store";
+import { attemptMatches } from "./attempt-cookie";
 import { codeMatches, hashCode } from "./codes";
 import { advanceMarkerIfUnchanged, bumpMarker, nextLoginMarker, sessionWritten, userStillMatches } from "./login-marker";
 import { consumeRequestStatement, endPendingRequestsStatement, takeCodeAttempt, wonByNonce } from "./requests-store";
@@ -79,7 +80,10 @@ async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, re
  * POST /code: takes one attempt on the newest live request for the address (counted before
  * the comparison), compares in constant time, and on a match consumes the request.
  */
-export async function redeemCode(deps: TokenDeps, input: { email: string; code: string; request: Request }): Promise<Redemption> {
+export async function redeemCode(
+  deps: TokenDeps,
+  input: { email: string; code: string; request: Request; attempt?: string | null },
+): Promise<Redemption> {
   const { config, db } = deps;
   const now = deps.now ?? Date.now();
   const maxAttempts = config.code.maxAttempts;
@@ -88,6 +92,14 @@ export async function redeemCode(deps: TokenDeps, input: { email: string; code: 
     // Spend what a comparison costs, so "no code was sent" takes as long as "wrong code".
     await hashCode(config.secrets.sesame[0]!, crypto.randomUUID(), input.code);
     return { ok: false, reason: "no_live_code" };
+  }
+  // SAME_DEVICE=require: only the browser that asked may use the code (the try still counts).
+  if (
+    config.sameDevice === "require" &&
+    request.attemptHash &&
+    !(await attemptMatches(config, request.id, input.attempt ?? null, request.attemptHash))
+  ) {
+    return { ok: false, reason: "other_browser", userId: request.userId, detail: { requestId: request.id, attempts: request.attempts } };
   }
   if (!(await codeMatches(config, request.id, input.code, request.codeHash))) {
     return {

@@ -11,9 +11,11 @@ import { recordFailureEvent } from "../audit/record-failure";
 import { issueToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest } from "../db/schema";
 import { clientIp, userAgent } from "../http/request-info";
-import { MailDeliveryError, type Mailer, renderLoginEmail } from "../mail";
+import { MailDeliveryError, type Mailer, type MailReceipt, renderLoginEmail } from "../mail";
 import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
+import { hashToken } from "../tokens";
 import { findUserByEmail } from "../users/store";
+import { hashAttempt } from "./attempt-cookie";
 import { generateCode, hashCode } from "./codes";
 import { magicLinkUrl } from "./link-url";
 import { deleteLoginRequest, insertLoginRequest } from "./requests-store";
@@ -30,8 +32,14 @@ export type RequestLoginResult =
   | { outcome: "rate_limited"; retryAfterSeconds: number }
   | { outcome: "mail_failed" };
 
-/** `email` must be normalised and valid; `next` already passed through safeNext. */
-export async function requestLogin(deps: LoginDeps, input: { email: string; next: string; request: Request }): Promise<RequestLoginResult> {
+/**
+ * `email` must be normalised and valid; `next` already passed through safeNext. `attempt`:
+ * the asking browser's attempt cookie value to bind the request to (null: SAME_DEVICE=off).
+ */
+export async function requestLogin(
+  deps: LoginDeps,
+  input: { email: string; next: string; request: Request; attempt?: string | null },
+): Promise<RequestLoginResult> {
   const { config, db } = deps;
   const ip = clientIp(input.request);
   const agent = userAgent(input.request);
@@ -58,8 +66,9 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
 
   const now = deps.now ?? Date.now();
   const code = generateCode(config.code.length);
+  const requestId = crypto.randomUUID();
   const request: LoginRequest = {
-    id: crypto.randomUUID(),
+    id: requestId,
     email: input.email,
     userId: user?.id ?? null,
     codeHash: "",
@@ -70,10 +79,13 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
     consumeNonce: null,
     ip,
     userAgent: agent,
+    attemptHash: input.attempt ? await hashAttempt(config.secrets.sesame[0]!, requestId, input.attempt) : null,
+    linkHash: null,
   };
   request.codeHash = await hashCode(config.secrets.sesame[0]!, request.id, code);
-  await insertLoginRequest(db, request);
   const token = user ? (await issueToken({ ...deps, now }, user)).token : await issueSignupToken(deps, request);
+  request.linkHash = await hashToken(token);
+  await insertLoginRequest(db, request);
   const detail = { requestId: request.id, newUser: user === null };
   await recordEvent(db, { event: "link_requested", userId: user?.id ?? null, detail, ...audit }, now);
 
@@ -86,22 +98,25 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
     ip,
     userAgent: agent,
   });
+  let receipt: MailReceipt;
   try {
-    await deps.mailer.send({ to: input.email, ...message });
+    receipt = await deps.mailer.send({ to: input.email, ...message });
   } catch (error) {
     if (!(error instanceof MailDeliveryError)) throw error;
+    await recordFailovers(deps, error.earlier, { userId: user?.id ?? null, detail, audit });
     // The code never reached anyone: it must not stay guessable.
     await deleteLoginRequest(db, request.id);
     await recordEvent(db, {
       event: "email_failed",
       userId: user?.id ?? null,
       reason: error.code,
-      detail: { ...detail, status: error.status ?? null },
+      detail: { ...detail, ...attemptDetail(error) },
       ...audit,
     });
     return { outcome: "mail_failed" };
   }
-  await recordEvent(db, { event: "email_sent", userId: user?.id ?? null, detail, ...audit });
+  await recordFailovers(deps, receipt.earlier, { userId: user?.id ?? null, detail, audit });
+  await recordEvent(db, { event: "email_sent", userId: user?.id ?? null, detail: { ...detail, provider: receipt.provider }, ...audit });
   recordSendDuration(Date.now() - startedAt);
   return { outcome: "accepted" };
 }
@@ -139,4 +154,25 @@ async function checkLoginRateLimits(
     reason: !byIp.allowed ? "login_per_ip" : "login_per_email",
     retryAfterSeconds: Math.max(...blocked.map((r) => r.retryAfterSeconds)),
   };
+}
+
+/** One audit row per failed attempt that moved on to the next provider of MAILER. */
+async function recordFailovers(
+  deps: LoginDeps,
+  failures: MailDeliveryError[],
+  context: { userId: string | null; detail: Record<string, string | boolean>; audit: { ip: string; userAgent: string | null } },
+): Promise<void> {
+  for (const error of failures) {
+    await recordEvent(deps.db, {
+      event: "email_failover",
+      userId: context.userId,
+      reason: error.code,
+      detail: { ...context.detail, ...attemptDetail(error) },
+      ...context.audit,
+    });
+  }
+}
+
+function attemptDetail(error: MailDeliveryError) {
+  return { provider: error.provider, providerCode: error.providerCode, status: error.status ?? null };
 }

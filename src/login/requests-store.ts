@@ -20,6 +20,11 @@ export async function findLoginRequest(db: Database, id: string): Promise<LoginR
   return (await db.select().from(loginRequests).where(eq(loginRequests.id, id)).get()) ?? null;
 }
 
+/** The request whose emailed link has this token hash (null for links the admin API issued). */
+export async function findLoginRequestByLinkHash(db: Database, linkHash: string): Promise<LoginRequest | null> {
+  return (await db.select().from(loginRequests).where(eq(loginRequests.linkHash, linkHash)).get()) ?? null;
+}
+
 /**
  * Takes one code attempt on the newest live request for `email` (not consumed, not
  * expired, fewer than `maxAttempts` attempts) and returns the row as it is afterwards, or

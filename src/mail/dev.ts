@@ -10,7 +10,7 @@ import type { Database } from "../db/client";
 import { devMessages } from "../db/schema";
 import { extractLoginDetails } from "./extract-login-details";
 import { assertHeaderSafe } from "./header-safety";
-import type { Mailer } from "./types";
+import type { ProviderMailer } from "./types";
 
 /** How long a message stays in the dev mailbox. */
 export const DEV_MESSAGE_TTL_MS = 24 * 3600 * 1000;
@@ -24,9 +24,10 @@ export interface DevMessage {
   createdAt: number;
 }
 
-export function createDevMailer(config: Config, db: Database, clock: () => number = Date.now): Mailer {
+export function createDevMailer(config: Config, db: Database, clock: () => number = Date.now): ProviderMailer {
   const mailboxUrl = new URL(`${config.authPrefix}/dev/mailbox`, config.publicUrl).href;
   return {
+    provider: "dev",
     async send(message) {
       assertHeaderSafe("recipient", message.to);
       assertHeaderSafe("subject", message.subject);

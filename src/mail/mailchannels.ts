@@ -8,9 +8,17 @@
 import type { Config } from "../config";
 import { MailDeliveryError } from "./errors";
 import { assertHeaderSafe } from "./header-safety";
-import type { Mailer, MailMessage } from "./types";
+import type { MailMessage, ProviderMailer } from "./types";
 
 type MailConfig = Config["mail"];
+
+/**
+ * Answers that refuse the message or its address itself (bad request, too large,
+ * unprocessable): another provider would be refused too, so a MAILER list stops here.
+ * Every other failure (401/403 key or domain set-up, 429, 5xx, redirects, timeouts, network)
+ * is this provider's trouble and moves on (docs/mail.md, "Failover").
+ */
+const REFUSED_MESSAGE_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
 
 /** The JSON body MailChannels expects; DKIM fields appear only when all three are configured. */
 export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage) {
@@ -35,10 +43,11 @@ export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage)
   };
 }
 
-export function createMailChannelsMailer(mail: MailConfig): Mailer {
+export function createMailChannelsMailer(mail: MailConfig): ProviderMailer {
   if (!mail.apiKey) throw new TypeError("MAILER=mailchannels needs MAILCHANNELS_API_KEY");
   const apiKey = mail.apiKey;
   return {
+    provider: "mailchannels",
     async send(message) {
       const body = JSON.stringify(buildMailChannelsRequest(mail, message));
       let response: Response;
@@ -55,11 +64,15 @@ export function createMailChannelsMailer(mail: MailConfig): Mailer {
         // The answer's body is never needed (and never logged: it may echo the message).
         await response.body?.cancel();
       } catch (error) {
-        throw logFailure(message.to, new MailDeliveryError(isTimeout(error) ? "timeout" : "network"));
+        throw logFailure(
+          message.to,
+          new MailDeliveryError(isTimeout(error) ? "timeout" : "network", undefined, { provider: "mailchannels" }),
+        );
       }
       if (response.status >= 200 && response.status < 300) return;
       const code = response.status >= 400 && response.status < 500 ? "provider_rejected" : "provider_failed";
-      throw logFailure(message.to, new MailDeliveryError(code, response.status));
+      const movesOn = !REFUSED_MESSAGE_STATUSES.has(response.status);
+      throw logFailure(message.to, new MailDeliveryError(code, response.status, { provider: "mailchannels", movesOn }));
     },
   };
 }

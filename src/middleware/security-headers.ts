@@ -3,13 +3,17 @@ import type { Config } from "../config";
 
 /**
  * Strict CSP for our own pages: no scripts but our inline ones by hash or none at all,
- * no framing, no outside fetches. Pages that need a script pass its hash.
+ * no framing, no outside fetches. Pages that need a script pass its hash. `thirdParty`
+ * names origins a page may load scripts and frames from (only ever Turnstile's, and only
+ * on the pages that carry its widget: docs/security.md).
  */
-export function contentSecurityPolicy(scriptHashes: string[] = []): string {
-  const scripts = scriptHashes.length ? scriptHashes.map((h) => `'${h}'`).join(" ") : "'none'";
+export function contentSecurityPolicy(scriptHashes: string[] = [], thirdParty: string[] = []): string {
+  const sources = [...scriptHashes.map((h) => `'${h}'`), ...thirdParty];
+  const frames = thirdParty.length ? [`frame-src ${thirdParty.join(" ")}`] : [];
   return [
     "default-src 'none'",
-    `script-src ${scripts}`,
+    `script-src ${sources.length ? sources.join(" ") : "'none'"}`,
+    ...frames,
     "style-src 'self'",
     "img-src 'self' data:",
     "form-action 'self'",

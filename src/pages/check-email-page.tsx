@@ -1,4 +1,5 @@
 import { Layout } from "./layout";
+import { TurnstileWidget } from "./turnstile-widget";
 
 export interface CheckEmailPageProps {
   appName: string;
@@ -9,6 +10,8 @@ export interface CheckEmailPageProps {
   minutes: number;
   codeLength: number;
   error?: string;
+  /** TURNSTILE_SITE_KEY: the form carries the widget when set. */
+  turnstileSiteKey?: string;
 }
 
 /**
@@ -16,7 +19,7 @@ export interface CheckEmailPageProps {
  * ("if ... can sign in"), and the code form, so a link read on another device can be
  * finished here by typing the code.
  */
-export function CheckEmailPage({ appName, prefix, email, next, minutes, codeLength, error }: CheckEmailPageProps) {
+export function CheckEmailPage({ appName, prefix, email, next, minutes, codeLength, error, turnstileSiteKey }: CheckEmailPageProps) {
   const lifetime = minutes === 1 ? "1 minute" : `${minutes} minutes`;
   return (
     <Layout title="Check your email" appName={appName} prefix={prefix}>
@@ -45,6 +48,7 @@ export function CheckEmailPage({ appName, prefix, email, next, minutes, codeLeng
           aria-describedby={error ? "code-error" : undefined}
           aria-invalid={error ? "true" : undefined}
         />
+        <TurnstileWidget siteKey={turnstileSiteKey} />
         <button type="submit">Sign in with the code</button>
       </form>
       <hr />

@@ -1,4 +1,5 @@
 import { Layout } from "./layout";
+import { TurnstileWidget } from "./turnstile-widget";
 
 export interface LoginPageProps {
   appName: string;
@@ -8,10 +9,12 @@ export interface LoginPageProps {
   email?: string;
   /** Shown above the field, tied to it for screen readers. */
   error?: string;
+  /** TURNSTILE_SITE_KEY: the form carries the widget when set. */
+  turnstileSiteKey?: string;
 }
 
 /** GET /login: one email field. */
-export function LoginPage({ appName, prefix, next, email, error }: LoginPageProps) {
+export function LoginPage({ appName, prefix, next, email, error, turnstileSiteKey }: LoginPageProps) {
   return (
     <Layout title="Sign in" appName={appName} prefix={prefix}>
       <h1>{`Sign in to ${appName}`}</h1>
@@ -37,6 +40,7 @@ export function LoginPage({ appName, prefix, next, email, error }: LoginPageProp
           aria-describedby={error ? "email-error" : undefined}
           aria-invalid={error ? "true" : undefined}
         />
+        <TurnstileWidget siteKey={turnstileSiteKey} />
         <button type="submit">Email me a sign-in link</button>
       </form>
     </Layout>

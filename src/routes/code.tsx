@@ -11,16 +11,19 @@ import type { Config } from "../config";
 import { type AppEnv, authDeps } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
+import { readAttemptCookie } from "../login/attempt-cookie";
 import { normalizeCodeInput } from "../login/codes";
 import { readForm } from "../login/form";
 import { redeemCode } from "../login/redeem";
 import { CheckEmailPage } from "../pages/check-email-page";
 import { ErrorPage } from "../pages/error-page";
+import { SIGNIN_PUBLIC_TEXT } from "../pages/signin-public-text";
 import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { issueSessionCookie } from "../sessions";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
 import { htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
+import { refuseWithoutTurnstile, turnstileHeaders } from "./turnstile-guard";
 
 export const CODE_FAILED_MESSAGE =
   "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.";
@@ -28,6 +31,8 @@ export const CODE_FAILED_MESSAGE =
 export function codeRoutes(config: Config) {
   const app = new Hono<AppEnv>();
   const site = { appName: config.appName, prefix: config.authPrefix };
+  const widget = { turnstileSiteKey: config.turnstile?.siteKey };
+  const withWidget = turnstileHeaders(config);
   const minutes = Math.max(1, Math.floor(config.link.maxAgeSeconds / 60));
 
   app.post("/code", async function redeemSignInCode(c) {
@@ -37,6 +42,19 @@ export function codeRoutes(config: Config) {
     const typed = form("code", 64);
     const ip = clientIp(c.req.raw);
     const audit = { ip, userAgent: userAgent(c.req.raw) };
+    const page = (error: string) => (
+      <CheckEmailPage {...site} {...widget} email={email} next={next} minutes={minutes} codeLength={config.code.length} error={error} />
+    );
+
+    const refused = await refuseWithoutTurnstile(c, form);
+    if (refused) return htmlPage(c, page(refused.message), refused.status, withWidget);
+    // SAME_DEVICE=require and this browser never asked for an email: no code can work here.
+    // Said before any lookup, so the answer is the same for every address.
+    const attempt = readAttemptCookie(c.req.raw, config);
+    if (config.sameDevice === "require" && !attempt) {
+      await recordEvent(c.var.db, { event: "code_failed", reason: "other_browser", detail: { attemptCookie: false }, ...audit });
+      return htmlPage(c, page(SIGNIN_PUBLIC_TEXT.codeOtherBrowser), 403, withWidget);
+    }
 
     const limit = await hitRateLimit(c.var.db, {
       key: await rateLimitKey("code:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), config.secrets.sesame[0]!),
@@ -58,9 +76,6 @@ export function codeRoutes(config: Config) {
       );
     }
 
-    const page = (error: string) => (
-      <CheckEmailPage {...site} email={email} next={next} minutes={minutes} codeLength={config.code.length} error={error} />
-    );
     if (!isValidEmail(email)) {
       return htmlPage(
         c,
@@ -74,10 +89,10 @@ export function codeRoutes(config: Config) {
       );
     }
     const code = normalizeCodeInput(typed, config.code.length);
-    if (!code) return htmlPage(c, page(`Enter the ${config.code.length}-digit code from the email.`), 400);
+    if (!code) return htmlPage(c, page(`Enter the ${config.code.length}-digit code from the email.`), 400, withWidget);
 
     const deps = authDeps(c);
-    const result = await redeemCode(deps, { email, code, request: c.req.raw });
+    const result = await redeemCode(deps, { email, code, request: c.req.raw, attempt });
     if (!result.ok) {
       await recordEvent(c.var.db, {
         event: "code_failed",
@@ -86,7 +101,7 @@ export function codeRoutes(config: Config) {
         detail: result.detail,
         ...audit,
       });
-      return htmlPage(c, page(CODE_FAILED_MESSAGE), 400);
+      return htmlPage(c, page(CODE_FAILED_MESSAGE), 400, withWidget);
     }
     await recordEvent(c.var.db, { event: "code_redeemed", userId: result.user.id, detail: { newUser: result.newUser }, ...audit });
     const session = await issueSessionCookie(deps, result.session, result.user.email);

@@ -12,9 +12,11 @@ import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
 import { readForm } from "../login/form";
 import { redeemLink } from "../login/redeem";
+import { judgeLinkDevice } from "../login/same-device";
 import { checkLinkToken } from "../login/signup-token";
 import { contentSecurityPolicy } from "../middleware/security-headers";
 import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
+import { OtherBrowserPage } from "../pages/other-browser-page";
 import { issueSessionCookie } from "../sessions";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
 import { htmlPage } from "./auth-context";
@@ -45,6 +47,16 @@ export function linkRoutes(config: Config) {
     return htmlPage(c, <LinkInvalidPage {...site} next={next} />, 400);
   };
 
+  const otherBrowser = (c: Context<AppEnv>, detail: { stage: string; refused: boolean; userId: string | null }) =>
+    recordEvent(c.var.db, {
+      event: "link_other_browser",
+      userId: detail.userId,
+      reason: detail.refused ? "same_device_required" : "same_device_warned",
+      ip: clientIp(c.req.raw),
+      userAgent: userAgent(c.req.raw),
+      detail: { stage: detail.stage },
+    });
+
   // Hono answers HEAD with this handler's headers and no body: still nothing consumed.
   app.get("/link", async function showLinkConfirmation(c) {
     const token = c.req.query("sesame") ?? "";
@@ -52,9 +64,19 @@ export function linkRoutes(config: Config) {
     const check = await checkLinkToken(authDeps(c), token);
     if (!check.ok) return invalidLink(c, next, { ...check, tokenHash: check.token?.hash }, "view");
     const email = check.kind === "user" ? check.user.email : check.request.email;
-    return htmlPage(c, <LinkConfirmPage {...site} email={email} token={token} next={next} />, 200, {
-      "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]),
-    });
+    const headers = { "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]) };
+    const device = await judgeLinkDevice(c.var, token, c.req.raw);
+    if (device.verdict === "other") {
+      const required = config.sameDevice === "require";
+      await otherBrowser(c, { stage: "view", refused: required, userId: check.kind === "user" ? check.user.id : null });
+      return htmlPage(
+        c,
+        <OtherBrowserPage {...site} {...device} next={next} continueAs={required ? undefined : { email, token }} />,
+        required ? 403 : 200,
+        headers,
+      );
+    }
+    return htmlPage(c, <LinkConfirmPage {...site} email={email} token={token} next={next} />, 200, headers);
   });
 
   app.post("/link", async function redeemMagicLink(c) {
@@ -62,6 +84,14 @@ export function linkRoutes(config: Config) {
     const token = form("sesame", MAX_TOKEN_CHARS);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const deps = authDeps(c);
+    const device = await judgeLinkDevice(c.var, token, c.req.raw);
+    if (device.verdict === "other" && config.sameDevice === "require") {
+      // Nothing consumed: the asking browser can still use this link or its code.
+      await otherBrowser(c, { stage: "redeem", refused: true, userId: null });
+      return htmlPage(c, <OtherBrowserPage {...site} {...device} next={next} />, 403, {
+        "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]),
+      });
+    }
     const result = await redeemLink(deps, token, c.req.raw);
     if (!result.ok) return invalidLink(c, next, result, "redeem");
 
@@ -70,7 +100,7 @@ export function linkRoutes(config: Config) {
       userId: result.user.id,
       ip: clientIp(c.req.raw),
       userAgent: userAgent(c.req.raw),
-      detail: { newUser: result.newUser, tokenHash: auditTokenHash(result.tokenHash) },
+      detail: { newUser: result.newUser, tokenHash: auditTokenHash(result.tokenHash), sameDevice: device.verdict },
     });
     const session = await issueSessionCookie(deps, result.session, result.user.email);
     return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });

@@ -1,6 +1,6 @@
 /**
  * The real local servers the worker under test talks to (echo origin, Python wsgiref origin,
- * MailChannels stand-in), started once per vitest process on ephemeral loopback ports, so any number of
+ * MailChannels stand-in, Turnstile siteverify stand-in), started once per vitest process on ephemeral loopback ports, so any number of
  * test runs can share the machine. The worker learns their URLs through its bindings
  * (ORIGIN_URL, MAILCHANNELS_API_URL); tests read them from `env`.
  */
@@ -8,6 +8,7 @@
 import { spawn } from "node:child_process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { SITEVERIFY_PATH, startSiteverifyServer } from "../support/siteverify-server.mjs";
 import { startMailServer } from "./mail-server";
 import { startOriginServer } from "./origin-server";
 
@@ -16,6 +17,8 @@ export interface TestServers {
   /** test/node/wsgi-origin.py: what a CGI-style (WSGI) origin makes of the headers it gets. */
   wsgiOriginUrl: string;
   mailUrl: string;
+  /** Turnstile's siteverify stand-in (test/support/siteverify-server.mjs). */
+  siteverifyUrl: string;
 }
 
 let started: Promise<TestServers> | null = null;
@@ -24,14 +27,21 @@ const portOf = (server: Server) => (server.address() as AddressInfo).port;
 
 export function startTestServers(): Promise<TestServers> {
   started ??= (async () => {
-    const [origin, mail, wsgiOriginUrl] = await Promise.all([startOriginServer(0), startMailServer(0), startWsgiOrigin()]);
+    const [origin, mail, siteverify, wsgiOriginUrl] = await Promise.all([
+      startOriginServer(0),
+      startMailServer(0),
+      startSiteverifyServer(0),
+      startWsgiOrigin(),
+    ]);
     // Never keep the test process alive: the servers end with it.
     origin.unref();
     mail.unref();
+    siteverify.unref();
     return {
       originUrl: `http://127.0.0.1:${portOf(origin)}`,
       wsgiOriginUrl,
       mailUrl: `http://127.0.0.1:${portOf(mail)}/tx/v1/send`,
+      siteverifyUrl: `http://127.0.0.1:${portOf(siteverify)}${SITEVERIFY_PATH}`,
     };
   })();
   return started;

@@ -30,6 +30,8 @@ export async function testBindings(servers: TestServers): Promise<Record<string,
     ORIGIN_URL: servers.originUrl,
     WSGI_ORIGIN_URL: servers.wsgiOriginUrl,
     MAILCHANNELS_API_URL: servers.mailUrl,
+    // Turnstile stays off (no keys) unless a test sets them; when on, it asks the stand-in.
+    TURNSTILE_VERIFY_URL: servers.siteverifyUrl,
   };
 }
 
