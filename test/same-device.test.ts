@@ -132,6 +132,8 @@ describe("SAME_DEVICE=warn (the default)", () => {
     const redeemed = await postForm(`${PREFIX}/link`, linkFields(link), { fetcher: warn });
     expect(redeemed.status).toBe(303);
     expect(sessionCookie(redeemed)).not.toBeNull();
+    const [redemption] = await rows<{ detail: string }>("SELECT detail FROM auth_events WHERE event = 'link_redeemed' AND user_id = ?", user.id);
+    expect(JSON.parse(redemption!.detail)).toMatchObject({ sameDevice: "other" });
   });
 
   it("treats a cookie some other sign-in set as another browser", async () => {
