@@ -132,7 +132,10 @@ describe("SAME_DEVICE=warn (the default)", () => {
     const redeemed = await postForm(`${PREFIX}/link`, linkFields(link), { fetcher: warn });
     expect(redeemed.status).toBe(303);
     expect(sessionCookie(redeemed)).not.toBeNull();
-    const [redemption] = await rows<{ detail: string }>("SELECT detail FROM auth_events WHERE event = 'link_redeemed' AND user_id = ?", user.id);
+    const [redemption] = await rows<{ detail: string }>(
+      "SELECT detail FROM auth_events WHERE event = 'link_redeemed' AND user_id = ?",
+      user.id,
+    );
     expect(JSON.parse(redemption!.detail)).toMatchObject({ sameDevice: "other" });
   });
 

@@ -14,14 +14,15 @@ import { findFreePort } from "../../../scripts/lib/ports.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-export async function startDevStack() {
+/** `extraVars`: worker variables on top of wrangler.toml's (e.g. Turnstile keys, SAME_DEVICE). */
+export async function startDevStack({ extraVars = {} } = {}) {
   applyOfflineEnv();
   const persistTo = mkdtempSync(join(tmpdir(), "sesame-e2e-"));
   const port = await findFreePort();
   let originPort = await findFreePort();
   while (originPort === port) originPort = await findFreePort();
   const secrets = await freshSecrets();
-  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets });
+  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets, extraVars });
   return {
     ...stack,
     secrets,
