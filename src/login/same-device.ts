@@ -19,7 +19,7 @@ export type SameDeviceVerdict =
   | { verdict: "other"; askedAt: number; askedFrom: string | null };
 
 /** Compares the request's bound attempt with this browser's cookie. */
-export async function judgeSameDevice(config: Config, loginRequest: LoginRequest | null, request: Request): Promise<SameDeviceVerdict> {
+async function judgeSameDevice(config: Config, loginRequest: LoginRequest | null, request: Request): Promise<SameDeviceVerdict> {
   if (config.sameDevice === "off" || !loginRequest?.attemptHash) return { verdict: "unbound" };
   if (await attemptMatches(config, loginRequest.id, readAttemptCookie(request, config), loginRequest.attemptHash)) {
     return { verdict: "same" };

@@ -4,7 +4,5 @@ export {
   TURNSTILE_FIELD,
   TURNSTILE_ORIGIN,
   TURNSTILE_SCRIPT_URL,
-  type TurnstileFailure,
-  type TurnstileResult,
   verifyTurnstile,
 } from "./verify";

@@ -16,7 +16,7 @@ export interface RecordedEmail {
 /** What one call does: succeed, throw this code, or hang. */
 export type BindingAnswer = "ok" | "hang" | { code: string };
 
-export class EmailServiceError extends Error {
+class EmailServiceError extends Error {
   constructor(readonly code: string) {
     super(`Email Service refused the message: ${code}`);
     this.name = "EmailServiceError";
