@@ -25,7 +25,11 @@ export const TEST_GENERATED_KEYS = [
   "ORIGIN_URL",
   "WSGI_ORIGIN_URL",
   "MAILCHANNELS_API_URL",
+  "TURNSTILE_VERIFY_URL",
 ] as const;
 
-/** Bindings that are not configuration: wrangler.toml's storage and the migrations the set-up applies. */
-export const TEST_STORAGE_BINDINGS = ["DB", "REVOKED", "TEST_MIGRATIONS"] as const;
+/**
+ * Bindings that are not configuration: wrangler.toml's storage, its send_email binding (the
+ * local simulator) and the migrations the set-up applies.
+ */
+export const TEST_STORAGE_BINDINGS = ["DB", "REVOKED", "EMAIL", "TEST_MIGRATIONS"] as const;
