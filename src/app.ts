@@ -9,6 +9,7 @@ import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
 import { NotFoundError } from "./errors";
 import { edgeRoutes, gateRoutes } from "./gate";
+import { appHostServes, handoffRoutes, isAppHost } from "./handoff";
 import { errorResponse } from "./http/error-response";
 import { authResponseHeaders, strictTransportSecurityHeader } from "./middleware/security-headers";
 import { STYLESHEET } from "./pages/style";
@@ -32,6 +33,9 @@ export function createApp(config: Config) {
     const host = hostnameOf(new URL(c.req.url).host);
     const served = config.access.appForHost(host);
     if (!served && host !== authHost) throw new NotFoundError();
+    // An app host serves only the handoff, logout, me and verify of the edge's routes.
+    const url = new URL(c.req.url);
+    if (url.pathname.startsWith(`${prefix}/`) && isAppHost(config, url) && !appHostServes(config, url.pathname)) throw new NotFoundError();
     c.set("app", served);
     await next();
   });
@@ -46,6 +50,7 @@ export function createApp(config: Config) {
   // The dev mailbox exists only with the dev mailer: in production the route is simply absent.
   if (config.mail.providers[0] === "dev") auth.route("/dev/mailbox", devMailboxRoutes(config));
   auth.route("/", authRoutes(config));
+  auth.route("/", handoffRoutes(config));
   auth.all("*", () => {
     throw new NotFoundError();
   });

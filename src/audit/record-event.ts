@@ -40,7 +40,8 @@ export type AuthEventName =
   | "group_member_added"
   | "group_member_removed"
   /** One row per client and window once its failures pass AUDIT_FAILURES_PER_CLIENT (src/audit/record-failure.ts). */
-  | "failures_suppressed";
+  | "failures_suppressed"
+  | "handoff_refused";
 
 export interface AuthEvent {
   event: AuthEventName;

@@ -155,3 +155,19 @@ export type User = typeof users.$inferSelect;
 export type Session = typeof sessions.$inferSelect;
 export type LoginRequest = typeof loginRequests.$inferSelect;
 export type ServiceToken = typeof serviceTokens.$inferSelect;
+
+/**
+ * One row per cross-host sign-in code (docs/access.md, "One sign-in for every app"): only
+ * the code's hash is stored, and the row is deleted when the code is presented, so it works
+ * once. It is bound to the session it continues, the app and the app host's origin, the
+ * return path and the hash of the state cookie the app host set.
+ */
+export const handoffCodes = sqliteTable("handoff_codes", {
+  codeHash: text("code_hash").primaryKey(),
+  sessionId: text("session_id").notNull(),
+  app: text("app").notNull(),
+  origin: text("origin").notNull(),
+  path: text("path").notNull(),
+  stateHash: text("state_hash").notNull(),
+  expiresAt: integer("expires_at").notNull(),
+});

@@ -4,6 +4,7 @@
  * WWW-Authenticate, so API clients and scripts never receive an HTML login page.
  */
 import type { Config } from "../config";
+import { isAppHost, startHandoff } from "../handoff";
 import { wantsHtml } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
 
@@ -46,8 +47,10 @@ export function unauthenticatedResponse(config: Config, options: { invalidToken?
  * navigation whose bearer token was refused: whoever sent one is a client that cannot use
  * a sign-in page, and RFC 6750 section 3.1 asks us to say the token is invalid.
  */
-export function refuseRequest(config: Config, request: Request, pathAndQuery: string, invalidToken = false): Response {
+export async function refuseRequest(config: Config, request: Request, pathAndQuery: string, invalidToken = false): Promise<Response> {
   if (isNavigation(request) && !invalidToken) {
+    // An app host has no sign-in page: it signs in through the auth host (docs/access.md).
+    if (isAppHost(config, new URL(request.url))) return startHandoff(config, request, pathAndQuery);
     return new Response(null, { status: 302, headers: { ...GATE_ANSWER_HEADERS, Location: loginUrl(config, pathAndQuery) } });
   }
   return unauthenticatedResponse(config, { invalidToken });

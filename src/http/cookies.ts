@@ -1,5 +1,5 @@
 /**
- * The edge's cookies, the session, the share and the attempt cookie: their names, their Set-Cookie
+ * The edge's cookies, the session, the share, the attempt and the sign-in state cookie: their names, their Set-Cookie
  * values, reading them, and removing them before a request goes to the origin (the
  * origin's own cookies stay, byte for byte).
  *
@@ -14,10 +14,18 @@
 import type { Config } from "../config";
 import { servesPlainHttpDev } from "./dev-hosts";
 
-/** `attempt`: the asking browser's cookie of SAME_DEVICE (src/login/attempt-cookie.ts). */
-export type EdgeCookie = "session" | "share" | "attempt";
+/**
+ * `attempt`: the asking browser's cookie of SAME_DEVICE (src/login/attempt-cookie.ts);
+ * `state`: the cross-host sign-in's state cookie on an app host (docs/access.md).
+ */
+export type EdgeCookie = "session" | "share" | "attempt" | "state";
 
-const BARE_NAMES: Record<EdgeCookie, string> = { session: "sesame", share: "sesame-share", attempt: "sesame-attempt" };
+const BARE_NAMES: Record<EdgeCookie, string> = {
+  session: "sesame",
+  share: "sesame-share",
+  attempt: "sesame-attempt",
+  state: "sesame-state",
+};
 const SECURE_PREFIX = "__Host-";
 
 /** Every cookie name the edge owns, in both spellings. */

@@ -33,7 +33,8 @@ const MAX_DECODE_LAYERS = 4;
 /**
  * Returns `raw` normalised as a path (+ query + fragment) on this site, or "/".
  * Paths under `authPrefix` (the sign-in pages themselves) also give "/": a sign-in never
- * lands on logout, or on another sign-in link.
+ * lands on logout, or on another sign-in link. The exception is `authPrefix/sso`, the
+ * cross-host sign-in's way back to the app that asked.
  */
 export function safeNext(raw: unknown, authPrefix: string = CONFIG_KEYS.AUTH_PREFIX): string {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > MAX_NEXT_LENGTH) return DEFAULT_NEXT;
@@ -113,5 +114,8 @@ function isUnderPrefix(path: string, prefix: string): boolean {
     return true;
   }
   const p = prefix.toLowerCase();
+  // The one internal page a sign-in may return to: the cross-host handoff's issuance, which
+  // checks every parameter again and only ever redirects to a host of APPS (docs/access.md).
+  if (pathname === `${p}/sso`) return false;
   return pathname === p || pathname.startsWith(`${p}/`);
 }

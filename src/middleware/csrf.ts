@@ -19,6 +19,7 @@
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config";
 import { ForbiddenError } from "../errors";
+import { isAppHost } from "../handoff";
 
 /**
  * Only POST is checked: every state-changing route of the sign-in pages is a POST (a form
@@ -42,7 +43,10 @@ export function csrfProtection(config: Config, options: { exempt?: string[] } = 
     if (c.req.method === CHECKED_METHOD) {
       const path = new URL(c.req.url).pathname;
       const isExempt = exempt.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
-      if (!isExempt && !isSameOriginRequest(c.req.raw, expectedOrigin)) {
+      // An app host's own forms (logout) post to that host: its origin is the expected one.
+      const url = new URL(c.req.url);
+      const expected = isAppHost(config, url) ? url.origin : expectedOrigin;
+      if (!isExempt && !isSameOriginRequest(c.req.raw, expected)) {
         throw new ForbiddenError("cross_site_request", "This form must be sent from this site's own page. Reload the page and try again.");
       }
     }

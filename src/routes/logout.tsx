@@ -10,6 +10,7 @@ import { describeError } from "../db/errors";
 import { type AppEnv, authDeps } from "../env";
 import { AppError, ServiceUnavailableError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
+import { isAppHost } from "../handoff";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
 import { safeNext } from "../http/safe-next";
@@ -67,7 +68,7 @@ export function logoutRoutes(config: Config) {
       );
     }
     return c.body(null, 303, {
-      Location: afterLogout(config, c.req.query("then"), c.req.query("next")),
+      Location: afterLogout(config, new URL(c.req.url), c.req.query("then"), c.req.query("next")),
       "Set-Cookie": clearSessionCookie(config),
     });
   });
@@ -79,7 +80,10 @@ export function logoutRoutes(config: Config) {
  * Where POST /logout leads: the signed-out page, or with `then=login` (the 403 page's "use
  * another account", docs/access.md) the sign-in page, returning to `next` afterwards.
  */
-function afterLogout(config: Config, then: string | undefined, next: string | undefined): string {
+function afterLogout(config: Config, url: URL, then: string | undefined, next: string | undefined): string {
   if (then !== "login") return `${config.authPrefix}/logout`;
+  // An app host has no sign-in page: back to the page, which (the session being over)
+  // starts a fresh sign-in through the auth host, so it cannot loop back through SSO.
+  if (isAppHost(config, url)) return safeNext(next, config.authPrefix);
   return `${config.authPrefix}/login?next=${encodeURIComponent(safeNext(next, config.authPrefix))}`;
 }

@@ -15,7 +15,9 @@
  * consumes the sign-in (src/login/redeem.ts): `newSessionRow` gives the row (inserted with
  * `insertSessionIf`), `issueSessionCookie` signs the cookie once the batch said it won.
  */
+import { hostnameOf } from "../access";
 import { recordEvent } from "../audit/record-event";
+import type { Config } from "../config";
 import { describeError } from "../db/errors";
 import type { Session } from "../db/schema";
 import { ServiceUnavailableError } from "../errors";
@@ -45,6 +47,7 @@ export async function readSession(request: Request, deps: SessionDeps): Promise<
   const { claims } = checked;
   // The JWT's exp already stops at the absolute limit; this also holds after the limit is lowered.
   if (now >= absoluteEndMs(deps, claims.iat * 1000)) return { ok: false, reason: "expired" };
+  if (!cookieBelongsHere(deps.config, claims, request)) return { ok: false, reason: "invalid" };
 
   try {
     if (await isRevocationRecorded(deps.kv, revokedSessionKey(claims.sid))) return { ok: false, reason: "revoked" };
@@ -100,7 +103,45 @@ export async function readSessionClaims(request: Request, deps: SessionDeps): Pr
   const jwt = readEdgeCookie(request, deps.config, "session");
   if (!jwt) return null;
   const checked = await verifySessionJwt(deps.config, jwt, deps.now ?? Date.now());
-  return checked.ok ? checked.claims : null;
+  return checked.ok && cookieBelongsHere(deps.config, checked.claims, request) ? checked.claims : null;
+}
+
+/**
+ * A session cookie is good only on the host it was minted for (docs/access.md, "One sign-in
+ * for every app"): an app host's cookie names its host; the auth host's names none and,
+ * under APPS, is good on the auth host alone. Browsers never send a host-only cookie
+ * elsewhere; this refuses one copied there by hand or by a script.
+ */
+function cookieBelongsHere(config: Config, claims: SessionClaims, request: Request): boolean {
+  const host = hostnameOf(new URL(request.url).host);
+  if (claims.host !== undefined) return claims.host === host;
+  return !config.access.configured || host === hostnameOf(config.publicUrl.host);
+}
+
+/**
+ * The cookie that carries session `sessionId` onto app host `host` after a cross-host
+ * sign-in: the same session (same id, same expiry: ending it ends every host's cookie),
+ * re-checked against D1 and KV first. Null when the session is no longer live.
+ */
+export async function continueSessionOnHost(deps: SessionDeps, sessionId: string, host: string): Promise<string | null> {
+  const now = deps.now ?? Date.now();
+  if (await isRevocationRecorded(deps.kv, revokedSessionKey(sessionId))) return null;
+  const row = await findSessionWithUser(deps.db, sessionId);
+  if (!row || row.revokedAt !== null || row.expiresAt <= now || absoluteEndMs(deps, row.createdAt) <= now) return null;
+  if (!row.isActive || row.stateChangedAt > row.createdAt) return null;
+  let groups: string[];
+  try {
+    groups = await sessionGroupsFor(deps.db, deps.config, row.userId);
+  } catch (error) {
+    if (error instanceof TooManyGroupsError) return null;
+    throw error;
+  }
+  // `iat` is when the session began, as on the auth host's cookie: the absolute limit counts from it.
+  const exp = Math.min(Math.floor(row.expiresAt / 1000), Math.floor(absoluteEndMs(deps, row.createdAt) / 1000));
+  const amr = row.amr === "code" ? "code" : "link";
+  const iat = Math.floor(row.createdAt / 1000);
+  const claims: SessionClaims = { sid: sessionId, sub: row.userId, email: row.email, amr, iat, exp, rv: now, groups, host };
+  return sessionCookie(deps, await signSessionJwt(deps.config, claims), exp, now);
 }
 
 /** The row of a session of `userId` starting at `now`, for the caller to insert (insertSessionIf). */

@@ -39,8 +39,8 @@ function jwtKey(secret: string): Promise<CryptoKey> {
 
 /** Signs the claims under the current secret. */
 export async function signSessionJwt(config: Config, claims: SessionClaims): Promise<string> {
-  const { sid, sub, email, amr, iat, exp, rv, groups } = claims;
-  return new SignJWT({ sid, email, amr, rv, grp: groups })
+  const { sid, sub, email, amr, iat, exp, rv, groups, host } = claims;
+  return new SignJWT(host === undefined ? { sid, email, amr, rv, grp: groups } : { sid, email, amr, rv, grp: groups, hst: host })
     .setProtectedHeader({ alg: "HS256", typ: "JWT" })
     .setSubject(sub)
     .setIssuedAt(iat)
@@ -78,7 +78,7 @@ export async function verifySessionJwt(config: Config, jwt: string, now: number)
 }
 
 function toClaims(payload: Record<string, unknown>): SessionClaims | null {
-  const { sid, sub, email, amr, iat, exp, rv, grp } = payload;
+  const { sid, sub, email, amr, iat, exp, rv, grp, hst } = payload;
   if (typeof sid !== "string" || sid.length === 0 || sid.length > 64) return null;
   if (typeof sub !== "string" || sub.length === 0 || sub.length > 64) return null;
   if (typeof email !== "string" || email.length === 0) return null;
@@ -87,7 +87,8 @@ function toClaims(payload: Record<string, unknown>): SessionClaims | null {
   // A cookie from before groups existed carries none until its next revalidation.
   const groups = grp === undefined ? [] : grp;
   if (!Array.isArray(groups) || !groups.every((g) => typeof g === "string" && g.length > 0 && g.length <= 64)) return null;
-  return { sid, sub, email, amr, iat, exp, rv, groups };
+  if (hst !== undefined && (typeof hst !== "string" || hst.length === 0 || hst.length > 253)) return null;
+  return hst === undefined ? { sid, sub, email, amr, iat, exp, rv, groups } : { sid, sub, email, amr, iat, exp, rv, groups, host: hst };
 }
 
 function isWhole(value: unknown): value is number {

@@ -22,6 +22,7 @@ export async function findSessionWithUser(db: Database, sessionId: string) {
     (await db
       .select({
         userId: sessions.userId,
+        amr: sessions.amr,
         createdAt: sessions.createdAt,
         expiresAt: sessions.expiresAt,
         revokedAt: sessions.revokedAt,

@@ -48,4 +48,9 @@ export interface SessionClaims {
   rv: number;
   /** Carried groups (src/groups/session-groups.ts), refreshed at each revalidation; `grp` in the JWT. */
   groups: string[];
+  /**
+   * The app host this cookie was minted for by the cross-host sign-in (`hst` in the JWT,
+   * docs/access.md); absent on the auth host's own cookie.
+   */
+  host?: string;
 }

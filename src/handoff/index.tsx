@@ -1,0 +1,142 @@
+/**
+ * One sign-in for every app (docs/access.md, "One sign-in for every app"):
+ *
+ * 1. startHandoff, on an app host, for a browser navigation without a session there: a state
+ *    cookie on that host and a redirect to the auth host's AUTH_PREFIX/sso naming the app,
+ *    the app host's origin, the return path and the state's hash.
+ * 2. GET AUTH_PREFIX/sso, on the auth host: without a session there, the sign-in page, which
+ *    comes back here; with one, a single-use code bound to that session, the app, its origin,
+ *    the path and the state hash, and a redirect to the app host's AUTH_PREFIX/handoff.
+ * 3. GET AUTH_PREFIX/handoff, on the app host: the code is consumed, its bindings checked
+ *    against this browser's state cookie and this host's origin, and a host-only session
+ *    cookie naming the host (same session id) is set.
+ */
+import { Hono } from "hono";
+import { hostnameOf } from "../access";
+import { recordEvent } from "../audit/record-event";
+import type { Config } from "../config";
+import { type AppEnv, authDeps } from "../env";
+import { BadRequestError, NotFoundError } from "../errors";
+import { GATE_ANSWER_HEADERS } from "../gate/refuse";
+import { clientIp, userAgent } from "../http/request-info";
+import { safeNext } from "../http/safe-next";
+import { ErrorPage } from "../pages/error-page";
+import { htmlPage } from "../routes/auth-context";
+import { continueSessionOnHost, readSession } from "../sessions";
+import { timingSafeEqualSecrets } from "../tokens";
+import { consumeHandoffCode, issueHandoffCode } from "./codes";
+import { clearState, isStateHash, readState, stateFor, stateHash } from "./state";
+
+/** True for a host of APPS that is not the auth host: it signs in through the handoff. */
+export function isAppHost(config: Config, url: URL): boolean {
+  return config.access.configured && hostnameOf(url.host) !== hostnameOf(config.publicUrl.host);
+}
+
+/** The edge routes an app host serves under AUTH_PREFIX; every other one is a 404 there. */
+export function appHostServes(config: Config, pathname: string): boolean {
+  const rest = pathname.slice(config.authPrefix.length);
+  return pathname.startsWith(config.authPrefix) && ["/handoff", "/logout", "/me", "/verify"].includes(rest);
+}
+
+/** Step 1: the state cookie on the app host and the trip to the auth host. */
+export async function startHandoff(config: Config, request: Request, pathAndQuery: string): Promise<Response> {
+  const url = new URL(request.url);
+  const app = config.access.appForHost(url.host);
+  if (!app) throw new NotFoundError();
+  const state = stateFor(config, request);
+  const target = new URL(`${config.authPrefix}/sso`, config.publicUrl.origin);
+  target.searchParams.set("app", app.name);
+  target.searchParams.set("origin", url.origin);
+  target.searchParams.set("next", pathAndQuery);
+  target.searchParams.set("state", await stateHash(state.value));
+  return new Response(null, { status: 302, headers: { ...GATE_ANSWER_HEADERS, Location: target.href, "Set-Cookie": state.setCookie } });
+}
+
+/** The app host's origin as the request names it, if it is one of `appName`'s hosts in APPS. */
+function appOrigin(config: Config, appName: string, raw: string | undefined): string | null {
+  let origin: URL;
+  try {
+    origin = new URL(raw ?? "");
+  } catch {
+    return null;
+  }
+  if (origin.origin !== raw || !isAppHost(config, origin)) return null;
+  if (origin.protocol !== "https:" && (origin.protocol !== "http:" || config.publicUrl.protocol !== "http:")) return null;
+  return config.access.appForHost(origin.host)?.name === appName ? origin.origin : null;
+}
+
+export function handoffRoutes(config: Config) {
+  const router = new Hono<AppEnv>();
+  const site = { appName: config.appName, prefix: config.authPrefix };
+
+  // Step 2, on the auth host.
+  router.get("/sso", async function issueHandoff(c) {
+    const query = c.req.query();
+    const app = config.access.configured ? config.access.appByName(query.app ?? "") : null;
+    if (!app) throw new BadRequestError("app", "This sign-in names no known app. Open the app again.");
+    const origin = appOrigin(config, app.name, query.origin);
+    if (!origin) throw new BadRequestError("origin", "This sign-in names a host the app does not have. Open the app again.");
+    if (!isStateHash(query.state)) throw new BadRequestError("state", "This sign-in is incomplete. Open the app again.");
+    const path = safeNext(query.next, config.authPrefix);
+
+    const deps = authDeps(c);
+    const check = await readSession(c.req.raw, deps);
+    if (!check.ok) {
+      const back = new URL(`${config.authPrefix}/sso`, config.publicUrl.origin);
+      for (const [name, value] of Object.entries({ app: app.name, origin, next: path, state: query.state }))
+        back.searchParams.set(name, value);
+      return c.redirect(`${config.authPrefix}/login?next=${encodeURIComponent(back.pathname + back.search)}`, 302);
+    }
+    const code = await issueHandoffCode(c.var.db, {
+      sessionId: check.identity.sessionId,
+      app: app.name,
+      origin,
+      path,
+      stateHash: query.state,
+    });
+    const response = c.redirect(`${origin}${config.authPrefix}/handoff?code=${code}`, 302);
+    if (check.setCookie) response.headers.append("Set-Cookie", check.setCookie);
+    return response;
+  });
+
+  // Step 3, on the app host.
+  router.get("/handoff", async function completeHandoff(c) {
+    const url = new URL(c.req.url);
+    const app = c.var.app;
+    if (!app || !isAppHost(config, url)) throw new NotFoundError();
+    const code = c.req.query("code");
+    if (!code) throw new BadRequestError("code", "This sign-in link has no code. Open the app again.");
+    const binding = await consumeHandoffCode(c.var.db, code);
+    const state = readState(config, c.req.raw);
+    let reason: string | null = null;
+    let setCookie: string | null = null;
+    if (!binding) reason = "unknown_used_or_expired";
+    else if (!state || !(await timingSafeEqualSecrets(await stateHash(state), binding.stateHash))) reason = "state_mismatch";
+    else if (binding.origin !== url.origin || binding.app !== app.name) reason = "wrong_app";
+    else {
+      setCookie = await continueSessionOnHost(authDeps(c), binding.sessionId, hostnameOf(url.host));
+      if (!setCookie) reason = "session_ended";
+    }
+    if (reason !== null || !binding || !setCookie) {
+      await recordEvent(c.var.db, {
+        event: "handoff_refused",
+        reason,
+        ip: clientIp(c.req.raw),
+        userAgent: userAgent(c.req.raw),
+        detail: { app: app.name },
+      });
+      const message =
+        "This sign-in link was already used, has expired, or was opened in another browser than the one that asked for it. Open the app again to sign in.";
+      return htmlPage(
+        c,
+        <ErrorPage {...site} title="Sign-in not completed" message={message} action={{ href: "/", label: "Open the app" }} />,
+        400,
+      );
+    }
+    const headers = new Headers({ Location: binding.path });
+    headers.append("Set-Cookie", setCookie);
+    headers.append("Set-Cookie", clearState(config));
+    return new Response(null, { status: 303, headers });
+  });
+  return router;
+}
