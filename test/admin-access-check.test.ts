@@ -12,17 +12,17 @@ import { createDb } from "../src/db/client";
 import { addMember, createGroup } from "../src/groups/store";
 import { findUserById } from "../src/users/store";
 import { createUserViaApi } from "./admin-client";
-import { cookieFrom, deps, userWithServiceToken, userWithSession } from "./gate-support";
+import { cookieFrom, cookieOnHost, deps, userWithServiceToken, userWithSession } from "./gate-support";
 import { createSession } from "./support/sessions";
 
 /** A session for an existing user, started now (so it carries the user's current groups). */
 async function sessionOf(userId: string) {
   const user = (await findUserById(createDb(env.DB), userId))!;
-  const { setCookie } = await createSession(
+  const { setCookie, sessionId } = await createSession(
     { ...deps(), config: getConfig(modified) },
     { user, amr: "link", request: new Request("http://localhost") },
   );
-  return { user, cookie: cookieFrom(setCookie) };
+  return { user, sessionId, cookie: cookieFrom(setCookie) };
 }
 
 const ORIGIN: string = env.ORIGIN_URL;
@@ -89,7 +89,9 @@ describe("POST /access/check", () => {
       for (const url of urls) {
         const answer = await checkOk({ email: who.user.email, url });
         expect(answer.app).toBe("wiki");
-        expect(answer.decision, `${who.user.email} ${url}`).toBe(await gateDecision(url, { Cookie: who.cookie }));
+        expect(answer.decision, `${who.user.email} ${url}`).toBe(
+          await gateDecision(url, { Cookie: await cookieOnHost(who.sessionId, url, getConfig(modified)) }),
+        );
       }
     }
     expect(await checkOk({ email: plain.user.email, url: "http://wiki.example.com/admin/x" })).toEqual({

@@ -13,7 +13,7 @@ import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import { authEvents } from "../src/db/schema";
 import worker from "../src/index";
-import { echoOf, userWithServiceToken, userWithSession } from "./gate-support";
+import { cookieOnHost, echoOf, userWithServiceToken, userWithSession } from "./gate-support";
 
 const ORIGIN: string = env.ORIGIN_URL;
 const HTML = { Accept: "text/html" };
@@ -73,10 +73,16 @@ afterEach(() => vi.restoreAllMocks());
 
 describe("routing by host", () => {
   it("sends each host to its app's origin, under the origin's base path", async () => {
-    const { cookie } = await userWithSession();
-    const wiki = await echoOf(await edge("http://wiki.example.com/page?q=1", { headers: { Cookie: cookie } }));
+    const { sessionId } = await userWithSession();
+    const wiki = await echoOf(
+      await edge("http://wiki.example.com/page?q=1", {
+        headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/page?q=1") },
+      }),
+    );
     expect(wiki.url).toBe("/wiki-base/page?q=1");
-    const tools = await echoOf(await edge("http://tools.example.org/page", { headers: { Cookie: cookie } }));
+    const tools = await echoOf(
+      await edge("http://tools.example.org/page", { headers: { Cookie: await cookieOnHost(sessionId, "http://tools.example.org/page") } }),
+    );
     expect(tools.url).toBe("/page");
   });
 
@@ -108,32 +114,46 @@ describe("routing by host", () => {
   });
 
   it("tells the origin the host the browser used, never a client-sent one", async () => {
-    const { cookie } = await userWithSession();
-    const headers = { Cookie: cookie, "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http" };
-    const exact = await echoOf(await edge("https://wiki.example.com:8443/page", { headers }));
+    const { sessionId } = await userWithSession();
+    const headers = { "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "http" };
+    const exact = await echoOf(
+      await edge("https://wiki.example.com:8443/page", {
+        headers: { ...headers, Cookie: await cookieOnHost(sessionId, "https://wiki.example.com:8443/page") },
+      }),
+    );
     expect(exact.headers["x-forwarded-host"]).toBe("wiki.example.com:8443");
     expect(exact.headers["x-forwarded-proto"]).toBe("https");
-    const wildcard = await echoOf(await edge("https://team.wiki.example.com/page", { headers }));
+    const wildcard = await echoOf(
+      await edge("https://team.wiki.example.com/page", {
+        headers: { ...headers, Cookie: await cookieOnHost(sessionId, "https://team.wiki.example.com/page") },
+      }),
+    );
     expect(wildcard.headers["x-forwarded-host"]).toBe("team.wiki.example.com");
   });
 
   it("points the origin's absolute redirects at the host the browser used", async () => {
-    const { cookie } = await userWithSession();
-    const res = await edge("https://tools.example.org/__redirect", { headers: { Cookie: cookie } });
+    const { sessionId } = await userWithSession();
+    const res = await edge("https://tools.example.org/__redirect", {
+      headers: { Cookie: await cookieOnHost(sessionId, "https://tools.example.org/__redirect") },
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("Location")).toMatch(/^https:\/\/tools\.example\.org\//);
   });
 
   it("signs the assertion for the app's audience, with the groups claim", async () => {
-    const { cookie, user } = await userWithSession();
+    const { sessionId, user } = await userWithSession();
     const jwks = (await (await edge("http://localhost:8787/.well-known/jwks.json")).json()) as JSONWebKeySet;
-    const wiki = await echoOf(await edge("http://wiki.example.com/page", { headers: { Cookie: cookie } }));
+    const wiki = await echoOf(
+      await edge("http://wiki.example.com/page", { headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/page") } }),
+    );
     const { payload } = await jwtVerify(wiki.headers["sesame-assertion"]!, createLocalJWKSet(jwks), {
       issuer: "http://localhost:8787",
       audience: "https://wiki.example.com",
     });
     expect(payload).toMatchObject({ sub: user.id, email: user.email, groups: [] });
-    const tools = await echoOf(await edge("http://tools.example.org/page", { headers: { Cookie: cookie } }));
+    const tools = await echoOf(
+      await edge("http://tools.example.org/page", { headers: { Cookie: await cookieOnHost(sessionId, "http://tools.example.org/page") } }),
+    );
     await expect(
       jwtVerify(tools.headers["sesame-assertion"]!, createLocalJWKSet(jwks), { audience: new URL(ORIGIN).origin }),
     ).resolves.toBeTruthy();
@@ -142,8 +162,10 @@ describe("routing by host", () => {
 
 describe("policies at the gate", () => {
   it("refuses a signed-in user with a 403 page naming the email, and the two ways out", async () => {
-    const { cookie, user } = await userWithSession();
-    const res = await edge("http://wiki.example.com/admin/settings?tab=1", { headers: { Cookie: cookie, ...HTML } });
+    const { sessionId, user } = await userWithSession();
+    const res = await edge("http://wiki.example.com/admin/settings?tab=1", {
+      headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/admin/settings?tab=1"), ...HTML },
+    });
     expect(res.status).toBe(403);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
@@ -155,31 +177,47 @@ describe("policies at the gate", () => {
   });
 
   it("refuses an API client with {error: forbidden}", async () => {
-    const { cookie } = await userWithSession();
-    const res = await edge("http://wiki.example.com/admin", { headers: { Cookie: cookie } });
+    const { sessionId } = await userWithSession();
+    const res = await edge("http://wiki.example.com/admin", {
+      headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/admin") },
+    });
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ error: "forbidden" });
   });
 
   it("records access_denied with the app, the policy and the path", async () => {
-    const { cookie, user } = await userWithSession();
-    await edge("http://wiki.example.com/admin/x", { headers: { Cookie: cookie } });
+    const { sessionId, user } = await userWithSession();
+    await edge("http://wiki.example.com/admin/x", {
+      headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/admin/x") },
+    });
     const row = await lastDenial(user.id);
     expect(row).toBeTruthy();
     expect(JSON.parse(row!.detail!)).toMatchObject({ app: "wiki", policy: null, path: "/admin/x", amr: "link" });
-    await edge("http://wiki.example.com/api/jobs", { headers: { Cookie: cookie } });
+    await edge("http://wiki.example.com/api/jobs", {
+      headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/api/jobs") },
+    });
     expect(JSON.parse((await lastDenial(user.id))!.detail!)).toMatchObject({ app: "wiki", path: "/api/jobs" });
   });
 
   it("lets a user in where the most specific policy admits them", async () => {
-    const { cookie } = await userWithSession();
-    expect((await echoOf(await edge("http://wiki.example.com/adminx", { headers: { Cookie: cookie } }))).url).toBe("/wiki-base/adminx");
+    const { sessionId } = await userWithSession();
+    expect(
+      (
+        await echoOf(
+          await edge("http://wiki.example.com/adminx", {
+            headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/adminx") },
+          }),
+        )
+      ).url,
+    ).toBe("/wiki-base/adminx");
   });
 
-  it("sends a browser nobody signed in to sign in, and answers 401 to an API client", async () => {
+  it("sends a browser nobody signed in to sign in on the auth host, and answers 401 to an API client", async () => {
     const browser = await edge("http://wiki.example.com/admin/x", { headers: HTML });
     expect(browser.status).toBe(302);
-    expect(browser.headers.get("Location")).toBe(`/.sesame/login?next=${encodeURIComponent("/admin/x")}`);
+    const signIn = new URL(browser.headers.get("Location")!);
+    expect(signIn.origin + signIn.pathname).toBe("http://localhost:8787/.sesame/sso");
+    expect(signIn.searchParams.get("next")).toBe("/admin/x");
     expect((await edge("http://wiki.example.com/page")).status).toBe(401);
   });
 
@@ -204,19 +242,27 @@ describe("policies at the gate", () => {
   });
 
   it("serves a bypass path to anyone, with no identity, even when signed in", async () => {
-    const { cookie } = await userWithSession();
+    const { sessionId } = await userWithSession();
     const anonymous = await echoOf(await edge("http://wiki.example.com/static/app.css"));
     expect(anonymous.headers["sesame-assertion"]).toBeUndefined();
-    const signedIn = await echoOf(await edge("http://wiki.example.com/static/app.css", { headers: { Cookie: cookie } }));
+    const signedIn = await echoOf(
+      await edge("http://wiki.example.com/static/app.css", {
+        headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/static/app.css") },
+      }),
+    );
     expect(signedIn.headers["sesame-assertion"]).toBeUndefined();
     expect(signedIn.headers["sesame-user-email"]).toBeUndefined();
     expect(signedIn.headers.cookie).toBeUndefined();
   });
 
   it("sends no identity when the policy that selects a signed-in user is a bypass", async () => {
-    const { cookie } = await userWithSession();
+    const { sessionId } = await userWithSession();
     expect((await edge("http://wiki.example.com/docs/a")).status).toBe(401);
-    const echo = await echoOf(await edge("http://wiki.example.com/docs/a", { headers: { Cookie: cookie } }));
+    const echo = await echoOf(
+      await edge("http://wiki.example.com/docs/a", {
+        headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/docs/a") },
+      }),
+    );
     expect(echo.headers["sesame-assertion"]).toBeUndefined();
     expect(echo.headers["sesame-user-id"]).toBeUndefined();
   });
@@ -226,8 +272,14 @@ describe("policies at the gate", () => {
     const echo = await echoOf(await edge("http://wiki.example.com/api/jobs", { headers: { Authorization: `Bearer ${token}` } }));
     expect(echo.headers["sesame-user-email"]).toBe(user.email);
     expect(echo.headers.authorization).toBeUndefined();
-    const { cookie } = await userWithSession();
-    expect((await edge("http://wiki.example.com/api/jobs", { headers: { Cookie: cookie } })).status).toBe(403);
+    const { sessionId } = await userWithSession();
+    expect(
+      (
+        await edge("http://wiki.example.com/api/jobs", {
+          headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/api/jobs") },
+        })
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -244,16 +296,18 @@ describe("forward-auth under APPS", () => {
 
 describe("use another account", () => {
   it("signs out everywhere, then shows the sign-in page that returns to the refused page", async () => {
-    const { cookie, user } = await userWithSession();
+    const { cookie, sessionId, user } = await userWithSession();
     const other = await userWithSession();
+    const toolsCookie = await cookieOnHost(sessionId, "http://tools.example.org/page");
     const res = await edge("http://localhost:8787/.sesame/logout?everywhere=1&then=login&next=%2Fadmin%2Fx", {
       method: "POST",
       headers: { Cookie: cookie, Origin: "http://localhost:8787" },
     });
     expect(res.status).toBe(303);
     expect(res.headers.get("Location")).toBe(`/.sesame/login?next=${encodeURIComponent("/admin/x")}`);
-    expect((await edge("http://tools.example.org/page", { headers: { Cookie: cookie } })).status).toBe(401);
-    expect((await edge("http://tools.example.org/page", { headers: { Cookie: other.cookie } })).status).toBe(200);
+    expect((await edge("http://tools.example.org/page", { headers: { Cookie: toolsCookie } })).status).toBe(401);
+    const otherOnTools = await cookieOnHost(other.sessionId, "http://tools.example.org/page");
+    expect((await edge("http://tools.example.org/page", { headers: { Cookie: otherOnTools } })).status).toBe(200);
     expect(user.id).not.toBe(other.user.id);
   });
 

@@ -5,6 +5,8 @@ import { createApp } from "../src/app";
 import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import type { User } from "../src/db/schema";
+import { hostnameOf } from "../src/access";
+import { continueSessionOnHost } from "../src/sessions";
 import { createSession } from "./support/sessions";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi, type UserJson } from "./admin-client";
@@ -110,6 +112,17 @@ export async function userWithSession(amr: "link" | "code" = "link"): Promise<{ 
   const user = (await findUserById(createDb(env.DB), created.id))!;
   const { sessionId, setCookie } = await createSession(deps(), { user, amr, request: new Request(EDGE) });
   return { user, sessionId, cookie: cookieFrom(setCookie) };
+}
+
+/**
+ * The Cookie header a browser sends to the app host of `url` once the cross-host sign-in
+ * (docs/access.md) carried session `sessionId` there: the same session, minted for that host,
+ * carrying the groups that `config`'s policies name.
+ */
+export async function cookieOnHost(sessionId: string, url: string, config = deps().config): Promise<string> {
+  const setCookie = await continueSessionOnHost({ ...deps(), config }, sessionId, hostnameOf(new URL(url).host));
+  if (!setCookie) throw new Error(`session ${sessionId} is not live`);
+  return cookieFrom(setCookie);
 }
 
 /** The `name=value` pair of a Set-Cookie value, as a browser would send it back. */

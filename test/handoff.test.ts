@@ -7,15 +7,16 @@ import { env } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
-import type { AppDefinition } from "../src/access/types";
+import type { AppDefinition, PolicyDefinition } from "../src/access/types";
 import { createDb } from "../src/db/client";
 import { authEvents, handoffCodes } from "../src/db/schema";
-import { echoOf, userWithSession } from "./gate-support";
+import { revokeSession } from "../src/sessions";
+import { deps, echoOf, userWithSession } from "./gate-support";
 import { Browser, edgeAt } from "./support/browser";
 
 const ORIGIN: string = env.ORIGIN_URL;
 const AUTH = "http://localhost:8787";
-const everyone = { name: "everyone", path: "/*", action: "allow", include: [{ everyone: true }] } as const;
+const everyone: PolicyDefinition = { name: "everyone", path: "/*", action: "allow", include: [{ everyone: true }] };
 
 function appsOn(wiki: string, tools: string): AppDefinition[] {
   return [
@@ -155,7 +156,11 @@ describe("refused handoffs (login CSRF)", () => {
   it("refuses an expired code", async () => {
     const { browser } = await signedInBrowser();
     const url = await handoffUrlFor(browser, "http://wiki.example.com/late");
-    await db.update(handoffCodes).set({ expiresAt: Date.now() - 1 }).where(eq(handoffCodes.path, "/late")).run();
+    await db
+      .update(handoffCodes)
+      .set({ expiresAt: Date.now() - 1 })
+      .where(eq(handoffCodes.path, "/late"))
+      .run();
     expect((await browser.open(url)).status).toBe(400);
     expect((await lastRefusal())?.reason).toBe("unknown_used_or_expired");
   });
@@ -167,6 +172,14 @@ describe("refused handoffs (login CSRF)", () => {
     url.host = "tools.example.org";
     expect((await browser.open(url.href)).status).toBe(400);
     expect((await lastRefusal())?.reason).toBe("wrong_app");
+  });
+
+  it("refuses a code whose session ended after it was issued", async () => {
+    const { browser, sessionId } = await signedInBrowser();
+    const url = await handoffUrlFor(browser, "http://wiki.example.com/page");
+    await revokeSession(deps(), sessionId);
+    expect((await browser.open(url)).status).toBe(400);
+    expect((await lastRefusal())?.reason).toBe("session_ended");
   });
 
   it("issues no code for an origin that is not one of the app's hosts", async () => {
@@ -196,7 +209,15 @@ describe("cookies and routes per host", () => {
   });
 
   it("serves only handoff, logout, me and verify under the prefix on an app host", async () => {
-    for (const path of ["/.sesame/login", "/.sesame/sso", "/.sesame/link", "/.sesame/code", "/.sesame/admin/api/users", "/.sesame/health", "/.sesame/style.css"]) {
+    for (const path of [
+      "/.sesame/login",
+      "/.sesame/sso",
+      "/.sesame/link",
+      "/.sesame/code",
+      "/.sesame/admin/api/users",
+      "/.sesame/health",
+      "/.sesame/style.css",
+    ]) {
       expect((await edge(`http://wiki.example.com${path}`)).status, path).toBe(404);
     }
     expect((await edge("http://wiki.example.com/.sesame/me")).status).toBe(401);
@@ -211,9 +232,15 @@ describe("signing out", () => {
     const { browser } = await signedInBrowser();
     await browser.follow("http://wiki.example.com/page");
     await browser.follow("http://tools.example.org/page");
-    const crossSite = await browser.open("http://wiki.example.com/.sesame/logout", { method: "POST", headers: { Origin: "http://tools.example.org" } });
+    const crossSite = await browser.open("http://wiki.example.com/.sesame/logout", {
+      method: "POST",
+      headers: { Origin: "http://tools.example.org" },
+    });
     expect(crossSite.status).toBe(403);
-    const out = await browser.open("http://wiki.example.com/.sesame/logout", { method: "POST", headers: { Origin: "http://wiki.example.com" } });
+    const out = await browser.open("http://wiki.example.com/.sesame/logout", {
+      method: "POST",
+      headers: { Origin: "http://wiki.example.com" },
+    });
     expect(out.status).toBe(303);
     const tools = await browser.open("http://tools.example.org/page");
     expect(new URL(tools.headers.get("Location")!).pathname).toBe("/.sesame/sso");
