@@ -25,7 +25,7 @@ import { htmlPage } from "../routes/auth-context";
 import { continueSessionOnHost, readSession } from "../sessions";
 import { timingSafeEqualSecrets } from "../tokens";
 import { consumeHandoffCode, issueHandoffCode } from "./codes";
-import { clearState, isStateHash, readState, stateFor, stateHash } from "./state";
+import { isStateHash, readState, stateFor, stateHash } from "./state";
 
 /** True for a host of APPS that is not the auth host: it signs in through the handoff. */
 export function isAppHost(config: Config, url: URL): boolean {
@@ -134,8 +134,8 @@ export function handoffRoutes(config: Config) {
       );
     }
     const headers = new Headers({ Location: binding.path });
+    // The state cookie stays until it expires: another tab's handoff may still need it.
     headers.append("Set-Cookie", setCookie);
-    headers.append("Set-Cookie", clearState(config));
     return new Response(null, { status: 303, headers });
   });
   return router;

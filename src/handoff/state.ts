@@ -32,11 +32,6 @@ export function stateFor(config: Config, request: Request): { value: string; set
   return { value, setCookie: serializeEdgeCookie(config, "state", value, STATE_MAX_AGE_SECONDS) };
 }
 
-/** Set-Cookie that removes the state cookie once a handoff has been tried. */
-export function clearState(config: Config): string {
-  return serializeEdgeCookie(config, "state", "", 0);
-}
-
 /** What travels to the auth host and is stored with the code: never the value itself. */
 export function stateHash(value: string): Promise<string> {
   return hashToken(value);
