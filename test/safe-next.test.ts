@@ -86,6 +86,14 @@ describe("safeNext", () => {
     expect(safeNext("/home")).toBe("/home");
   });
 
+  it("lets a sign-in return to the cross-host handoff's issuance, and to no other page under the prefix", () => {
+    const sso = "/.sesame/sso?app=wiki&origin=http%3A%2F%2Fwiki.example.com&next=%2Fpage&state=x";
+    expect(safeNext(sso)).toBe(sso);
+    for (const other of ["/.sesame/ssox", "/.sesame/sso/x", "/.sesame/sso/../logout", "/.sesame/sso%2F..%2Flogout"]) {
+      expect(safeNext(other), other).toBe("/");
+    }
+  });
+
   it("honours another AUTH_PREFIX", () => {
     expect(safeNext("/auth/logout", "/auth")).toBe("/");
     expect(safeNext("/.sesame/logout", "/auth")).toBe("/.sesame/logout");
