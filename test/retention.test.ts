@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import wranglerToml from "../wrangler.toml?raw";
-import { authEvents, devMessages, loginRequests, rateLimits, sessions } from "../src/db/schema";
+import { authEvents, devMessages, handoffCodes, loginRequests, rateLimits, sessions } from "../src/db/schema";
 import worker from "../src/index";
 import { MAX_RATE_LIMIT_WINDOW_SECONDS } from "../src/rate-limit";
 import { db, makeUser } from "./login-helpers";
@@ -130,6 +130,29 @@ describe("the scheduled cleanup", () => {
       rateLimits: [ids.rateLimits.open],
       events: [ids.events.kept],
     });
+  });
+
+  it("deletes expired cross-host handoff codes and keeps live ones", async () => {
+    const now = Date.now();
+    const row = (codeHash: string, expiresAt: number) => ({
+      codeHash,
+      sessionId: crypto.randomUUID(),
+      app: "wiki",
+      origin: "https://wiki.example.com",
+      path: "/",
+      stateHash: "s",
+      expiresAt,
+    });
+    const [expired, live] = [`h-${crypto.randomUUID()}`, `h-${crypto.randomUUID()}`];
+    await db()
+      .insert(handoffCodes)
+      .values([row(expired, now - MINUTE), row(live, now + MINUTE)]);
+    await runCron();
+    const left = await db()
+      .select({ codeHash: handoffCodes.codeHash })
+      .from(handoffCodes)
+      .where(inArray(handoffCodes.codeHash, [expired, live]));
+    expect(left.map((r) => r.codeHash)).toEqual([live]);
   });
 
   it("keeps audit events for RETENTION_DAYS_EVENTS days", async () => {

@@ -13,7 +13,7 @@
  */
 import { Hono } from "hono";
 import { hostnameOf } from "../access";
-import { recordEvent } from "../audit/record-event";
+import { recordFailureEvent } from "../audit/record-failure";
 import type { Config } from "../config";
 import { type AppEnv, authDeps } from "../env";
 import { BadRequestError, NotFoundError } from "../errors";
@@ -118,13 +118,17 @@ export function handoffRoutes(config: Config) {
       if (!setCookie) reason = "session_ended";
     }
     if (reason !== null || !binding || !setCookie) {
-      await recordEvent(c.var.db, {
-        event: "handoff_refused",
-        reason,
-        ip: clientIp(c.req.raw),
-        userAgent: userAgent(c.req.raw),
-        detail: { app: app.name },
-      });
+      // Anyone can cause this at will, so it counts against the per-client bound (docs/storage.md).
+      await recordFailureEvent(
+        { config, db: c.var.db },
+        {
+          event: "handoff_refused",
+          reason,
+          ip: clientIp(c.req.raw),
+          userAgent: userAgent(c.req.raw),
+          detail: { app: app.name },
+        },
+      );
       const message =
         "This sign-in link was already used, has expired, or was opened in another browser than the one that asked for it. Open the app again to sign in.";
       return htmlPage(

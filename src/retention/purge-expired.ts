@@ -8,7 +8,7 @@
 import { lt, lte } from "drizzle-orm";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
-import { authEvents, devMessages, loginRequests, sessions } from "../db/schema";
+import { authEvents, devMessages, handoffCodes, loginRequests, sessions } from "../db/schema";
 import { pruneRateLimits } from "../rate-limit";
 
 const DAY_MS = 86_400_000;
@@ -18,20 +18,22 @@ export interface PurgeCounts {
   loginRequests: number;
   rateLimits: number;
   devMessages: number;
+  handoffCodes: number;
   authEvents: number;
 }
 
 /**
  * Deletes expired sessions (revoked ones too, once expired), expired login requests, ended
- * rate-limit windows, expired dev mailbox messages, and audit events older than
+ * rate-limit windows, expired dev mailbox messages, expired cross-host handoff codes, and audit events older than
  * RETENTION_DAYS_EVENTS days. Returns how many rows of each went; logs one line.
  */
 export async function purgeExpiredRows(db: Database, config: Config, now = Date.now()): Promise<PurgeCounts> {
   const eventsBefore = now - config.retention.eventsDays * DAY_MS;
-  const [expiredSessions, expiredRequests, oldMessages, oldEvents] = await db.batch([
+  const [expiredSessions, expiredRequests, oldMessages, expiredHandoffs, oldEvents] = await db.batch([
     db.delete(sessions).where(lte(sessions.expiresAt, now)),
     db.delete(loginRequests).where(lte(loginRequests.expiresAt, now)),
     db.delete(devMessages).where(lte(devMessages.expiresAt, now)),
+    db.delete(handoffCodes).where(lte(handoffCodes.expiresAt, now)),
     db.delete(authEvents).where(lt(authEvents.at, eventsBefore)),
   ]);
   const counts: PurgeCounts = {
@@ -39,6 +41,7 @@ export async function purgeExpiredRows(db: Database, config: Config, now = Date.
     loginRequests: expiredRequests.meta.changes ?? 0,
     rateLimits: await pruneRateLimits(db, now),
     devMessages: oldMessages.meta.changes ?? 0,
+    handoffCodes: expiredHandoffs.meta.changes ?? 0,
     authEvents: oldEvents.meta.changes ?? 0,
   };
   console.log(JSON.stringify({ level: "info", msg: "retention_purge", deleted: counts }));
