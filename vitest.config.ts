@@ -30,6 +30,23 @@ const workerUnderTest = (extra: Record<string, string> = {}) =>
 
 export default defineConfig({
   test: {
+    // `npm run test:coverage` (docs/testing.md): line and branch coverage of src/ under `npm test`.
+    coverage: {
+      provider: "istanbul",
+      include: ["src/**/*.{ts,tsx}"],
+      exclude: ["src/**/*.test.ts", "src/**/*.d.ts"],
+      reporter: ["text-summary", "html"],
+      reportsDirectory: "coverage",
+      thresholds: {
+        lines: 95,
+        branches: 88,
+        // The request path's security decisions: every branch is exercised, or its ignore
+        // comment says why it cannot be (docs/testing.md).
+        "src/gate/**": { branches: 100 },
+        "src/tokens/**": { branches: 100 },
+        "src/sessions/**": { branches: 100 },
+      },
+    },
     projects: [
       {
         // The worker and everything that runs inside workerd, against real local D1/KV.

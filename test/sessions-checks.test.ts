@@ -1,0 +1,104 @@
+import { env } from "cloudflare:workers";
+import { SignJWT } from "jose";
+import { describe, expect, it } from "vitest";
+import { createSession, readSession, type SessionDeps } from "../src/sessions";
+import { deriveKey, hmac } from "../src/tokens";
+import { admin, expectError } from "./admin-client";
+import { db, makeUser, me, PREFIX, postForm, rows, signInByLink, testConfig } from "./login-helpers";
+
+const deps = (overrides: Partial<SessionDeps> = {}): SessionDeps => ({ config: testConfig(), db: db(), kv: env.REVOKED, ...overrides });
+
+/** A genuine session JWT: HS256 under the edge's own session key (docs/security.md), with these claims. */
+async function signedSession(claims: Record<string, unknown>): Promise<string> {
+  const key = await hmac(await deriveKey(testConfig().secrets.sesame[0], "session"), new TextEncoder().encode("jwt/HS256"));
+  return new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(key);
+}
+
+function goodClaims(): Record<string, unknown> {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sid: crypto.randomUUID(),
+    sub: crypto.randomUUID(),
+    email: "a@example.com",
+    amr: "link",
+    iat: now,
+    exp: now + 3600,
+    rv: Date.now(),
+  };
+}
+
+const withCookie = (cookie: string) => new Request("http://localhost:8787/x", { headers: { Cookie: cookie } });
+
+describe("the session JWT's claims", () => {
+  it("are accepted in the shape the edge signs them (the control for the cases below)", async () => {
+    const check = await readSession(withCookie(`sesame=${await signedSession(goodClaims())}`), deps());
+    expect(check.ok).toBe(true);
+  });
+
+  it.each([
+    ["an empty sub", { sub: "" }],
+    ["a sub over 64 characters", { sub: "u".repeat(65) }],
+    ["a numeric sub", { sub: 42 }],
+    ["no email", { email: undefined }],
+    ["an empty email", { email: "" }],
+    ["an amr the edge never sets", { amr: "password" }],
+    ["a fractional iat", { iat: 1.5 }],
+    ["a negative rv", { rv: -1 }],
+    ["an rv beyond safe integers", { rv: 2 ** 60 }],
+    ["an rv given as text", { rv: "0" }],
+  ])("refuse a genuine signature over %s", async (_label, change) => {
+    const jwt = await signedSession({ ...goodClaims(), ...change });
+    expect(await readSession(withCookie(`sesame=${jwt}`), deps())).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("refuse a genuine cookie over 2,048 characters without checking it further", async () => {
+    const jwt = await signedSession({ ...goodClaims(), email: `${"a".repeat(1600)}@example.com` });
+    expect(jwt.length).toBeGreaterThan(2048);
+    expect(await readSession(withCookie(`sesame=${jwt}`), deps())).toEqual({ ok: false, reason: "invalid" });
+  });
+});
+
+describe("the session cookie in the Cookie header", () => {
+  it("is not mistaken for a valueless cookie whose name starts with it", async () => {
+    const jwt = await signedSession(goodClaims());
+    expect((await readSession(withCookie(`sesamex; sesame=${jwt}`), deps())).ok).toBe(true);
+  });
+});
+
+describe("revalidation against D1", () => {
+  it("refuses a session whose row has expired in D1, even while its cookie has time left", async () => {
+    const now = Date.now();
+    const { setCookie, sessionId } = await createSession(deps({ now }), {
+      user: await makeUser(),
+      amr: "link",
+      request: new Request("http://x/"),
+    });
+    const cookie = setCookie.split(";")[0]!;
+    const revalidate = testConfig().session.revalidateSeconds * 1000;
+    await rows("UPDATE sessions SET expires_at = ? WHERE id = ?", now + revalidate, sessionId);
+    expect((await readSession(withCookie(cookie), deps({ now: now + revalidate - 1 }))).ok).toBe(true);
+    expect(await readSession(withCookie(cookie), deps({ now: now + revalidate }))).toEqual({ ok: false, reason: "expired" });
+  });
+});
+
+describe("ending one session", () => {
+  it("ends nothing for a forged cookie, while still clearing it", async () => {
+    const user = await makeUser();
+    const cookie = await signInByLink(user.email);
+    const forged = `${cookie.slice(0, -3)}${cookie.endsWith("AAA") ? "BBB" : "AAA"}`;
+    const logouts = async () => (await rows("SELECT id FROM auth_events WHERE event = 'logout'")).length;
+    const before = await logouts();
+    const res = await postForm(`${PREFIX}/logout`, {}, { cookie: forged });
+    expect(res.status).toBe(303);
+    expect(res.headers.getSetCookie()[0]).toContain("Max-Age=0");
+    expect((await me(cookie)).status).toBe(200);
+    expect(await logouts()).toBe(before);
+  });
+
+  it("through the admin API, answers 404 for a session id that does not exist", async () => {
+    const user = await makeUser();
+    const cookie = await signInByLink(user.email);
+    await expectError(await admin("POST", `/users/${user.id}/sessions/revoke`, { json: { sessionId: crypto.randomUUID() } }), 404);
+    expect((await me(cookie)).status).toBe(200);
+  });
+});
