@@ -63,7 +63,11 @@ function startOrigin() {
     thread.once("message", (port) =>
       resolve({
         url: `http://127.0.0.1:${port}`,
-        stop: () => new Promise((done) => (thread.once("exit", done), thread.postMessage("stop"))),
+        stop: () =>
+          new Promise((done) => {
+            thread.once("exit", done);
+            thread.postMessage("stop");
+          }),
       }),
     );
   });
@@ -83,8 +87,10 @@ async function load(url, headers, seconds) {
       const settle = (failure) => {
         if (settled) return;
         settled = true;
-        if (failure) failures++, (lastFailure = failure);
-        else latencies.push(performance.now() - started);
+        if (failure) {
+          failures++;
+          lastFailure = failure;
+        } else latencies.push(performance.now() - started);
         resolve();
       };
       const req = httpRequest(url, { agent, headers }, (res) => {

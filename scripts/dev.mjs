@@ -94,7 +94,10 @@ async function main() {
     child.exited.then(({ code, signal }) => {
       if (stopping) return;
       console.error(`dev: ${name} stopped (${signal ?? `exit code ${code}`}); stopping the rest`);
-      shutdown(1);
+      shutdown(1).catch((error) => {
+        console.error(`dev: could not stop the rest cleanly: ${error.message}`);
+        process.exit(1);
+      });
     });
   }
 

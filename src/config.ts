@@ -26,9 +26,10 @@ export interface Config {
   hstsIncludeSubdomains: boolean;
   secrets: {
     /** First is the current secret; the rest are fallbacks accepted for verification. */
-    sesame: string[];
+    sesame: NonEmpty<string>;
     adminToken: string | null;
-    signingKeys: JsonWebKey[];
+    /** First signs; all are published (docs/keys.md). */
+    signingKeys: NonEmpty<SigningKey>;
   };
   link: { maxAgeSeconds: number; oneTime: boolean; invalidateOnEmailChange: boolean };
   code: { length: number; maxAttempts: number };
@@ -135,7 +136,7 @@ export type ConfigKey = keyof typeof CONFIG_KEYS;
 type RawEnv = Partial<Record<ConfigKey, unknown>>;
 
 /** HMAC keys shorter than this are refused: brute-forcing them offline must stay out of reach. */
-export const MIN_SECRET_BYTES = 32;
+const MIN_SECRET_BYTES = 32;
 /** Longest accepted token lifetime: one year. */
 export const MAX_TOKEN_AGE_SECONDS = 365 * 24 * 3600;
 
@@ -204,7 +205,7 @@ export function parseConfig(env: RawEnv): Config {
     return parsed;
   };
 
-  const secrets = [read("SESAME_SECRET"), ...list("SESAME_SECRET_FALLBACKS")];
+  const secrets: NonEmpty<string> = [read("SESAME_SECRET"), ...list("SESAME_SECRET_FALLBACKS")];
   if (!secrets[0]) problems.push("SESAME_SECRET is required (a random value of at least 32 bytes)");
   secrets.forEach((secret, i) => {
     if (secret && new TextEncoder().encode(secret).length < MIN_SECRET_BYTES) {
@@ -253,8 +254,8 @@ export function parseConfig(env: RawEnv): Config {
     problems.push("MAIL_FROM is required: the sender address, like login@example.com");
   }
   const apiUrl = url("MAILCHANNELS_API_URL");
-  const dkimFields = [read("DKIM_DOMAIN"), read("DKIM_SELECTOR"), read("DKIM_PRIVATE_KEY")];
-  const dkimSet = dkimFields.filter(Boolean).length;
+  const [dkimDomain, dkimSelector, dkimPrivateKey] = [read("DKIM_DOMAIN"), read("DKIM_SELECTOR"), read("DKIM_PRIVATE_KEY")];
+  const dkimSet = [dkimDomain, dkimSelector, dkimPrivateKey].filter(Boolean).length;
   if (dkimSet !== 0 && dkimSet !== 3) {
     problems.push("DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY go together: set all three or none");
   }
@@ -320,7 +321,7 @@ export function parseConfig(env: RawEnv): Config {
       fromName: read("MAIL_FROM_NAME") || read("APP_NAME"),
       apiUrl: apiUrl.href,
       apiKey,
-      dkim: dkimSet === 3 ? { domain: dkimFields[0]!, selector: dkimFields[1]!, privateKey: dkimFields[2]! } : null,
+      dkim: dkimSet === 3 ? { domain: dkimDomain, selector: dkimSelector, privateKey: dkimPrivateKey } : null,
       timeoutMs: int("MAIL_TIMEOUT", 1, 60) * 1000,
     },
     origin: {
@@ -329,6 +330,7 @@ export function parseConfig(env: RawEnv): Config {
       forwardCompatHeaders: bool("FORWARD_COMPAT_HEADERS"),
       passClientHeaders: new Set(passClientHeaders.map(headerKey)),
     },
+    // biome-ignore lint/style/noNonNullAssertion: loadAccess returns null only after adding a problem, and then this config is thrown away below
     access: access!,
     adminGroup,
     turnstile: parseTurnstile(
@@ -422,5 +424,5 @@ function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {
     else if (kids.has(key.kid as string)) problems.push(`SIGNING_KEYS[${i}] repeats kid ${JSON.stringify(key.kid)}`);
     else kids.add(key.kid as string);
   });
-  return keys as JsonWebKey[];
+  return keys as SigningKey[];
 }

@@ -57,14 +57,6 @@ export class ForbiddenError extends AppError {
   }
 }
 
-export class RateLimitedError extends AppError {
-  constructor(readonly retryAfterSeconds: number) {
-    super("rate_limited", 429, "Too many attempts. Please wait and try again.", undefined, {
-      "Retry-After": String(retryAfterSeconds),
-    });
-  }
-}
-
 export class ServiceUnavailableError extends AppError {
   constructor(message = "The service is temporarily unavailable. Please try again shortly.") {
     super("unavailable", 503, message);

@@ -100,16 +100,23 @@ describe("the assertion cache", () => {
   it("holds at most 5,000 principals, dropping the least recently signed first", async () => {
     // A config of its own, so the cache starts empty.
     const config = parseConfig({ ...(env as unknown as Record<string, string>) });
-    const principal = (i: number): Principal => ({ userId: crypto.randomUUID(), email: `p${i}@example.com`, sid: `s${i}`, amr: "link" });
+    const principal = (i: number): Principal => ({
+      userId: crypto.randomUUID(),
+      email: `p${i}@example.com`,
+      sid: `s${i}`,
+      amr: "link",
+      groups: [],
+    });
     const principals = Array.from({ length: 5001 }, (_, i) => principal(i));
+    const app = config.access.apps[0]!;
     const now = Date.now();
-    const first = await assertionFor(config, principals[0]!, now);
-    const second = await assertionFor(config, principals[1]!, now);
-    for (const p of principals.slice(2, 5000)) await assertionFor(config, p, now);
+    const first = await assertionFor(config, app, principals[0]!, now);
+    const second = await assertionFor(config, app, principals[1]!, now);
+    for (const p of principals.slice(2, 5000)) await assertionFor(config, app, p, now);
     // Full: the 5,001st pushes out the oldest, and only it.
-    const newest = await assertionFor(config, principals[5000]!, now);
-    expect(await assertionFor(config, principals[5000]!, now)).toBe(newest);
-    expect(await assertionFor(config, principals[1]!, now)).toBe(second);
-    expect(await assertionFor(config, principals[0]!, now)).not.toBe(first);
+    const newest = await assertionFor(config, app, principals[5000]!, now);
+    expect(await assertionFor(config, app, principals[5000]!, now)).toBe(newest);
+    expect(await assertionFor(config, app, principals[1]!, now)).toBe(second);
+    expect(await assertionFor(config, app, principals[0]!, now)).not.toBe(first);
   });
 });

@@ -10,6 +10,7 @@ import { continueSessionOnHost } from "../src/sessions";
 import { createSession } from "./support/sessions";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi, type UserJson } from "./admin-client";
+import { createSession } from "./support/sessions";
 
 export const EDGE = "http://localhost:8787";
 /** The echo origin the test run starts (test/node/origin-server.ts) on a free loopback port. */
@@ -75,7 +76,13 @@ export function countingD1(d1: D1Database): { binding: D1Database; count: () => 
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { binding, count: () => prepared, reset: () => void (prepared = 0) };
+  return {
+    binding,
+    count: () => prepared,
+    reset: () => {
+      prepared = 0;
+    },
+  };
 }
 
 /** KV's read operations: each call is one read (list included: it is billed and rate-limited as one). */

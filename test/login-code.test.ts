@@ -163,7 +163,9 @@ describe("sign-in by code", () => {
     for (let i = 0; i < 400; i++)
       generateCode(6)
         .split("")
-        .forEach((d, p) => seen[p]!.add(d));
+        .forEach((d, p) => {
+          seen[p]!.add(d);
+        });
     expect(seen.every((s) => s.size === 10)).toBe(true);
     expect(generateCode(10)).toMatch(/^[0-9]{10}$/);
   });

@@ -29,7 +29,7 @@ function loginEmailFor(to: string, code = "482915") {
   return { link, code, message: { to, ...email } };
 }
 
-async function mailboxJson(query = ""): Promise<{ messages: any[] }> {
+async function mailboxJson(query = ""): Promise<{ messages: { to: string; createdAt: string }[] }> {
   const res = await exports.default.fetch(`${MAILBOX}${query}`, { headers: { Accept: "application/json" } });
   expect(res.status).toBe(200);
   expect(res.headers.get("Content-Type")).toContain("application/json");
@@ -97,7 +97,7 @@ describe("dev mailbox route", () => {
       code: "333444",
     });
     expect(messages[1]).toMatchObject({ link: first.link, code: "111222" });
-    expect(Date.parse(messages[0].createdAt)).toBeGreaterThan(Date.parse(messages[1].createdAt));
+    expect(Date.parse(messages[0]!.createdAt)).toBeGreaterThan(Date.parse(messages[1]!.createdAt));
   });
 
   it("filters by recipient, matching the address however it is typed", async () => {

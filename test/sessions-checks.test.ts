@@ -1,10 +1,11 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { createSession, readSession, type SessionDeps } from "../src/sessions";
+import { readSession, type SessionDeps } from "../src/sessions";
 import { deriveKey, hmac } from "../src/tokens";
 import { admin, expectError } from "./admin-client";
 import { db, makeUser, me, PREFIX, postForm, rows, signInByLink, testConfig } from "./login-helpers";
+import { createSession } from "./support/sessions";
 
 const deps = (overrides: Partial<SessionDeps> = {}): SessionDeps => ({ config: testConfig(), db: db(), kv: env.REVOKED, ...overrides });
 

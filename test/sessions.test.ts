@@ -372,7 +372,7 @@ describe("revokeUserSessions", () => {
 describe("GET /me", () => {
   it("answers 401 JSON for a tampered or missing cookie", async () => {
     const { setCookie } = await createSession(deps(), { user: await makeUser(), amr: "link", request: new Request("http://x/") });
-    const tampered = setCookie.split(";")[0]!.slice(0, -3) + "xyz";
+    const tampered = `${setCookie.split(";")[0]!.slice(0, -3)}xyz`;
     for (const cookie of [tampered, null, "sesame=", "sesame=not.a.jwt"]) {
       const res = await me(cookie);
       expect(res.status).toBe(401);

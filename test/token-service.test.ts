@@ -4,8 +4,8 @@ import { checkToken, issueToken, revokeToken, type TokenDeps } from "../src/auth
 import { parseConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import { revokedTokenKey } from "../src/kv/keys";
-import { decodeBase64url, encodeBase64url } from "../src/tokens";
 import { redeemLink } from "../src/login/redeem";
+import { decodeBase64url, encodeBase64url } from "../src/tokens";
 import { createUser, rotateSecurityStamp, updateUser } from "../src/users/store";
 import { barrier, d1WithBatchHook } from "./support/d1-hooks";
 

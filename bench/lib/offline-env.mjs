@@ -1,2 +1,2 @@
 // One definition of wrangler's offline switches, shared with the dev and deploy scripts.
-export { applyOfflineEnv, WRANGLER_OFFLINE_ENV } from "../../scripts/lib/offline-env.mjs";
+export { applyOfflineEnv } from "../../scripts/lib/offline-env.mjs";

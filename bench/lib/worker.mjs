@@ -9,7 +9,7 @@ import { applyOfflineEnv } from "./offline-env.mjs";
 import { ROOT } from "./paths.mjs";
 
 /** The project's compatibility date, so bench workers run with the product's runtime semantics. */
-export function projectCompatibilityDate() {
+function projectCompatibilityDate() {
   const toml = readFileSync(join(ROOT, "wrangler.toml"), "utf8");
   const match = toml.match(/^compatibility_date\s*=\s*"([^"]+)"/m);
   if (!match) throw new Error("wrangler.toml has no compatibility_date");

@@ -88,7 +88,7 @@ export default {
     const run = OPERATIONS[op];
     const n = Number(url.searchParams.get("n"));
     if (!run || !Number.isInteger(n) || n < 1 || n > 1_000_000) {
-      return Response.json({ error: "op must be one of " + Object.keys(OPERATIONS).join(", ") + "; n from 1 to 1e6" }, { status: 400 });
+      return Response.json({ error: `op must be one of ${Object.keys(OPERATIONS).join(", ")}; n from 1 to 1e6` }, { status: 400 });
     }
     let failures = 0;
     const start = performance.now();

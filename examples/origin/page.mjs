@@ -3,7 +3,7 @@
 const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
 
 /** Text made safe for HTML element content and quoted attribute values. */
-export function escapeHtml(value) {
+function escapeHtml(value) {
   return String(value).replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 

@@ -43,12 +43,10 @@ const server = createServer((req, res) => {
   }
   // sesameExpress answers a refused assertion itself (401/503 JSON with the code) and only
   // calls back for a verified one, with the identity in req.sesame.
+  // The middleware is async: a throw in the callback (rendering, say) rejects its promise,
+  // which must end this response with a 500 rather than end the process.
   sesame(req, res, (error) => {
-    if (error) {
-      console.error("examples/origin: unexpected error", error);
-      res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("internal error\n");
-      return;
-    }
+    if (error) return internalError(res, error);
     res.writeHead(200, {
       "Content-Type": "text/html; charset=utf-8",
       // The page is about one user: never cached, never framed, no script at all.
@@ -59,8 +57,15 @@ const server = createServer((req, res) => {
       "Referrer-Policy": "no-referrer",
     });
     res.end(req.method === "HEAD" ? undefined : renderHelloPage(req.sesame, { path, authPrefix }));
-  });
+  }).catch((error) => internalError(res, error));
 });
+
+function internalError(res, error) {
+  console.error("examples/origin: unexpected error", error);
+  // Half a page already sent cannot become a 500: cut the connection so the client sees it fail.
+  if (res.headersSent) return res.destroy();
+  res.writeHead(500, { "Content-Type": "text/plain; charset=utf-8" }).end("internal error\n");
+}
 
 server.listen(port, "127.0.0.1", () => {
   console.log(

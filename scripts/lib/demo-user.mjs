@@ -3,14 +3,14 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { executeLocalSql } from "./wrangler.mjs";
 
 export const DEMO_EMAIL = "demo@example.com";
-export const DEMO_NAME = "Demo User";
+const DEMO_NAME = "Demo User";
 
 /**
  * The INSERT that creates the demo user unless the address is taken. Rows match what
  * src/users/store.ts createUser writes: millisecond timestamps and a fresh 16-byte
  * base64url security stamp. Only generated values go into the SQL (no user input).
  */
-export function demoUserSql(now = Date.now()) {
+function demoUserSql(now = Date.now()) {
   const stamp = randomBytes(16).toString("base64url");
   return (
     "INSERT INTO users (id, email, name, is_active, created_at, updated_at, last_login_at, security_stamp, state_changed_at) " +

@@ -26,7 +26,7 @@ export function findDeployProblems(config) {
     problems.push('MAILER is "dev": in production the dev mailbox would show every sign-in link to anyone; set MAILER = "mailchannels"');
   }
   const publicUrl = parseUrl(vars.PUBLIC_URL);
-  if (!publicUrl || publicUrl.protocol !== "https:" || isLoopbackHost(publicUrl.hostname)) {
+  if (publicUrl?.protocol !== "https:" || isLoopbackHost(publicUrl.hostname)) {
     problems.push(`PUBLIC_URL must be the https address users visit, got ${JSON.stringify(vars.PUBLIC_URL ?? "")}`);
   }
   const originUrl = parseUrl(vars.ORIGIN_URL);

@@ -1,7 +1,7 @@
 /** Port checks done before anything starts, so a busy port is a clear message, not a crash later. */
 import { createServer } from "node:net";
 
-export class PortInUseError extends Error {
+class PortInUseError extends Error {
   constructor(port, what) {
     super(`port ${port} (${what}) is already in use on 127.0.0.1: stop what holds it, or choose another port`);
     this.code = "PORT_IN_USE";

@@ -6,7 +6,7 @@
 import type { Database } from "../db/client";
 import { authEvents } from "../db/schema";
 
-export type AuthEventName =
+type AuthEventName =
   | "token_issued"
   | "token_verified"
   | "token_rejected"

@@ -31,7 +31,7 @@ export interface IssueOptions {
 export async function issueToken(deps: TokenDeps, user: User, options: IssueOptions = {}) {
   const scope = options.scope ?? LOGIN_SCOPE;
   return createToken(user, {
-    key: await deriveKey(deps.config.secrets.sesame[0]!, "token"),
+    key: await deriveKey(deps.config.secrets.sesame[0], "token"),
     scope,
     maxAge: options.maxAge ?? deps.config.link.maxAgeSeconds,
     oneTime: options.oneTime ?? (scope === LOGIN_SCOPE ? deps.config.link.oneTime : false),
@@ -79,6 +79,7 @@ export async function revokeToken(
   }
   const now = deps.now ?? Date.now();
   await recordRevocation(deps.kv, revokedTokenKey(info.hash), { expiresAt: info.expiresAt, now });
+  // biome-ignore lint/style/noNonNullAssertion: a failure that carries `token` was parsed, so it carries the token's userId too
   return { revoked: true, userId: result.ok ? result.user.id : result.userId!, token: info };
 }
 

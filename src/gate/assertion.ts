@@ -8,13 +8,15 @@
  * assertion still has at least ASSERTION_TTL - ASSERTION_REUSE_SECONDS of life left when
  * the origin gets it. docs/gate.md says so to origin authors.
  */
+
 import { SignJWT } from "jose";
 import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { encodeBase64url } from "../tokens";
+import { setBounded } from "./bounded-cache";
 import type { Principal } from "./principal";
 
-export const ASSERTION_ALG = "ES256";
+const ASSERTION_ALG = "ES256";
 /** How long one signed assertion is reused for the same principal: well inside the shortest TTL (10 s). */
 export const ASSERTION_REUSE_SECONDS = 2;
 /** Bounds the per-isolate reuse cache; beyond it the oldest entry goes. */
@@ -24,7 +26,7 @@ const importedKeys = new WeakMap<JsonWebKey, Promise<CryptoKey>>();
 const reuseCaches = new WeakMap<Config, Map<string, { jwt: string; issuedAtMs: number }>>();
 
 /** The first SIGNING_KEYS key as a non-extractable CryptoKey, imported once per isolate. */
-export function importSigningKey(jwk: JsonWebKey): Promise<CryptoKey> {
+function importSigningKey(jwk: JsonWebKey): Promise<CryptoKey> {
   let key = importedKeys.get(jwk);
   if (!key) {
     const { kty, crv, x, y, d } = jwk;
@@ -38,8 +40,8 @@ export function importSigningKey(jwk: JsonWebKey): Promise<CryptoKey> {
 
 /** Signs a fresh assertion for `principal` on `app` (no reuse). `nowMs` is for tests that control the clock. */
 export async function signAssertion(config: Config, app: CompiledApp, principal: Principal, nowMs = Date.now()): Promise<string> {
-  const jwk = config.secrets.signingKeys[0]!;
-  const kid = (jwk as { kid?: string }).kid!;
+  const jwk = config.secrets.signingKeys[0];
+  const kid = jwk.kid;
   const iat = Math.floor(nowMs / 1000);
   const claims: Record<string, string | readonly string[]> = {
     email: principal.email,
@@ -78,9 +80,7 @@ export async function assertionFor(config: Config, app: CompiledApp, principal: 
   const hit = cache.get(key);
   if (hit && nowMs - hit.issuedAtMs >= 0 && nowMs - hit.issuedAtMs < ASSERTION_REUSE_SECONDS * 1000) return hit.jwt;
   const jwt = await signAssertion(config, app, principal, nowMs);
-  cache.delete(key);
-  if (cache.size >= MAX_CACHED_ASSERTIONS) cache.delete(cache.keys().next().value!);
   // iat is whole seconds: reuse is measured from the second the claims say, never longer.
-  cache.set(key, { jwt, issuedAtMs: Math.floor(nowMs / 1000) * 1000 });
+  setBounded(cache, key, { jwt, issuedAtMs: Math.floor(nowMs / 1000) * 1000 }, MAX_CACHED_ASSERTIONS);
   return jwt;
 }

@@ -35,7 +35,7 @@ export interface Authentication {
 export function bearerToken(request: Request): string | null {
   const header = request.headers.get("Authorization");
   const match = header && /^bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
-  return match ? match[1]! : null;
+  return match?.[1] ?? null;
 }
 
 /** True when `token` has the shape of a sesame token, whether or not it verifies. */

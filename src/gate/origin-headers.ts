@@ -76,7 +76,9 @@ export function originRequestHeaders(config: Config, app: CompiledApp, request: 
 
   if (options.identity) {
     const { principal, assertion } = options.identity;
-    identityHeaders(config, principal, assertion).forEach((value, name) => headers.set(name, value));
+    identityHeaders(config, principal, assertion).forEach((value, name) => {
+      headers.set(name, value);
+    });
   }
   return headers;
 }

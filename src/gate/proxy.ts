@@ -13,13 +13,13 @@ import { type OriginHeaderOptions, originRequestHeaders, publicOriginFor } from 
 /** The query parameter that carries share tokens: ours, so it never reaches the origin. */
 export const SHARE_PARAM = "sesame";
 
-export class OriginUnreachableError extends AppError {
+class OriginUnreachableError extends AppError {
   constructor() {
     super("origin_unreachable", 502, "The application behind this sign-in gate is not answering. Please try again shortly.");
   }
 }
 
-export class OriginTimeoutError extends AppError {
+class OriginTimeoutError extends AppError {
   constructor() {
     super("origin_timeout", 504, "The application behind this sign-in gate took too long to answer. Please try again.");
   }
@@ -36,7 +36,7 @@ export function pathAndQueryWithoutShareToken(url: URL): string {
   const kept = url.search
     .slice(1)
     .split("&")
-    .filter((pair) => pair !== "" && decodeParamName(pair.split("=")[0]!) !== SHARE_PARAM);
+    .filter((pair) => pair !== "" && decodeParamName(pair.replace(/=.*/s, "")) !== SHARE_PARAM);
   return url.pathname + (kept.length > 0 ? `?${kept.join("&")}` : "");
 }
 

@@ -7,8 +7,8 @@ import type { Config } from "../config";
 export function publicJwks(config: Config): { keys: Record<string, string>[] } {
   return {
     keys: config.secrets.signingKeys.map((jwk) => {
-      const { kty, crv, x, y, kid } = jwk as Record<string, string>;
-      return { kty: kty!, crv: crv!, x: x!, y: y!, kid: kid!, alg: "ES256", use: "sig" };
+      const { kty, crv, x, y, kid } = jwk;
+      return { kty, crv, x, y, kid, alg: "ES256", use: "sig" };
     }),
   };
 }

@@ -30,11 +30,12 @@ export function loginUrl(config: Config, pathAndQuery: string): string {
 
 /** A quoted-string (RFC 9110 section 5.6.4) for the realm: the app name may hold quotes. */
 function quoted(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strips control characters from a quoted-string on purpose
   return `"${value.replace(/[\\"]/g, (ch) => `\\${ch}`).replace(/[\u0000-\u001f\u007f]/g, "")}"`;
 }
 
 /** 401 JSON; `invalidToken` adds RFC 6750 section 3.1's error="invalid_token" when a bearer was refused. */
-export function unauthenticatedResponse(config: Config, options: { invalidToken?: boolean } = {}): Response {
+export function unauthenticatedResponse(config: Config, options: { invalidToken: boolean }): Response {
   const challenge = `Bearer realm=${quoted(config.appName)}${options.invalidToken ? ', error="invalid_token"' : ""}`;
   return new Response(JSON.stringify({ error: "unauthenticated", message: "Sign in, or send a valid token." }), {
     status: 401,

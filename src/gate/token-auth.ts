@@ -6,6 +6,7 @@
  * /service-tokens/:id, POST /tokens/revoke) or every token of its user (deletion,
  * deactivation, revoke all, sign out everywhere: src/auth/token-service.ts) works at once.
  */
+
 import { and, eq, isNull } from "drizzle-orm";
 import { auditTokenHash } from "../audit/record-event";
 import { API_SCOPE } from "../auth/scopes";
@@ -19,14 +20,18 @@ import { revokedTokenKey, revokedUserTokensKey } from "../kv/keys";
 import { readTokenRevocations } from "../kv/revocations";
 import { hashToken } from "../tokens";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
+import { setBounded } from "./bounded-cache";
 import { shareScopeMatches } from "./paths";
 import type { Principal } from "./principal";
 
 /** Bounds the per-isolate cache of verified tokens; beyond it the oldest entry goes. */
 const MAX_REMEMBERED_TOKENS = 5000;
 
+/** Who a sesame token authenticates: always with the token's scope (sessions have none). */
+type TokenPrincipal = Principal & { scope: string };
+
 interface RememberedToken {
-  principal: Principal;
+  principal: TokenPrincipal;
   /** Unix ms: the token's own issue time and expiry. */
   issuedAt: number;
   expiresAt: number;
@@ -74,7 +79,7 @@ async function verifyTokenOrRefuse(
   deps: TokenDeps,
   token: string,
   kind: TokenKind,
-): Promise<{ principal: Principal; expiresAt: number } | null> {
+): Promise<{ principal: TokenPrincipal; expiresAt: number } | null> {
   try {
     return await verifyRemembered(deps, token, kind);
   } catch (error) {
@@ -88,7 +93,7 @@ async function verifyRemembered(
   deps: TokenDeps,
   token: string,
   kind: TokenKind,
-): Promise<{ principal: Principal; expiresAt: number } | null> {
+): Promise<{ principal: TokenPrincipal; expiresAt: number } | null> {
   if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return null;
   const now = deps.now ?? Date.now();
   const cache = cacheFor(deps.config);
@@ -96,7 +101,7 @@ async function verifyRemembered(
   const hit = cache.get(hash);
   const fresh = hit && now < hit.expiresAt && now - hit.verifiedAt < deps.config.session.revalidateSeconds * 1000;
   if (hit && fresh) {
-    if (!kind.acceptsScope(hit.principal.scope ?? "")) {
+    if (!kind.acceptsScope(hit.principal.scope)) {
       logRejection(kind, "wrong_scope", hash);
       return null;
     }
@@ -131,7 +136,7 @@ async function verifyRemembered(
     logRejection(kind, "too_many_groups", result.token.hash);
     return null;
   }
-  const principal: Principal = {
+  const principal: TokenPrincipal = {
     userId: result.user.id,
     email: result.user.email,
     sid,
@@ -140,9 +145,12 @@ async function verifyRemembered(
     groups,
   };
   if (deps.config.session.revalidateSeconds > 0) {
-    cache.delete(hash);
-    if (cache.size >= MAX_REMEMBERED_TOKENS) cache.delete(cache.keys().next().value!);
-    cache.set(hash, { principal, issuedAt: result.token.issuedAt, expiresAt: result.token.expiresAt, verifiedAt: now });
+    setBounded(
+      cache,
+      hash,
+      { principal, issuedAt: result.token.issuedAt, expiresAt: result.token.expiresAt, verifiedAt: now },
+      MAX_REMEMBERED_TOKENS,
+    );
   }
   return { principal, expiresAt: result.token.expiresAt };
 }
@@ -176,7 +184,7 @@ export async function authenticateShareToken(
   deps: TokenDeps,
   token: string,
   pathname: string,
-): Promise<{ principal: Principal; expiresAt: number } | null> {
+): Promise<{ principal: TokenPrincipal; expiresAt: number } | null> {
   const kind: TokenKind = {
     label: "share",
     acceptsScope: (scope) => shareScopeMatches(scope, pathname),

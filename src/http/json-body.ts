@@ -11,7 +11,7 @@ import { readBodyWithLimit } from "./read-body";
 export type JsonObject = Record<string, unknown>;
 
 /** Admin and API bodies are a handful of short fields; anything larger is a mistake or abuse. */
-export const MAX_JSON_BODY_BYTES = 16 * 1024;
+const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 /**
  * Reads the request body as one JSON object whose keys are all in `allowed`.
@@ -24,7 +24,7 @@ export async function readJsonObject(request: Request, allowed: readonly string[
   const text = new TextDecoder().decode(await readBodyWithLimit(request, MAX_JSON_BODY_BYTES));
   if (text.trim() === "") return {};
 
-  const contentType = (request.headers.get("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
+  const contentType = (request.headers.get("Content-Type") ?? "").replace(/;.*/s, "").trim().toLowerCase();
   if (contentType !== "application/json" && !contentType.endsWith("+json")) {
     throw new BadRequestError("body", "The body must be JSON, sent with Content-Type: application/json");
   }
@@ -96,7 +96,7 @@ export function readEmail(body: JsonObject, field: string): string | undefined {
 }
 
 /** Normalises and validates an email given anywhere (body, query); 400 naming `field` if invalid. */
-export function checkEmail(raw: string, field: string): string {
+function checkEmail(raw: string, field: string): string {
   const email = normalizeEmail(raw);
   if (!isValidEmail(email)) throw new BadRequestError(field, `${field} must be a valid email address`);
   return email;

@@ -15,10 +15,10 @@
 import { CONFIG_KEYS } from "../config";
 
 /** Longer values are not worth parsing: no real return path is this long. */
-export const MAX_NEXT_LENGTH = 2048;
+const MAX_NEXT_LENGTH = 2048;
 
 /** The fall-back destination. */
-export const DEFAULT_NEXT = "/";
+const DEFAULT_NEXT = "/";
 
 // "\" and the characters that look like "/" or "\": ⁄ ∕ ⧸ ⧵ ⧹ ╱ ﹨ ／ ＼.
 const SLASH_LOOK_ALIKES = String.raw`\\\u2044\u2215\u29f8\u29f5\u29f9\u2571\ufe68\uff0f\uff3c`;

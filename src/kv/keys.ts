@@ -6,7 +6,7 @@
 import { MAX_TOKEN_AGE_SECONDS } from "../config";
 
 /** KV refuses expirationTtl below 60 seconds. */
-export const KV_MIN_TTL_SECONDS = 60;
+const KV_MIN_TTL_SECONDS = 60;
 
 /** TTL for a revocation record: the revoked thing's remaining life, at least KV's minimum. */
 export function revocationTtlSeconds(expiresAtMs: number, nowMs = Date.now()): number {

@@ -19,7 +19,7 @@ export type FormFields = (name: string, maxLength: number) => string;
 /** Parses the body once and returns a reader for its string fields. */
 export async function readForm(request: Request): Promise<FormFields> {
   const contentType = request.headers.get("Content-Type") ?? "";
-  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  const type = contentType.replace(/;.*/s, "").trim().toLowerCase();
   if (type !== "application/x-www-form-urlencoded" && type !== "multipart/form-data") {
     throw new BadRequestError("body", "Send the form as application/x-www-form-urlencoded");
   }

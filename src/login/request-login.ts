@@ -132,7 +132,7 @@ async function checkLoginRateLimits(
   ip: string,
 ): Promise<{ reason: string; retryAfterSeconds: number } | null> {
   const { config, db } = deps;
-  const secret = config.secrets.sesame[0]!;
+  const secret = config.secrets.sesame[0];
   const windowSeconds = config.rateLimit.windowSeconds;
   const [byIp, byEmail] = await Promise.all([
     hitRateLimit(db, {

@@ -14,7 +14,7 @@
 /** Until a send has been timed in this isolate: a typical MailChannels round trip. */
 export const DEFAULT_SEND_MS = 250;
 /** How many recent sends the median is taken over. */
-export const SEND_SAMPLES = 31;
+const SEND_SAMPLES = 31;
 /** Jitter added to the wait: up to this share of the median, at least JITTER_MIN_MS. */
 const JITTER_SHARE = 0.1;
 const JITTER_MIN_MS = 10;
@@ -35,6 +35,7 @@ export function typicalSendMs(): number {
   if (samples.length === 0) return DEFAULT_SEND_MS;
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
+  // biome-ignore lint/style/noNonNullAssertion: mid and mid - 1 index a non-empty array (length >= 2 when even)
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 

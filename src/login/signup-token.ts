@@ -39,7 +39,7 @@ function subjectOf(request: LoginRequest): TokenSubject & { request: LoginReques
 /** Mints the sign-up link token for a pending request; it lives exactly as long as the row. */
 export async function issueSignupToken(deps: TokenDeps, request: LoginRequest): Promise<string> {
   const { token } = await createToken(subjectOf(request), {
-    key: await deriveKey(deps.config.secrets.sesame[0]!, "token"),
+    key: await deriveKey(deps.config.secrets.sesame[0], "token"),
     scope: SIGNUP_SCOPE,
     maxAge: Math.round((request.expiresAt - request.createdAt) / 1000),
     oneTime: false,

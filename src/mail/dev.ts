@@ -46,7 +46,7 @@ export function createDevMailer(config: Config, db: Database, clock: () => numbe
         }),
       ]);
       const { link } = extractLoginDetails(message.text);
-      console.log(`[dev mailer] a message for ${message.to} is in the dev mailbox at ${mailboxUrl}` + (link ? ` - link: ${link}` : ""));
+      console.log(`[dev mailer] a message for ${message.to} is in the dev mailbox at ${mailboxUrl}${link ? ` - link: ${link}` : ""}`);
     },
   };
 }

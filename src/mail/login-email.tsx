@@ -21,7 +21,7 @@ export interface LoginEmailInput {
   userAgent: string | null;
 }
 
-export const IGNORE_NOTICE = "If you did not ask to sign in, ignore this email: nobody can sign in without the link or code.";
+const IGNORE_NOTICE = "If you did not ask to sign in, ignore this email: nobody can sign in without the link or code.";
 
 export function renderLoginEmail(input: LoginEmailInput): { subject: string; text: string; html: string } {
   const appName = toHeaderText(input.appName);
@@ -62,7 +62,7 @@ export function groupCode(code: string): string {
   const size = code.length % 3 === 0 ? 3 : code.length % 4 === 0 ? 4 : 3;
   const groups = code.match(new RegExp(`.{1,${size}}`, "g")) ?? [code];
   // A lone trailing digit reads as a typo: fold it into the group before.
-  if (groups.length > 1 && groups[groups.length - 1]!.length === 1) groups.splice(-2, 2, groups.at(-2)! + groups.at(-1)!);
+  if (groups.length > 1 && groups.at(-1)?.length === 1) groups.splice(-2, 2, groups.slice(-2).join(""));
   return groups.join(" ");
 }
 

@@ -21,7 +21,7 @@ type MailConfig = Config["mail"];
 const REFUSED_MESSAGE_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
 
 /** The JSON body MailChannels expects; DKIM fields appear only when all three are configured. */
-export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage) {
+function buildMailChannelsRequest(mail: MailConfig, message: MailMessage) {
   assertHeaderSafe("recipient", message.to);
   assertHeaderSafe("subject", message.subject);
   assertHeaderSafe("sender name", mail.fromName);

@@ -14,15 +14,17 @@ const localSets = new WeakMap<JSONWebKeySet, JWTVerifyGetKey>();
 export function selectKeySource(jwksUrl: URL | undefined, jwks: JSONWebKeySet | JWTVerifyGetKey | undefined): JWTVerifyGetKey {
   if (jwksUrl) return getRemoteJwks(jwksUrl);
   if (typeof jwks === "function") return jwks;
-  let local = localSets.get(jwks!);
+  // biome-ignore lint/style/noNonNullAssertion: checkOptions refused options without exactly one of jwksUrl and jwks
+  const keySet = jwks!;
+  let local = localSets.get(keySet);
   if (!local) {
     try {
-      local = createLocalJWKSet(jwks!);
+      local = createLocalJWKSet(keySet);
     } catch {
       // The caller's configuration, not the request, is wrong: a programmer error.
       throw new TypeError("sesame-edge/origin: `jwks` is not a JSON Web Key Set ({ keys: [...] })");
     }
-    localSets.set(jwks!, local);
+    localSets.set(keySet, local);
   }
   return local;
 }

@@ -16,7 +16,7 @@ import { lengthPrefixed } from "../tokens/bytes";
  */
 export const MAX_RATE_LIMIT_WINDOW_SECONDS = 86_400;
 /** Share of hits that also prune ended windows: keeps the table small at ~1% extra queries. */
-export const RATE_LIMIT_PRUNE_PROBABILITY = 0.01;
+const RATE_LIMIT_PRUNE_PROBABILITY = 0.01;
 
 export interface RateLimitHit {
   /** From rateLimitKey(kind, value). */

@@ -25,7 +25,7 @@ import { htmlPage } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 import { refuseWithoutTurnstile, turnstileHeaders } from "./turnstile-guard";
 
-export const CODE_FAILED_MESSAGE =
+const CODE_FAILED_MESSAGE =
   "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.";
 
 export function codeRoutes(config: Config) {

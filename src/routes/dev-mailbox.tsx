@@ -20,7 +20,7 @@ import { Layout } from "../pages/layout";
 import { timingSafeEqualSecrets } from "../tokens";
 import { isValidEmail, normalizeEmail } from "../users/email";
 
-export interface MailboxEntry {
+interface MailboxEntry {
   id: string;
   to: string;
   subject: string;

@@ -9,7 +9,7 @@ import type { AppEnv } from "../env";
 import { publicJwks } from "../gate/public-keys";
 
 /** Origins' JWKS caches may hold this for 5 minutes: the rotation procedure waits at least this long. */
-export const JWKS_MAX_AGE_SECONDS = 300;
+const JWKS_MAX_AGE_SECONDS = 300;
 
 export function jwksRoutes(config: Config) {
   const app = new Hono<AppEnv>();

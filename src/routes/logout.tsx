@@ -13,7 +13,6 @@ import { clientIp, userAgent } from "../http/request-info";
 import { isAppHost } from "../handoff";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
-import { safeNext } from "../http/safe-next";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
 import { htmlPage } from "./auth-context";
 

@@ -45,7 +45,7 @@ export async function signSessionJwt(config: Config, claims: SessionClaims): Pro
     .setSubject(sub)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(await jwtKey(config.secrets.sesame[0]!));
+    .sign(await jwtKey(config.secrets.sesame[0]));
 }
 
 export type JwtCheck = { ok: true; claims: SessionClaims } | { ok: false; reason: "invalid" | "expired" };

@@ -66,7 +66,7 @@ export async function markSessionsRevoked(
 }
 
 /** Every session of a user, newest first (the admin API lists them). */
-export async function listUserSessions(db: Database, userId: string, limit = 200): Promise<Session[]> {
+export async function listUserSessions(db: Database, userId: string, limit: number): Promise<Session[]> {
   return db.select().from(sessions).where(eq(sessions.userId, userId)).orderBy(desc(sessions.createdAt)).limit(limit).all();
 }
 

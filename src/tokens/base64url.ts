@@ -1,3 +1,4 @@
+// biome-ignore-all lint/style/noNonNullAssertion: every index below is bounded by its loop or by a 6-bit mask; checks that cannot fail stay out of the token hot path
 /** Base64url without padding (RFC 4648 section 5), canonical only. */
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 const LOOKUP = new Int16Array(128).fill(-1);

@@ -7,6 +7,7 @@ const encoder = new TextEncoder();
 export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
+  // biome-ignore lint/style/noNonNullAssertion: i < a.length === b.length
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
@@ -22,7 +23,7 @@ export async function sha256(text: string): Promise<Uint8Array> {
 }
 
 /** UTF-8 encoding with a fast path for ASCII, which is what tokens, stamps and emails are. */
-export function encodeText(text: string): Uint8Array<ArrayBuffer> {
+function encodeText(text: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -65,6 +66,7 @@ export function uuidToBytes(id: string): Uint8Array | null {
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 export function bytesToUuid(bytes: Uint8Array): string {
   let hex = "";
+  // biome-ignore lint/style/noNonNullAssertion: callers pass the 16 bytes of a parsed token's user id
   for (let i = 0; i < 16; i++) hex += HEX[bytes[i]!];
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

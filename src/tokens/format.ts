@@ -19,11 +19,11 @@
  */
 import { bytesToUuid } from "./bytes";
 
-export const TOKEN_VERSION = 1;
-export const FLAG_ONE_TIME = 0x01;
+const TOKEN_VERSION = 1;
+const FLAG_ONE_TIME = 0x01;
 export const TAG_BYTES = 8;
 export const HEADER_BYTES = 28;
-export const MAX_SCOPE_BYTES = 255;
+const MAX_SCOPE_BYTES = 255;
 /** Longest token text we even try to decode: a 255-byte scope gives 399 characters. */
 export const MAX_TOKEN_CHARS = 400;
 
@@ -67,12 +67,12 @@ export function packBody(body: TokenBody, userIdBytes: Uint8Array): Uint8Array {
 /** Splits raw token bytes into fields, or null if the layout is wrong in any way. */
 export function parseTokenBytes(bytes: Uint8Array): ParsedToken | null {
   if (bytes.length < HEADER_BYTES + 2 * TAG_BYTES) return null;
-  const tag = bytes[0]!;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tag = view.getUint8(0);
   if (tag >> 4 !== TOKEN_VERSION || (tag & 0x0f & ~FLAG_ONE_TIME) !== 0) return null;
-  const scopeLength = bytes[27]!;
+  const scopeLength = view.getUint8(27);
   const signedLength = HEADER_BYTES + scopeLength;
   if (bytes.length !== signedLength + 2 * TAG_BYTES) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let scope: string;
   try {
     scope = scopeLength === 0 ? "" : strictDecoder.decode(bytes.subarray(HEADER_BYTES, signedLength));

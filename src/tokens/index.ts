@@ -2,8 +2,8 @@
 
 export { decodeBase64url, encodeBase64url } from "./base64url";
 export { isUuid, sha256, timingSafeEqual, timingSafeEqualSecrets } from "./bytes";
-export { type CreateTokenOptions, createToken } from "./create-token";
+export { createToken } from "./create-token";
 export { hashToken } from "./hash-token";
-export { deriveKey, deriveKeys, hmac, type KeyPurpose } from "./keys";
+export { deriveKey, deriveKeys, hmac } from "./keys";
 export type { TokenFailureReason, TokenInfo, TokenSubject, VerifyResult } from "./types";
 export { type VerifyTokenOptions, verifyToken } from "./verify-token";

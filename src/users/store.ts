@@ -42,15 +42,6 @@ export async function createUser(
   return row ?? null;
 }
 
-/** Finds the user by email or creates it: sign-up at redemption time, race-free. */
-export async function findOrCreateUser(db: Database, email: string, now = Date.now()): Promise<User> {
-  const created = await createUser(db, { email }, now);
-  if (created) return created;
-  const existing = await findUserByEmail(db, email);
-  if (!existing) throw new Error("user vanished between insert and select");
-  return existing;
-}
-
 export interface UserPatch {
   email?: string;
   name?: string;

@@ -111,7 +111,9 @@ async function probe(
   let seen: Map<string, string>;
   if (target === "verify") {
     seen = new Map();
-    response.headers.forEach((value, name) => seen.set(name.toLowerCase(), value));
+    response.headers.forEach((value, name) => {
+      seen.set(name.toLowerCase(), value);
+    });
     if (response.status !== 204)
       return { status: response.status, authenticated: false, problem: `forward-auth answered ${response.status}`, passedThrough: 0 };
   } else {

@@ -40,6 +40,7 @@ function admin(args: string[], env: Record<string, string> = {}): Promise<CliRes
   });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: by default a test reads any field of the output and its assertions check the shape
 async function adminJson<T = Record<string, any>>(args: string[]): Promise<T> {
   const result = await admin([...args, "--json"]);
   expect(result.stderr).toBe("");

@@ -10,7 +10,7 @@
  *                                   or a download named X
  *   GET  /__slow                    never answers (504 tests)
  *   GET  /__reset                   drops the connection without a response (502 tests)
- *   GET  /__redirect                302 to this origin's own absolute URL
+ *   GET  /__redirect                302 to this origin's own absolute URL (?to=URL: to that URL)
  *   GET  /__set-cookie              sets an origin cookie
  *   WS   /__ws                      WebSocket echo; first message is {headers} of the handshake
  */
@@ -63,7 +63,9 @@ export function startOriginServer(port: number): Promise<Server> {
       case "/__reset":
         return req.socket.destroy();
       case "/__redirect":
-        res.writeHead(302, { Location: `http://127.0.0.1:${(server.address() as AddressInfo).port}/landing?from=redirect` });
+        res.writeHead(302, {
+          Location: url.searchParams.get("to") ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}/landing?from=redirect`,
+        });
         return res.end();
       case "/__set-cookie":
         res.writeHead(200, { "Set-Cookie": "origin_pref=dark; Path=/; HttpOnly", "Content-Type": "text/plain" });

@@ -2,7 +2,7 @@
  * Rotating SESAME_SECRET live. Everything issued under the old secret (a login link, a
  * code, a session cookie, a service token, a share link) keeps working while the old secret
  * is in SESAME_SECRET_FALLBACKS, and stops once it is removed. Three workers share the real
- * D1 and KV: `before` (old secret), `during` (new secret, old as fallback), `after` (new only).
+ * D1 and KV: `before` (old secret), `during` (new secret, old as fallback), `retired` (new only, the old secret retired).
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ const oldSecret = env.SESAME_SECRET;
 const newSecret = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))));
 const before = workerWithBindings({});
 const during = workerWithBindings({ SESAME_SECRET: newSecret, SESAME_SECRET_FALLBACKS: oldSecret });
-const after = workerWithBindings({ SESAME_SECRET: newSecret, SESAME_SECRET_FALLBACKS: "" });
+const retired = workerWithBindings({ SESAME_SECRET: newSecret, SESAME_SECRET_FALLBACKS: "" });
 const JSON_ACCEPT = { Accept: "application/json" };
 
 describe("rotating SESAME_SECRET", () => {
@@ -28,7 +28,7 @@ describe("rotating SESAME_SECRET", () => {
     const fields = linkFields((await latestMail(user.email)).link);
 
     // Refusing does not consume it: the same link is then tried with the fallback in place.
-    const afterRemoval = await postForm(`${PREFIX}/link`, fields, { fetcher: after });
+    const afterRemoval = await postForm(`${PREFIX}/link`, fields, { fetcher: retired });
     const withFallback = await postForm(`${PREFIX}/link`, fields, { fetcher: during });
     expect(afterRemoval.status).toBe(400);
     expect(withFallback.status).toBe(303);
@@ -41,7 +41,7 @@ describe("rotating SESAME_SECRET", () => {
     const { code } = await latestMail(user.email);
     const fields = { email: user.email, code, next: "/" };
 
-    expect((await postForm(`${PREFIX}/code`, fields, { fetcher: after })).status).toBe(400);
+    expect((await postForm(`${PREFIX}/code`, fields, { fetcher: retired })).status).toBe(400);
     expect((await postForm(`${PREFIX}/code`, fields, { fetcher: during })).status).toBe(303);
   });
 
@@ -51,8 +51,8 @@ describe("rotating SESAME_SECRET", () => {
     const gated = async (fetcher: typeof before) => (await fetcher("/items/1", { headers: { Cookie: cookie, ...JSON_ACCEPT } })).status;
     expect(await gated(during)).toBe(200);
     expect((await me(cookie, during)).status).toBe(200);
-    expect(await gated(after)).toBe(401);
-    expect((await me(cookie, after)).status).toBe(401);
+    expect(await gated(retired)).toBe(401);
+    expect((await me(cookie, retired)).status).toBe(401);
     reportFigures("rotation, session", { withFallback: 200, afterRemoval: 401 });
   });
 
@@ -63,7 +63,7 @@ describe("rotating SESAME_SECRET", () => {
     expect(slid.status).toBe(200);
     const newCookie = sessionCookie(slid);
     expect(newCookie).not.toBeNull();
-    expect((await after("/items/1", { headers: { Cookie: newCookie!, ...JSON_ACCEPT } })).status).toBe(200);
+    expect((await retired("/items/1", { headers: { Cookie: newCookie!, ...JSON_ACCEPT } })).status).toBe(200);
   });
 
   it("keeps a service token and a share link minted under the old secret working while it is a fallback, and refuses both after", async () => {
@@ -79,8 +79,8 @@ describe("rotating SESAME_SECRET", () => {
 
     expect((await during("/api/x", { headers: bearer })).status).toBe(200);
     expect((await shared(during)).status).toBe(200);
-    expect((await after("/api/x", { headers: bearer })).status).toBe(401);
-    expect((await shared(after)).status).toBe(401);
+    expect((await retired("/api/x", { headers: bearer })).status).toBe(401);
+    expect((await shared(retired)).status).toBe(401);
     reportFigures("rotation, tokens", { withFallback: 200, afterRemoval: 401 });
   });
 
@@ -89,6 +89,6 @@ describe("rotating SESAME_SECRET", () => {
     expect((await askForLink(user.email, { fetcher: during })).status).toBe(200);
     const fields = linkFields((await latestMail(user.email)).link);
     expect((await postForm(`${PREFIX}/link`, fields, { fetcher: before })).status).toBe(400);
-    expect((await postForm(`${PREFIX}/link`, fields, { fetcher: after })).status).toBe(303);
+    expect((await postForm(`${PREFIX}/link`, fields, { fetcher: retired })).status).toBe(303);
   });
 });

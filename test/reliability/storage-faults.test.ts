@@ -9,7 +9,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { d1OutageOf } from "../../src/db/errors";
-import { createSession } from "../support/sessions";
 import { createUser } from "../../src/users/store";
 import { adminOk, createUserViaApi } from "../admin-client";
 import { cookieFrom, userWithServiceToken } from "../gate-support";
@@ -29,6 +28,7 @@ import {
   testConfig,
   uniqueEmail,
 } from "../login-helpers";
+import { createSession } from "../support/sessions";
 import { failingD1, failingKv } from "./support/failing-bindings";
 import { workerWithBindings } from "./support/fault-worker";
 import { captureProductLogs, reportFigures } from "./support/figures";
@@ -302,7 +302,7 @@ describe("KV failing", () => {
     const res = await postForm(`${PREFIX}/logout`, {}, { fetcher: worker, cookie });
     expect(res.status).toBe(503);
     expect(await res.text()).toContain("signed out in this browser");
-    const cleared = res.headers.getSetCookie().find((h) => h.startsWith(cookie.split("=")[0]! + "="));
+    const cleared = res.headers.getSetCookie().find((h) => h.startsWith(`${cookie.split("=")[0]!}=`));
     expect(cleared).toMatch(/Max-Age=0|Expires=Thu, 01 Jan 1970/);
     const sid = JSON.parse(atob(cookie.split("=")[1]!.split(".")[1]!.replace(/-/g, "+").replace(/_/g, "/"))).sid as string;
     expect(await rows("SELECT revoked_at FROM sessions WHERE id = ? AND revoked_at IS NOT NULL", sid)).toHaveLength(1);

@@ -74,7 +74,10 @@ describe("createToken and verifyToken", () => {
     const underReports = (scope: string) => scope === "path:/reports/*" || scope === "path:/reports/42";
     const underAdmin = (scope: string) => scope.startsWith("path:/admin");
     const seen: string[] = [];
-    const spy = (scope: string) => (seen.push(scope), underReports(scope));
+    const spy = (scope: string) => {
+      seen.push(scope);
+      return underReports(scope);
+    };
     expect(await verifyToken(token, { keys: [key], scope: spy, bindEmail: true, loadUser, now: T0 })).toMatchObject({ ok: true });
     expect(seen).toEqual(["path:/reports/*"]);
     expect(await verifyToken(token, { keys: [key], scope: underAdmin, bindEmail: true, loadUser, now: T0 })).toMatchObject({

@@ -18,8 +18,14 @@ function countingOptions(user: TokenSubject, keys: CryptoKey[]) {
     keys,
     scope: "",
     bindEmail: true,
-    loadUser: async (id) => (reads.users++, id === user.id ? user : null),
-    isRevoked: async () => (reads.revoked++, false),
+    loadUser: async (id) => {
+      reads.users++;
+      return id === user.id ? user : null;
+    },
+    isRevoked: async () => {
+      reads.revoked++;
+      return false;
+    },
     now: T0 + 1000,
   };
   return { options, reads };

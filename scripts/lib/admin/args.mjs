@@ -23,7 +23,7 @@ const FLAGS = {
   limit: { type: "string" },
 };
 /** Flags every command accepts. */
-export const GLOBAL_FLAGS = ["url", "token", "prefix", "json", "help"];
+const GLOBAL_FLAGS = ["url", "token", "prefix", "json", "help"];
 
 export function parseCommandLine(argv) {
   try {

@@ -5,8 +5,8 @@
  */
 import { checkFlags, parseBooleanFlag, requirePositional } from "./args.mjs";
 import { parseDuration, UsageError } from "./duration.mjs";
+import { EVENT_COLUMNS, formatTime, renderTable, renderUser, SESSION_COLUMNS, USER_COLUMNS } from "./format.mjs";
 import { accessCommands, groupCommands } from "./group-commands.mjs";
-import { EVENT_COLUMNS, formatTime, renderRecord, renderTable, renderUser, SESSION_COLUMNS, USER_COLUMNS } from "./format.mjs";
 
 /** The API's page limit: `users list` follows `next` until the end. */
 const USERS_PAGE_SIZE = 200;
@@ -163,7 +163,7 @@ const topCommands = {
 };
 
 /** Finds the command for the positionals; returns it with the remaining positionals. */
-export function findCommand(positionals) {
+function findCommand(positionals) {
   const [first, second, ...rest] = positionals;
   if (first === "users") {
     const command = userCommands[second];

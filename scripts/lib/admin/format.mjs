@@ -24,7 +24,7 @@ export function renderTable(columns, rows, empty = "(none)") {
 }
 
 /** pairs: [[label, value], ...] as "label   value" lines. */
-export function renderRecord(pairs) {
+function renderRecord(pairs) {
   const width = Math.max(...pairs.map(([label]) => label.length));
   return pairs.map(([label, value]) => `${label.padEnd(width)}  ${cell(value)}`).join("\n");
 }
@@ -51,7 +51,7 @@ export const USER_COLUMNS = [
 ];
 
 /** A session's state in one word, from its timestamps. */
-export function sessionStatus(session, now = Date.now()) {
+function sessionStatus(session, now = Date.now()) {
   if (session.revokedAt) return "revoked";
   if (Date.parse(session.expiresAt) <= now) return "expired";
   return "live";

@@ -58,6 +58,7 @@ async function listEvents(c: Context<AppEnv>, query: URLSearchParams, filters: S
     .limit(limit + 1)
     .all();
   const page = rows.slice(0, limit);
+  // biome-ignore lint/style/noNonNullAssertion: more rows than `limit` (>= 1) means the page is full
   const next = rows.length > limit ? page[page.length - 1]!.id : null;
   return c.json({ events: page.map(eventJson), next });
 }

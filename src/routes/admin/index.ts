@@ -40,7 +40,7 @@ export function adminRoutes(config: Config) {
   admin.route("/", userAdminRoutes(config));
   admin.route("/", tokenAdminRoutes(config));
   admin.route("/", eventAdminRoutes(config));
-  admin.route("/", sessionAdminRoutes(config));
+  admin.route("/", sessionAdminRoutes());
   admin.route("/", serviceTokenAdminRoutes(config));
   admin.route("/", groupAdminRoutes(config));
   admin.route("/", accessAdminRoutes(config));

@@ -24,10 +24,10 @@ import { checkSharePath, tokenUrl } from "./token-scope";
 import { MIN_TOKEN_AGE_SECONDS } from "./tokens";
 import { isoTime, isoTimeOrNull } from "./user-json";
 
-export const SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS = 90 * 24 * 3600;
-export const SHARE_LINK_DEFAULT_MAX_AGE_SECONDS = 7 * 24 * 3600;
+const SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS = 90 * 24 * 3600;
+const SHARE_LINK_DEFAULT_MAX_AGE_SECONDS = 7 * 24 * 3600;
 /** A label for lists and audit lines ("ci-deploy", "grafana"), not prose. */
-export const MAX_SERVICE_TOKEN_NAME_LENGTH = 100;
+const MAX_SERVICE_TOKEN_NAME_LENGTH = 100;
 /** Share paths leave room for the "path:" prefix inside the 200-character scope limit. */
 const MAX_SHARE_PATH_LENGTH = 190;
 

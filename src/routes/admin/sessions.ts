@@ -5,7 +5,6 @@
  * SESSION_REVALIDATE.
  */
 import { Hono } from "hono";
-import type { Config } from "../../config";
 import type { Session } from "../../db/schema";
 import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, NotFoundError } from "../../errors";
@@ -18,7 +17,7 @@ import { resolveUser } from "./resolve-user";
 import { isoTime, isoTimeOrNull } from "./user-json";
 
 /** A listing of one user's sessions, newest first, is cut at this many rows. */
-export const MAX_LISTED_SESSIONS = 200;
+const MAX_LISTED_SESSIONS = 200;
 
 function sessionJson(row: Session) {
   return {
@@ -33,7 +32,7 @@ function sessionJson(row: Session) {
   };
 }
 
-export function sessionAdminRoutes(config: Config) {
+export function sessionAdminRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get("/users/:user/sessions", async function listSessionsRoute(c) {

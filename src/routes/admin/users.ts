@@ -7,9 +7,9 @@ import { revokeUserTokens } from "../../auth/token-service";
 import type { Config } from "../../config";
 import { type AppEnv, authDeps } from "../../env";
 import { BadRequestError, ConflictError, NotFoundError } from "../../errors";
+import { groupsOfUser } from "../../groups/store";
 import { refuseControlCharacters } from "../../http/control-characters";
 import { readBoolean, readEmail, readJsonObject, readString, required } from "../../http/json-body";
-import { groupsOfUser } from "../../groups/store";
 import { revokeUserSessions } from "../../sessions";
 import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
 import { createUser, deleteUser, listUsers, type UserPatch, updateUser } from "../../users/store";
@@ -19,7 +19,7 @@ import { resolveUser } from "./resolve-user";
 import { userJson } from "./user-json";
 
 /** Display names are for greetings and lists; 200 characters covers any real one. */
-export const MAX_NAME_LENGTH = 200;
+const MAX_NAME_LENGTH = 200;
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
@@ -45,6 +45,7 @@ export function userAdminRoutes(_config: Config) {
     // One row more than asked tells whether another page exists, so `next` is never a dead end.
     const rows = await listUsers(c.var.db, { emailPrefix, after: after || undefined, limit: limit + 1 });
     const page = rows.slice(0, limit);
+    // biome-ignore lint/style/noNonNullAssertion: more rows than `limit` (>= 1) means the page is full
     const next = rows.length > limit ? page[page.length - 1]!.email : null;
     return c.json({ users: page.map(userJson), next });
   });

@@ -138,9 +138,9 @@ export function* emailInputs(rng: Rng, known: readonly string[], count: number):
       [kind, address] = ["injection", rng.pick(INJECTION).replace("a@example.com", rng.chance(0.3) ? rng.pick(known) : "a@example.com")];
     else if (roll < 0.55)
       [kind, address] = ["huge", rng.chance(0.5) ? `${"a".repeat(10_240)}@example.com` : rng.string(ALPHABETS.printable, 10_240)];
-    else if (roll < 0.6) [kind, address] = ["many-at", "a@".repeat(rng.int(2, 60)) + "example.com"];
+    else if (roll < 0.6) [kind, address] = ["many-at", `${"a@".repeat(rng.int(2, 60))}example.com`];
     else if (roll < 0.65)
-      [kind, address] = ["nul", rng.pick(["a\u0000@example.com", "a@example.com\u0000.evil.com", "\u0000", rng.pick(known) + "\u0000"])];
+      [kind, address] = ["nul", rng.pick(["a\u0000@example.com", "a@example.com\u0000.evil.com", "\u0000", `${rng.pick(known)}\u0000`])];
     else if (roll < 0.75)
       [kind, address] = [
         "known-variant",

@@ -117,7 +117,7 @@ export function* jsonBodies(rng: Rng, keys: readonly string[], count: number): G
     else if (roll < 0.45) yield { kind: "wrong-type", body: wrongType(rng, keys), contentType: json };
     else if (roll < 0.5) {
       const n = rng.pick([100, 1000, 5000, 8000, 20_000]);
-      const nested = rng.chance(0.5) ? "[".repeat(n) + "]".repeat(n) : '{"a":'.repeat(n) + "1" + "}".repeat(n);
+      const nested = rng.chance(0.5) ? "[".repeat(n) + "]".repeat(n) : `${'{"a":'.repeat(n)}1${"}".repeat(n)}`;
       yield { kind: `deep-${n}`, body: nested, contentType: json };
     } else if (roll < 0.56) {
       const key = keys.length > 0 ? rng.pick(keys) : "x";

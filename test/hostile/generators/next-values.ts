@@ -183,7 +183,7 @@ const MUTATIONS: ((rng: Rng, value: string) => string)[] = [
   (rng, v) => v.replace(/\./g, () => rng.pick([".", "%2e", "。", "．", "%E3%80%82"])),
   (rng, v) => (rng.chance(0.5) ? v.toUpperCase() : v.replace(/[a-z]/g, (ch) => (rng.chance(0.5) ? ch.toUpperCase() : ch))),
   (rng, v) => `/${"a/".repeat(rng.int(1, 5))}${"../".repeat(rng.int(1, 8))}${v.replace(/^\/+/, "/")}`,
-  (rng, v) => v + "/" + "a".repeat(rng.pick([100, 2040, 2100, 5000])),
+  (rng, v) => `${v}/${"a".repeat(rng.pick([100, 2040, 2100, 5000]))}`,
 ];
 
 /** `count` values: a third straight from the corpus (new hosts), the rest mutated once or twice. */

@@ -84,7 +84,7 @@ export const ALPHABETS = {
   hex: "0123456789abcdef",
   digits: "0123456789",
   printable: [...Array(95)].map((_, i) => String.fromCharCode(32 + i)).join(""),
-  control: [...Array(32)].map((_, i) => String.fromCharCode(i)).join("") + "\u007f",
+  control: `${[...Array(32)].map((_, i) => String.fromCharCode(i)).join("")}\u007f`,
   /** Look-alikes, invisible and direction characters, astral symbols, combining marks. */
   unicode: [
     "é",

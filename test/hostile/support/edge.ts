@@ -12,13 +12,13 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createApp } from "../../../src/app";
-import { type TokenDeps } from "../../../src/auth/token-service";
+import type { TokenDeps } from "../../../src/auth/token-service";
 import { type Config, getConfig, parseConfig } from "../../../src/config";
 import { createDb } from "../../../src/db/client";
 import type { User } from "../../../src/db/schema";
 import worker from "../../../src/index";
-import { createSession } from "../../support/sessions";
 import { createUser } from "../../../src/users/store";
+import { createSession } from "../../support/sessions";
 import type { Rng } from "../generators/prng";
 
 export const EDGE = "http://localhost:8787";
@@ -158,7 +158,11 @@ export function captureLogs(): { lines: string[]; restore: () => void } {
   }
   return {
     lines,
-    restore: () => methods.forEach((name, i) => (console[name] = originals[i]!)),
+    restore: () => {
+      methods.forEach((name, i) => {
+        console[name] = originals[i]!;
+      });
+    },
   };
 }
 

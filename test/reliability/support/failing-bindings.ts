@@ -1,5 +1,5 @@
 /**
- * Fault injection for the reliability tests, and only for them: wrappers around the real
+ * Fault injection for tests (the reliability suite, and the gate's fail-closed checks): wrappers around the real
  * local D1 and KV bindings that fail on demand, handed to the worker's own default export
  * in place of the real bindings (`worker.fetch(request, { ...env, DB: failing }, ctx)`).
  * The product has no switch for this; nothing here ships.
@@ -83,7 +83,13 @@ export function failingD1(real: D1Database, initial: D1FaultMode = "all"): Faili
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
-  return { binding, setMode: (next) => void (mode = next), refused };
+  return {
+    binding,
+    setMode: (next) => {
+      mode = next;
+    },
+    refused,
+  };
 }
 
 export interface FailingKv {
@@ -110,5 +116,11 @@ export function failingKv(real: KVNamespace, initiallyFailing = true): FailingKv
       };
     },
   });
-  return { binding, setFailing: (next) => void (failing = next), refusedCount: () => refused };
+  return {
+    binding,
+    setFailing: (next) => {
+      failing = next;
+    },
+    refusedCount: () => refused,
+  };
 }

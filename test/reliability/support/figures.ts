@@ -21,7 +21,12 @@ export interface CapturedLogs {
 
 /** Captures console output for the whole test file (and restores it afterwards). */
 export function captureProductLogs(): CapturedLogs {
-  const captured: CapturedLogs = { lines: [], clear: () => void (captured.lines.length = 0) };
+  const captured: CapturedLogs = {
+    lines: [],
+    clear: () => {
+      captured.lines.length = 0;
+    },
+  };
   const originals = new Map<(typeof METHODS)[number], (...args: unknown[]) => void>();
   beforeAll(() => {
     for (const method of METHODS) {

@@ -55,7 +55,9 @@ export async function startFaultOrigin() {
     port,
     /** Requests answered 200 since the last reset. */
     count: () => answered,
-    resetCount: () => void (answered = 0),
+    resetCount: () => {
+      answered = 0;
+    },
     /** Stops listening and drops every open connection: new connections are refused. */
     stop: () =>
       new Promise((resolve) => {
