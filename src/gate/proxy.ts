@@ -49,7 +49,7 @@ function decodeParamName(name: string): string {
 }
 
 /** The origin URL for a request URL: the app origin's origin and base path, then the request's path and query. */
-export function originUrlFor(app: CompiledApp, url: URL): string {
+function originUrlFor(app: CompiledApp, url: URL): string {
   const base = app.origin.pathname.replace(/\/+$/, "");
   return `${app.origin.origin}${base}${pathAndQueryWithoutShareToken(url)}`;
 }

@@ -31,7 +31,7 @@ import { findSessionWithUser, markSessionsRevoked, slideSession } from "./store"
 import type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
 
 export { insertSessionIf } from "./store";
-export type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
+export type { SessionCheck, SessionClaims, SessionDeps } from "./types";
 
 /**
  * Reads and checks the session cookie. Never throws for a bad cookie or a storage failure:

@@ -21,7 +21,7 @@ const encoder = new TextEncoder();
  * MAX_SESSION_GROUPS_BYTES (2 KB) of group names grown by a third in base64url; the cookie
  * then stays inside the 4 KB browsers keep per cookie.
  */
-export const MAX_SESSION_JWT_CHARS = 3600;
+const MAX_SESSION_JWT_CHARS = 3600;
 const jwtKeys = new Map<string, Promise<CryptoKey>>();
 
 function jwtKey(secret: string): Promise<CryptoKey> {
