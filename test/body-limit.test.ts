@@ -8,8 +8,8 @@ import { describe, expect, it } from "vitest";
 import { MAX_JSON_BODY_BYTES } from "../src/http/json-body";
 import { readBodyWithLimit } from "../src/http/read-body";
 import { MAX_FORM_BYTES } from "../src/login/form";
-import { ADMIN_BASE } from "./admin-client";
 import { MAX_NEXT_FIELD } from "../src/routes/login";
+import { ADMIN_BASE } from "./admin-client";
 import { askForLink, EDGE, latestMail, linkFields, makeUser, PREFIX, postForm, randomIp } from "./login-helpers";
 
 const CHUNK_BYTES = 1024;

@@ -11,6 +11,7 @@ import wranglerToml from "../wrangler.toml?raw";
 import { authEvents, devMessages, handoffCodes, loginRequests, rateLimits, sessions } from "../src/db/schema";
 import worker from "../src/index";
 import { MAX_RATE_LIMIT_WINDOW_SECONDS } from "../src/rate-limit";
+import wranglerToml from "../wrangler.toml?raw";
 import { db, makeUser } from "./login-helpers";
 
 const MINUTE = 60_000;

@@ -11,7 +11,7 @@ import { readBodyWithLimit } from "./read-body";
 export type JsonObject = Record<string, unknown>;
 
 /** Admin and API bodies are a handful of short fields; anything larger is a mistake or abuse. */
-const MAX_JSON_BODY_BYTES = 16 * 1024;
+export const MAX_JSON_BODY_BYTES = 16 * 1024;
 
 /**
  * Reads the request body as one JSON object whose keys are all in `allowed`.
