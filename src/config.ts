@@ -11,11 +11,15 @@ import { ConfigError } from "./errors";
 import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
 
-export type SignupPolicy = "closed" | "open" | "allowlist";
+type NonEmpty<T> = [T, ...T[]];
+/** A private EC P-256 JWK with a key id, as parseSigningKeys checks it. */
+type SigningKey = JsonWebKey & { kty: string; crv: string; x: string; y: string; d: string; kid: string };
+
+type SignupPolicy = "closed" | "open" | "allowlist";
 /** A real mail provider; `dev` keeps mail on the machine and is never part of a list. */
-export type MailProvider = "cloudflare" | "mailchannels";
+type MailProvider = "cloudflare" | "mailchannels";
 export type MailerKind = MailProvider | "dev";
-export type SameDeviceMode = "off" | "warn" | "require";
+type SameDeviceMode = "off" | "warn" | "require";
 
 export interface Config {
   appName: string;
@@ -289,7 +293,9 @@ export function parseConfig(env: RawEnv): Config {
     publicUrl,
     authPrefix,
     hstsIncludeSubdomains: bool("HSTS_INCLUDE_SUBDOMAINS"),
-    secrets: { sesame: secrets.filter(Boolean), adminToken, signingKeys },
+    // Both lists are non-empty whenever `problems` is empty (an empty SESAME_SECRET or SIGNING_KEYS
+    // is a problem, and fallbacks are filtered by list()); otherwise this config is thrown away.
+    secrets: { sesame: secrets, adminToken, signingKeys: signingKeys as NonEmpty<SigningKey> },
     link: {
       maxAgeSeconds: int("LINK_MAX_AGE", 60, 86400),
       oneTime: bool("LINK_ONE_TIME"),
@@ -392,7 +398,7 @@ function parseTurnstile(
   return { siteKey: keys.siteKey, secretKey: keys.secretKey, verifyUrl: keys.verifyUrl.href, timeoutMs: keys.timeoutMs };
 }
 
-function parseSigningKeys(raw: string, problems: string[]): JsonWebKey[] {
+function parseSigningKeys(raw: string, problems: string[]): SigningKey[] {
   if (!raw) {
     problems.push("SIGNING_KEYS is required: a JSON array of private ES256 JWKs (npm run keys makes one)");
     return [];

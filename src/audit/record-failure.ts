@@ -28,7 +28,7 @@ export async function recordFailureEvent(deps: FailureDeps, event: AuthEvent, no
     client = await rateLimitKey(
       "audit:failures",
       rateLimitClient(event.ip ?? "unknown", config.rateLimit.ipv6PrefixBits),
-      config.secrets.sesame[0]!,
+      config.secrets.sesame[0],
     );
     counted = await hitRateLimit(db, { key: client, limit, windowSeconds: config.rateLimit.windowSeconds, now });
   } catch (error) {

@@ -69,13 +69,8 @@ function matches(key: string, prefixes: readonly string[], names: readonly strin
 }
 
 /** True for a header only the gate sets (any case, any separator): Sesame-*, X-Forwarded-*, Forwarded, X-Real-IP, Host. */
-export function isGateOwnedHeader(name: string): boolean {
+function isGateOwnedHeader(name: string): boolean {
   return matches(headerKey(name), GATE_OWNED_PREFIXES, GATE_OWNED_NAMES);
-}
-
-/** True for another gate's identity, client-IP or URL-rewrite header (any case, any separator). */
-export function isOtherGateHeader(name: string): boolean {
-  return matches(headerKey(name), OTHER_GATE_PREFIXES, OTHER_GATE_NAMES);
 }
 
 /**

@@ -79,10 +79,10 @@ export async function requestLogin(
     consumeNonce: null,
     ip,
     userAgent: agent,
-    attemptHash: input.attempt ? await hashAttempt(config.secrets.sesame[0]!, requestId, input.attempt) : null,
+    attemptHash: input.attempt ? await hashAttempt(config.secrets.sesame[0], requestId, input.attempt) : null,
     linkHash: null,
   };
-  request.codeHash = await hashCode(config.secrets.sesame[0]!, request.id, code);
+  request.codeHash = await hashCode(config.secrets.sesame[0], request.id, code);
   const token = user ? (await issueToken({ ...deps, now }, user)).token : await issueSignupToken(deps, request);
   request.linkHash = await hashToken(token);
   await insertLoginRequest(db, request);

@@ -10,8 +10,8 @@ import { createFailoverMailer } from "./failover";
 import { createMailChannelsMailer } from "./mailchannels";
 import type { Mailer, ProviderMailer } from "./types";
 
-export { MailDeliveryError, type MailDeliveryErrorCode } from "./errors";
-export { type LoginEmailInput, renderLoginEmail } from "./login-email";
+export { MailDeliveryError } from "./errors";
+export { renderLoginEmail } from "./login-email";
 export type { Mailer, MailMessage, MailReceipt } from "./types";
 
 export function createMailer(config: Config, env: { DB: D1Database; EMAIL?: unknown }): Mailer {

@@ -44,13 +44,13 @@ export function authResponseHeaders(): MiddlewareHandler {
 }
 
 /** HSTS lifetime: one year, the least that browsers' preload lists accept. */
-export const HSTS_MAX_AGE_SECONDS = 31_536_000;
+const HSTS_MAX_AGE_SECONDS = 31_536_000;
 
 /**
  * The Strict-Transport-Security value for this edge (RFC 6797), or null when PUBLIC_URL is
  * plain http: browsers ignore the header there, and a local dev host must stay reachable.
  */
-export function strictTransportSecurity(config: Config): string | null {
+function strictTransportSecurity(config: Config): string | null {
   if (config.publicUrl.protocol !== "https:") return null;
   return `max-age=${HSTS_MAX_AGE_SECONDS}${config.hstsIncludeSubdomains ? "; includeSubDomains" : ""}`;
 }

@@ -57,7 +57,7 @@ export function codeRoutes(config: Config) {
     }
 
     const limit = await hitRateLimit(c.var.db, {
-      key: await rateLimitKey("code:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), config.secrets.sesame[0]!),
+      key: await rateLimitKey("code:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), config.secrets.sesame[0]),
       limit: config.rateLimit.codePerIp,
       windowSeconds: config.rateLimit.windowSeconds,
     });

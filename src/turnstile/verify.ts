@@ -15,7 +15,7 @@ export const MAX_TURNSTILE_TOKEN_LENGTH = 2048;
 export const TURNSTILE_ORIGIN = "https://challenges.cloudflare.com";
 export const TURNSTILE_SCRIPT_URL = `${TURNSTILE_ORIGIN}/turnstile/v0/api.js`;
 
-export type TurnstileFailure =
+type TurnstileFailure =
   /** The form carried no token: the widget never ran (no JavaScript, a bot posting directly). */
   | "missing_token"
   /** Siteverify said no (`success: false`): its error codes go to the audit log. */
