@@ -37,6 +37,8 @@ export default defineConfig({
       exclude: ["src/**/*.test.ts", "src/**/*.d.ts"],
       reporter: ["text-summary", "html"],
       reportsDirectory: "coverage",
+      // TODO(issue 15): not yet measured on this main (apps, groups, client headers, Turnstile landed
+      // since the gap tests were written); the 100% branch floors of src/gate and src/sessions may not hold.
       thresholds: {
         lines: 95,
         branches: 88,
