@@ -1,13 +1,12 @@
 /** Helpers for the gate tests: requests through the worker's own fetch, and a worker built from other settings. */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { hostnameOf } from "../src/access";
 import { createApp } from "../src/app";
 import { getConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import type { User } from "../src/db/schema";
-import { hostnameOf } from "../src/access";
 import { continueSessionOnHost } from "../src/sessions";
-import { createSession } from "./support/sessions";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi, type UserJson } from "./admin-client";
 import { createSession } from "./support/sessions";

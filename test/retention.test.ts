@@ -7,7 +7,6 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { env } from "cloudflare:workers";
 import { inArray } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import wranglerToml from "../wrangler.toml?raw";
 import { authEvents, devMessages, handoffCodes, loginRequests, rateLimits, sessions } from "../src/db/schema";
 import worker from "../src/index";
 import { MAX_RATE_LIMIT_WINDOW_SECONDS } from "../src/rate-limit";

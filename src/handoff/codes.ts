@@ -10,7 +10,7 @@ import { handoffCodes } from "../db/schema";
 import { encodeBase64url, hashToken } from "../tokens";
 
 /** How long a code lives: the browser is redirected at once, so a minute is plenty. */
-export const HANDOFF_CODE_SECONDS = 60;
+const HANDOFF_CODE_SECONDS = 60;
 const CODE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export interface HandoffBinding {

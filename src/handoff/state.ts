@@ -14,7 +14,7 @@ import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { encodeBase64url, hashToken } from "../tokens";
 
 /** Long enough to read the sign-in email and come back; the code itself lives 60 s. */
-export const STATE_MAX_AGE_SECONDS = 600;
+const STATE_MAX_AGE_SECONDS = 600;
 const STATE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 /** The request's state value when it has a well-formed one, else null. */
