@@ -1,5 +1,5 @@
 /**
- * The identity assertion (DESIGN.md section 4): a short-lived ES256 JWT in the
+ * The identity assertion (docs/gate.md): a short-lived ES256 JWT in the
  * `Sesame-Assertion` header, which origins verify against /.well-known/jwks.json.
  *
  * Costs are kept off the hot path: each signing key is imported once per isolate, and a

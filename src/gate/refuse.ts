@@ -1,5 +1,5 @@
 /**
- * Answers to a request nobody authenticated (DESIGN.md section 4): a browser navigation
+ * Answers to a request nobody authenticated (docs/gate.md): a browser navigation
  * goes to the sign-in page with `next`; everything else gets 401 JSON with
  * WWW-Authenticate, so API clients and scripts never receive an HTML login page.
  */

@@ -1,5 +1,5 @@
 /**
- * POST /login: ask for a sign-in email (DESIGN.md section 2).
+ * POST /login: ask for a sign-in email (docs/security.md).
  *
  * Whatever the address (active user, inactive user, new address allowed or refused by
  * SIGNUP), the caller gets the same outcome, `accepted`, after about the same time; only

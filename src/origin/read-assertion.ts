@@ -1,6 +1,6 @@
 import { SesameAssertionError } from "./errors.js";
 
-/** The header the gate sets on every request it forwards (DESIGN.md section 4). */
+/** The header the gate sets on every request it forwards (docs/origin.md). */
 export const ASSERTION_HEADER = "Sesame-Assertion";
 /** Far above a real assertion (~600 bytes); anything longer is refused before any parsing. */
 export const MAX_ASSERTION_LENGTH = 8192;

@@ -3,7 +3,7 @@ import type { JSONWebKeySet, JWTPayload, JWTVerifyGetKey } from "jose";
 /** How the user proved who they are at the edge (the `amr` claim). */
 export type SesameAuthMethod = "link" | "code" | "service" | "share";
 
-/** The claims of a verified Sesame-Assertion (DESIGN.md section 4). */
+/** The claims of a verified Sesame-Assertion (docs/origin.md). */
 export interface SesameAssertionClaims extends JWTPayload {
   iss: string;
   aud: string | string[];

@@ -1,5 +1,5 @@
 /**
- * Browser login routes under AUTH_PREFIX (DESIGN.md section 2): the sign-in form, the
+ * Browser login routes under AUTH_PREFIX (docs/security.md): the sign-in form, the
  * magic link, the code, logout and /me. Every state-changing request must be same-origin
  * (src/middleware/csrf.ts); the auth sub-app adds no-store, no-referrer, CSP, nosniff and
  * frame denial to every response.

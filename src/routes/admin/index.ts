@@ -1,5 +1,5 @@
 /**
- * The admin API (DESIGN.md section 6, docs/admin-api.md): JSON over
+ * The admin API (docs/admin-api.md): JSON over
  * `Authorization: Bearer ADMIN_TOKEN`. With no ADMIN_TOKEN configured the whole API answers
  * 404, as if it did not exist.
  */

@@ -8,7 +8,7 @@
  */
 import type { Rng } from "./prng";
 
-/** Headers the gate owns: no client-sent copy may reach the origin (DESIGN.md section 4). */
+/** Headers the gate owns: no client-sent copy may reach the origin (docs/gate.md). */
 export const GATE_OWNED_NAMES = [
   "Sesame-User-Id",
   "Sesame-User-Email",
