@@ -14,7 +14,7 @@ import { applyLocalMigrations, spawnWranglerDev, wranglerBin, wranglerEnv } from
 export const DEFAULT_PORT = 8787;
 export const DEFAULT_ORIGIN_PORT = 8788;
 /** The default AUTH_PREFIX (wrangler.toml): health check and mailbox live under it. */
-const AUTH_PREFIX = "/.sesame";
+export const AUTH_PREFIX = "/.sesame";
 const ORIGIN_ENTRY = join("examples", "origin", "server.mjs");
 /** wrangler dev answers within a few seconds; a cold first bundle on a busy 2-core box takes longer. */
 const READY_TIMEOUT_MS = 90_000;
