@@ -95,6 +95,7 @@ describe("dev mailbox route", () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       link: second.link,
       code: "333444",
+      language: "en",
     });
     expect(messages[1]).toMatchObject({ link: first.link, code: "111222" });
     expect(Date.parse(messages[0].createdAt)).toBeGreaterThan(Date.parse(messages[1].createdAt));

@@ -10,6 +10,7 @@ import { recordEvent } from "../audit/record-event";
 import { recordFailureEvent } from "../audit/record-failure";
 import { issueToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest } from "../db/schema";
+import type { Locale } from "../i18n";
 import { clientIp, userAgent } from "../http/request-info";
 import { MailDeliveryError, type Mailer, renderLoginEmail } from "../mail";
 import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
@@ -30,8 +31,17 @@ export type RequestLoginResult =
   | { outcome: "rate_limited"; retryAfterSeconds: number }
   | { outcome: "mail_failed" };
 
-/** `email` must be normalised and valid; `next` already passed through safeNext. */
-export async function requestLogin(deps: LoginDeps, input: { email: string; next: string; request: Request }): Promise<RequestLoginResult> {
+export interface LoginRequestInput {
+  /** Normalised and valid. */
+  email: string;
+  /** Already passed through safeNext. */
+  next: string;
+  request: Request;
+  /** The asking page's language: the email is written in it, and its link keeps it. */
+  locale?: Locale;
+}
+
+export async function requestLogin(deps: LoginDeps, input: LoginRequestInput): Promise<RequestLoginResult> {
   const { config, db } = deps;
   const ip = clientIp(input.request);
   const agent = userAgent(input.request);
@@ -80,11 +90,13 @@ export async function requestLogin(deps: LoginDeps, input: { email: string; next
   const message = renderLoginEmail({
     appName: config.appName,
     email: input.email,
-    link: magicLinkUrl(deps.config, token, input.next),
+    link: magicLinkUrl(deps.config, token, input.next, input.locale),
     code,
     minutes: Math.max(1, Math.floor(config.link.maxAgeSeconds / 60)),
     ip,
     userAgent: agent,
+    locale: input.locale,
+    brand: config.brand,
   });
   try {
     await deps.mailer.send({ to: input.email, ...message });

@@ -17,6 +17,7 @@ export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage)
   assertHeaderSafe("recipient", message.to);
   assertHeaderSafe("subject", message.subject);
   assertHeaderSafe("sender name", mail.fromName);
+  if (message.language) assertHeaderSafe("language", message.language);
   const personalization: Record<string, unknown> = { to: [{ email: message.to }] };
   if (mail.dkim) {
     personalization.dkim_domain = mail.dkim.domain;
@@ -27,6 +28,7 @@ export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage)
     personalizations: [personalization],
     from: { email: mail.from, name: mail.fromName },
     subject: message.subject,
+    ...(message.language ? { headers: { "Content-Language": message.language } } : {}),
     // Plain text first: clients show the last part they can render (RFC 2046 section 5.1.4).
     content: [
       { type: "text/plain", value: message.text },

@@ -8,6 +8,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** The BCP 47 tag of the message's language, sent as Content-Language (default: none sent). */
+  language?: string;
 }
 
 export interface Mailer {

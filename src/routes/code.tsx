@@ -15,22 +15,19 @@ import { normalizeCodeInput } from "../login/codes";
 import { readForm } from "../login/form";
 import { redeemCode } from "../login/redeem";
 import { CheckEmailPage } from "../pages/check-email-page";
-import { ErrorPage } from "../pages/error-page";
+import { backToSignIn, ErrorPage } from "../pages/error-page";
 import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { issueSessionCookie } from "../sessions";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
-
-export const CODE_FAILED_MESSAGE =
-  "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.";
 
 export function codeRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
-  const minutes = Math.max(1, Math.floor(config.link.maxAgeSeconds / 60));
 
   app.post("/code", async function redeemSignInCode(c) {
+    const site = siteOf(c);
+    const { t } = site.i18n;
     const form = await readForm(c.req.raw);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const email = normalizeEmail(form("email", MAX_EMAIL_LENGTH + 64));
@@ -48,10 +45,10 @@ export function codeRoutes(config: Config) {
       return htmlPage(
         c,
         <ErrorPage
-          {...site}
-          title="Too many attempts"
-          message="Too many codes were tried. Please wait a few minutes, then try again."
-          action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }}
+          site={site}
+          title={t("error.title.429")}
+          message={t("code.rateLimited", { retry: site.i18n.relativeTime(limit.retryAfterSeconds) })}
+          action={backToSignIn(site)}
         />,
         429,
         { "Retry-After": String(limit.retryAfterSeconds) },
@@ -59,22 +56,24 @@ export function codeRoutes(config: Config) {
     }
 
     const page = (error: string) => (
-      <CheckEmailPage {...site} email={email} next={next} minutes={minutes} codeLength={config.code.length} error={error} />
+      <CheckEmailPage
+        site={site}
+        email={email}
+        next={next}
+        lifetimeSeconds={config.link.maxAgeSeconds}
+        codeLength={config.code.length}
+        error={error}
+      />
     );
     if (!isValidEmail(email)) {
       return htmlPage(
         c,
-        <ErrorPage
-          {...site}
-          title="Start again"
-          message="This form lost its email address. Please ask for a new sign-in email."
-          action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }}
-        />,
+        <ErrorPage site={site} title={t("code.lostEmailTitle")} message={t("code.lostEmail")} action={backToSignIn(site, next)} />,
         400,
       );
     }
     const code = normalizeCodeInput(typed, config.code.length);
-    if (!code) return htmlPage(c, page(`Enter the ${config.code.length}-digit code from the email.`), 400);
+    if (!code) return htmlPage(c, page(t("code.enterDigits", { length: config.code.length })), 400);
 
     const deps = authDeps(c);
     const result = await redeemCode(deps, { email, code, request: c.req.raw });
@@ -86,7 +85,7 @@ export function codeRoutes(config: Config) {
         detail: result.detail,
         ...audit,
       });
-      return htmlPage(c, page(CODE_FAILED_MESSAGE), 400);
+      return htmlPage(c, page(t("code.failed")), 400);
     }
     await recordEvent(c.var.db, { event: "code_redeemed", userId: result.user.id, detail: { newUser: result.newUser }, ...audit });
     const session = await issueSessionCookie(deps, result.session, result.user.email);

@@ -13,16 +13,15 @@ import { safeNext } from "../http/safe-next";
 import { readForm } from "../login/form";
 import { redeemLink } from "../login/redeem";
 import { checkLinkToken } from "../login/signup-token";
-import { contentSecurityPolicy } from "../middleware/security-headers";
+import { contentSecurityPolicy, sitePolicy } from "../middleware/security-headers";
 import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
 import { issueSessionCookie } from "../sessions";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 
 export function linkRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
 
   const invalidLink = async (
     c: Context<AppEnv>,
@@ -42,7 +41,7 @@ export function linkRoutes(config: Config) {
         detail: { stage, tokenHash: auditTokenHash(failure.tokenHash) },
       },
     );
-    return htmlPage(c, <LinkInvalidPage {...site} next={next} />, 400);
+    return htmlPage(c, <LinkInvalidPage site={siteOf(c)} next={next} />, 400);
   };
 
   // Hono answers HEAD with this handler's headers and no body: still nothing consumed.
@@ -52,8 +51,8 @@ export function linkRoutes(config: Config) {
     const check = await checkLinkToken(authDeps(c), token);
     if (!check.ok) return invalidLink(c, next, { ...check, tokenHash: check.token?.hash }, "view");
     const email = check.kind === "user" ? check.user.email : check.request.email;
-    return htmlPage(c, <LinkConfirmPage {...site} email={email} token={token} next={next} />, 200, {
-      "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]),
+    return htmlPage(c, <LinkConfirmPage site={siteOf(c)} email={email} token={token} next={next} />, 200, {
+      "Content-Security-Policy": contentSecurityPolicy({ ...sitePolicy(config), scriptHashes: [await linkPageScriptHash()] }),
     });
   });
 

@@ -11,10 +11,10 @@ import { readForm } from "../login/form";
 import { requestLogin } from "../login/request-login";
 import { createMailer } from "../mail";
 import { CheckEmailPage } from "../pages/check-email-page";
-import { ErrorPage } from "../pages/error-page";
+import { backToSignIn, ErrorPage } from "../pages/error-page";
 import { LoginPage } from "../pages/login-page";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 
 /** Form fields longer than these are refused (400) before any work. */
 export const MAX_NEXT_FIELD = 4096;
@@ -22,36 +22,35 @@ const MAX_EMAIL_FIELD = MAX_EMAIL_LENGTH + 64;
 
 export function loginRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
-  const minutes = Math.max(1, Math.floor(config.link.maxAgeSeconds / 60));
 
   app.get("/login", function showLoginForm(c) {
-    return htmlPage(c, <LoginPage {...site} next={safeNext(c.req.query("next"), config.authPrefix)} />);
+    return htmlPage(c, <LoginPage site={siteOf(c)} next={safeNext(c.req.query("next"), config.authPrefix)} />);
   });
 
   app.post("/login", async function askForSignInEmail(c) {
+    const site = siteOf(c);
+    const { t } = site.i18n;
     const form = await readForm(c.req.raw);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const typed = form("email", MAX_EMAIL_FIELD);
     const email = normalizeEmail(typed);
     if (!isValidEmail(email)) {
-      return htmlPage(
-        c,
-        <LoginPage {...site} next={next} email={typed.trim()} error="Enter a valid email address, like name@example.com." />,
-        400,
-      );
+      return htmlPage(c, <LoginPage site={site} next={next} email={typed.trim()} error={t("login.invalidEmail")} />, 400);
     }
 
-    const result = await requestLogin({ ...authDeps(c), mailer: createMailer(config, c.env) }, { email, next, request: c.req.raw });
-    const backToLogin = { href: `${config.authPrefix}/login?next=${encodeURIComponent(next)}`, label: "Back to sign in" };
+    const result = await requestLogin(
+      { ...authDeps(c), mailer: createMailer(config, c.env) },
+      { email, next, request: c.req.raw, locale: site.i18n.locale },
+    );
+    const backToLogin = backToSignIn(site, next);
     switch (result.outcome) {
       case "rate_limited":
         return htmlPage(
           c,
           <ErrorPage
-            {...site}
-            title="Too many attempts"
-            message="Too many sign-in emails were asked for. Please wait a few minutes, then try again."
+            site={site}
+            title={t("error.title.429")}
+            message={t("login.rateLimited", { retry: site.i18n.relativeTime(result.retryAfterSeconds) })}
             action={backToLogin}
           />,
           429,
@@ -60,11 +59,20 @@ export function loginRoutes(config: Config) {
       case "mail_failed":
         return htmlPage(
           c,
-          <ErrorPage {...site} title="Email not sent" message="We could not send the email. Please try again." action={backToLogin} />,
+          <ErrorPage site={site} title={t("login.mailFailedTitle")} message={t("login.mailFailed")} action={backToLogin} />,
           503,
         );
       case "accepted":
-        return htmlPage(c, <CheckEmailPage {...site} email={email} next={next} minutes={minutes} codeLength={config.code.length} />);
+        return htmlPage(
+          c,
+          <CheckEmailPage
+            site={site}
+            email={email}
+            next={next}
+            lifetimeSeconds={config.link.maxAgeSeconds}
+            codeLength={config.code.length}
+          />,
+        );
     }
   });
 

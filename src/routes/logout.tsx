@@ -10,22 +10,22 @@ import { describeError } from "../db/errors";
 import { type AppEnv, authDeps } from "../env";
 import { AppError, ServiceUnavailableError } from "../errors";
 import { clientIp, userAgent } from "../http/request-info";
+import { safeNext } from "../http/safe-next";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
-import { safeNext } from "../http/safe-next";
+import type { Site } from "../pages/site";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 
 export function logoutRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
 
   app.get("/logout", async function confirmLogout(c) {
     const check = await readSession(c.req.raw, authDeps(c));
-    if (!check.ok) return htmlPage(c, <SignedOutPage {...site} />);
+    if (!check.ok) return htmlPage(c, <SignedOutPage site={siteOf(c)} />);
     return htmlPage(
       c,
-      <LogoutConfirmPage {...site} email={check.identity.email} />,
+      <LogoutConfirmPage site={siteOf(c)} email={check.identity.email} />,
       200,
       check.setCookie ? { "Set-Cookie": check.setCookie } : {},
     );
@@ -67,7 +67,7 @@ export function logoutRoutes(config: Config) {
       );
     }
     return c.body(null, 303, {
-      Location: afterLogout(config, c.req.query("then"), c.req.query("next")),
+      Location: afterLogout(config, siteOf(c), c.req.query("then"), c.req.query("next")),
       "Set-Cookie": clearSessionCookie(config),
     });
   });
@@ -79,7 +79,8 @@ export function logoutRoutes(config: Config) {
  * Where POST /logout leads: the signed-out page, or with `then=login` (the 403 page's "use
  * another account", docs/access.md) the sign-in page, returning to `next` afterwards.
  */
-function afterLogout(config: Config, then: string | undefined, next: string | undefined): string {
-  if (then !== "login") return `${config.authPrefix}/logout`;
-  return `${config.authPrefix}/login?next=${encodeURIComponent(safeNext(next, config.authPrefix))}`;
+function afterLogout(config: Config, site: Site, then: string | undefined, next: string | undefined): string {
+  // `site.href` keeps a language chosen with ?lang= on the page that follows.
+  if (then !== "login") return site.href("/logout");
+  return site.href("/login", { next: safeNext(next, config.authPrefix) });
 }

@@ -1,0 +1,111 @@
+/**
+ * English: the reference catalogue. Every other language has exactly these keys (the
+ * `Catalogue` type and test/i18n-catalogues.test.ts enforce it) and the same `{placeholders}`.
+ * Keys are grouped by the page or message that shows them; to add a string, add it here
+ * first, then to every other file in this folder.
+ */
+export const en = {
+  "language.name": "English",
+
+  "common.signInTo": "Sign in to {appName}",
+  "common.backToSignIn": "Back to sign in",
+  "common.help": "Need help? {contact}",
+  "common.languages": "Language",
+
+  "login.title": "Sign in",
+  "login.intro": "We will email you a sign-in link and a code. No password needed.",
+  "login.emailLabel": "Email address",
+  "login.submit": "Email me a sign-in link",
+  "login.invalidEmail": "Enter a valid email address, like name@example.com.",
+  "login.rateLimited": "Too many sign-in emails were asked for. Please try again {retry}.",
+  "login.mailFailedTitle": "Email not sent",
+  "login.mailFailed": "We could not send the email. Please try again.",
+
+  "checkEmail.title": "Check your email",
+  "checkEmail.lead": "If {email} can sign in to {appName}, we have sent it a sign-in link and a code.",
+  "checkEmail.expiry": "Open the link, or type the code below. Both expire {expiry} and work once.",
+  "checkEmail.codeLabel": "Code from the email",
+  "checkEmail.submit": "Sign in with the code",
+  "checkEmail.noEmail": "No email after a few minutes? Check your spam folder, or {tryAgain}.",
+  "checkEmail.tryAgain": "try again",
+
+  "code.enterDigits": "Enter the {length}-digit code from the email.",
+  "code.failed":
+    "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.",
+  "code.rateLimited": "Too many codes were tried. Please try again {retry}.",
+  "code.lostEmailTitle": "Start again",
+  "code.lostEmail": "This form lost its email address. Please ask for a new sign-in email.",
+
+  "link.title": "Continue signing in",
+  "link.continueAs": "Continue as {email}",
+  "link.notYou": "Not you? Close this page: nothing happens until you press the button.",
+  "linkInvalid.title": "Link not valid",
+  "linkInvalid.heading": "This sign-in link cannot be used",
+  "linkInvalid.lead": "It may have expired, been used already, or been replaced by a newer email.",
+  "linkInvalid.action": "Get a new link",
+
+  "logout.title": "Sign out",
+  "logout.heading": "Sign out of {appName}?",
+  "logout.signedInAs": "You are signed in as {email}.",
+  "logout.submit": "Sign out",
+  "logout.everywhere": "Sign out on every device",
+  "signedOut.title": "Signed out",
+  "signedOut.heading": "You are signed out",
+  "signedOut.signIn": "Sign in",
+
+  "forbidden.heading": "You may not open this page",
+  "forbidden.unavailable": "This page is not available from here.",
+  "forbidden.signedInAs":
+    "You are signed in as {email}, and this account is not allowed to open this page. If you have another account that is, use that one.",
+  "forbidden.otherAccount": "Use another account",
+
+  "error.title.400": "That request was not valid",
+  "error.title.401": "Please sign in",
+  "error.title.403": "Not allowed",
+  "error.title.404": "Page not found",
+  "error.title.409": "Already exists",
+  "error.title.429": "Too many attempts",
+  "error.title.500": "Something went wrong",
+  "error.title.502": "The application is not answering",
+  "error.title.503": "Temporarily unavailable",
+  "error.title.504": "The application took too long",
+  "error.invalidRequest": "This request could not be read. Go back, reload the page and try again.",
+  "error.unauthenticated": "Please sign in to continue.",
+  "error.forbidden": "You do not have access to this page.",
+  "error.crossSite": "This form must be sent from this site's own page. Reload the page and try again.",
+  "error.notFound": "There is no page at this address.",
+  "error.conflict": "That already exists.",
+  "error.rateLimited": "Too many attempts. Please wait and try again.",
+  "error.internal": "Something went wrong on our side. Please try again.",
+  "error.misconfigured": "This sign-in gate is misconfigured. The operator has been told why in the logs.",
+  "error.unavailable": "The service is temporarily unavailable. Please try again shortly.",
+  "error.originUnreachable": "The application behind this sign-in gate is not answering. Please try again shortly.",
+  "error.originTimeout": "The application behind this sign-in gate took too long to answer. Please try again.",
+  "error.logoutIncomplete":
+    'You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose "Sign out on every device".',
+
+  "email.subject": "Sign in to {appName}",
+  "email.yourCode": "Your code: {code}",
+  "email.openLink": "Or open this link to sign in as {email}:",
+  "email.buttonIntro": "Click the button to sign in as {email}:",
+  "email.button": "Sign in",
+  "email.codeIntro": "Or enter this code on the sign-in page:",
+  "email.expiry": "The link and the code expire {expiry}.",
+  "email.origin": "This request came from {browser} at IP address {ip}.",
+  "email.browserOnSystem": "{browser} on {system}",
+  "email.unknownBrowser": "an unknown browser",
+  "email.unrecognisedBrowser": "an unrecognised browser",
+  "email.ignore": "If you did not ask to sign in, ignore this email: nobody can sign in without the link or code.",
+  "email.copyLink": "If the button does not work, copy this address into your browser:",
+
+  "mailbox.title": "Dev mailbox",
+  "mailbox.lead": "MAILER=dev: no email leaves this machine. Messages are listed here, newest first, for {duration}.",
+  "mailbox.leadTo": "MAILER=dev: no email leaves this machine. Messages to {to} are listed here, newest first, for {duration}.",
+  "mailbox.empty": "No messages yet. Ask for a sign-in link and reload this page.",
+  "mailbox.json": "JSON: request this page without Accept: text/html. Clear it with DELETE (curl -X DELETE), optionally with ?to=.",
+  "mailbox.to": "To",
+  "mailbox.time": "Time",
+  "mailbox.language": "Language",
+  "mailbox.link": "Link",
+  "mailbox.code": "Code",
+} as const;
