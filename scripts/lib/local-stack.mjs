@@ -32,6 +32,7 @@ const KEPT_OUTPUT_CHARS = 8000;
  * @param {Record<string, string>} [options.secrets]  tests: the worker's secrets; .dev.vars
  *   is then neither written nor read, nor is .env (the worker sees wrangler.toml and these)
  * @param {AbortSignal} [options.signal]    aborting stops whatever has started and rejects
+ * @param {Record<string, string>} [options.vars]  extra worker variables (brand, languages, limits)
  */
 export async function startLocalStack({
   root,
@@ -42,6 +43,7 @@ export async function startLocalStack({
   logLevel,
   secrets,
   signal,
+  vars: extraVars = {},
 }) {
   if (port === originPort) throw new Error(`the worker and the origin need different ports (both ${port})`);
   if (!existsSync(wranglerBin(root))) throw new Error("node_modules/.bin/wrangler is missing: run npm install first");
@@ -78,7 +80,7 @@ export async function startLocalStack({
     signal?.throwIfAborted();
 
     // Defaults are already in wrangler.toml; other ports need matching URLs.
-    const vars = { ...secrets };
+    const vars = { ...secrets, ...extraVars };
     if (port !== DEFAULT_PORT) vars.PUBLIC_URL = publicUrl;
     if (originPort !== DEFAULT_ORIGIN_PORT) vars.ORIGIN_URL = originUrl;
     onStatus("starting wrangler dev");

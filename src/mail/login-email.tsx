@@ -165,7 +165,7 @@ function LoginEmailHtml({ i18n, brand, appName, email, link, code, notes }: Html
                       {code}
                     </p>
                     <p class="muted" style={MUTED}>
-                      {notes.join(" ")}
+                      {notes.flatMap((note, i) => (i === 0 ? [note] : [<br />, note]))}
                     </p>
                     <p class="muted" style={MUTED}>
                       {t("email.ignore")}

@@ -14,14 +14,15 @@ import { findFreePort } from "../../../scripts/lib/ports.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-export async function startDevStack() {
+/** `vars`: extra worker variables, for a test that needs other settings (a brand, limits). */
+export async function startDevStack({ vars = {} } = {}) {
   applyOfflineEnv();
   const persistTo = mkdtempSync(join(tmpdir(), "sesame-e2e-"));
   const port = await findFreePort();
   let originPort = await findFreePort();
   while (originPort === port) originPort = await findFreePort();
   const secrets = await freshSecrets();
-  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets });
+  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets, vars });
   return {
     ...stack,
     secrets,
