@@ -134,11 +134,11 @@ describe("?lang= through the whole flow", () => {
     const email = uniqueEmail("es");
     expect((await post(`${PREFIX}/login`, { email, next: "/" }, "es-MX", fetcher)).status).toBe(200);
     const sent = (await (await fetch(new URL(`/__sent?apiKey=${apiKey}`, STAND_IN))).json()) as {
-      body: { subject: string; headers?: Record<string, string> };
+      body: { subject: string; personalizations: { headers?: Record<string, string> }[] };
     }[];
     expect(sent).toHaveLength(1);
     expect(sent[0]!.body.subject).toBe("Inicia sesión en sesame-edge");
-    expect(sent[0]!.body.headers).toEqual({ "Content-Language": "es" });
+    expect(sent[0]!.body.personalizations[0]!.headers).toEqual({ "Content-Language": "es" });
   });
 });
 
@@ -176,7 +176,8 @@ describe("no English left on a translated page", () => {
   const pages: [string, (lang: string) => Promise<Response>][] = [
     ["sign-in", (lang) => get(`${PREFIX}/login`, lang)],
     ["invalid email", (lang) => post(`${PREFIX}/login`, { email: "nope", next: "/" }, lang)],
-    ["check email", (lang) => post(`${PREFIX}/login`, { email: EMAIL, next: "/" }, lang)],
+    // A fresh address each time: the per-address rate limit would turn later ones into 429 pages.
+    ["check email", (lang) => post(`${PREFIX}/login`, { email: uniqueEmail("leftover"), next: "/" }, lang)],
     ["wrong code", (lang) => post(`${PREFIX}/code`, { email: EMAIL, code: "12", next: "/" }, lang)],
     ["lost email", (lang) => post(`${PREFIX}/code`, { email: "", code: "123456", next: "/" }, lang)],
     ["invalid link", (lang) => get(`${PREFIX}/link?sesame=forged`, lang)],
@@ -189,7 +190,9 @@ describe("no English left on a translated page", () => {
     "%s in %s",
     async (_name, lang, load) => {
       const english = visibleTexts(await (await load("en")).text());
-      const translated = await (await load(lang)).text();
+      const response = await load(lang);
+      expect(response.status).not.toBe(429);
+      const translated = await response.text();
       expect(translated).toMatch(new RegExp(`<html lang="${lang}">`));
       // Data is the same in every language: the app's name, addresses, codes, MAILER=dev.
       const data = (s: string) =>

@@ -19,6 +19,8 @@ export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage)
   assertHeaderSafe("sender name", mail.fromName);
   if (message.language) assertHeaderSafe("language", message.language);
   const personalization: Record<string, unknown> = { to: [{ email: message.to }] };
+  // Per-recipient headers live in the personalization in MailChannels' API.
+  if (message.language) personalization.headers = { "Content-Language": message.language };
   if (mail.dkim) {
     personalization.dkim_domain = mail.dkim.domain;
     personalization.dkim_selector = mail.dkim.selector;
@@ -28,7 +30,6 @@ export function buildMailChannelsRequest(mail: MailConfig, message: MailMessage)
     personalizations: [personalization],
     from: { email: mail.from, name: mail.fromName },
     subject: message.subject,
-    ...(message.language ? { headers: { "Content-Language": message.language } } : {}),
     // Plain text first: clients show the last part they can render (RFC 2046 section 5.1.4).
     content: [
       { type: "text/plain", value: message.text },
