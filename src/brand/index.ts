@@ -4,7 +4,7 @@
  */
 import { type BrandPalette, brandPalette, parseHexColor } from "./palette";
 
-export { AA_TEXT_CONTRAST, type BrandPalette, brandPalette, contrastRatio, parseHexColor } from "./palette";
+export { AA_TEXT_CONTRAST, type BrandPalette, brandPalette, contrastRatio } from "./palette";
 
 export interface Brand {
   /** An https URL; the CSP then allows images from its origin. */

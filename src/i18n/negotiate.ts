@@ -30,7 +30,7 @@ export function negotiateLocale(request: Request, settings: LocaleSettings): Neg
 }
 
 /** The best enabled language for an Accept-Language header, or the default. */
-export function pickFromAcceptLanguage(header: string | null, settings: LocaleSettings): Locale {
+function pickFromAcceptLanguage(header: string | null, settings: LocaleSettings): Locale {
   for (const range of parseAcceptLanguage(header ?? "")) {
     const match = matchLocale(range, settings.locales);
     if (match) return match;

@@ -9,7 +9,7 @@ import { createMailChannelsMailer } from "./mailchannels";
 import type { Mailer } from "./types";
 
 export { MailDeliveryError, type MailDeliveryErrorCode } from "./errors";
-export { type LoginEmail, type LoginEmailInput, renderLoginEmail } from "./login-email";
+export { type LoginEmailInput, renderLoginEmail } from "./login-email";
 export type { Mailer, MailMessage } from "./types";
 
 export function createMailer(config: Config, env: { DB: D1Database }): Mailer {

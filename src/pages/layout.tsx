@@ -36,7 +36,7 @@ export function Layout({ site, title, wide, children }: LayoutProps) {
 }
 
 /** "Need help? help@example.com": SUPPORT_URL and/or SUPPORT_EMAIL, when set. */
-export function SupportLine({ site }: { site: Site }) {
+function SupportLine({ site }: { site: Site }) {
   const { supportUrl, supportEmail } = site.brand;
   if (!supportUrl && !supportEmail) return null;
   const contact = (

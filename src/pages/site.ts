@@ -28,7 +28,7 @@ export function siteFor(config: Config, request: Request): Site {
 }
 
 /** A site in one given language; `keepLang` adds `lang` to every URL `href` builds. */
-export function createSite(config: Config, locale: Locale, keepLang = false): Site {
+function createSite(config: Config, locale: Locale, keepLang = false): Site {
   const prefix = config.authPrefix;
   return {
     appName: config.appName,
