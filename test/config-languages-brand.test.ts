@@ -1,7 +1,9 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { type ConfigKey, parseConfig } from "../src/config";
 import { ConfigError } from "../src/errors";
+import worker from "../src/index";
 
 const MINIMAL = {
   SESAME_SECRET: "s".repeat(32),
@@ -81,5 +83,25 @@ describe("BRAND_* and SUPPORT_*", () => {
     const problems = problemsWith({ [key]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain(key);
+  });
+});
+
+describe("a worker refused by its configuration", () => {
+  it("still tells a browser so in its own language", async () => {
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const broken = { ...env, LOCALES: "en,xx" } as Env;
+    const ctx = createExecutionContext();
+    const res = await worker.fetch(
+      new Request("http://localhost:8787/.sesame/login", { headers: { Accept: "text/html", "Accept-Language": "ja" } }),
+      broken,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(500);
+    expect(res.headers.get("Content-Language")).toBe("ja");
+    const html = await res.text();
+    expect(html).toMatch(/^<!doctype html><html lang="ja">/);
+    expect(html).toContain("このサインインゲートの設定に誤りがあります。");
+    vi.restoreAllMocks();
   });
 });

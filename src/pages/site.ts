@@ -22,13 +22,31 @@ export interface Site {
   href(path: string, params?: Record<string, string | undefined>): string;
 }
 
-export function siteFor(config: Config, request: Request): Site {
+type SiteSettings = Pick<Config, "appName" | "authPrefix" | "brand" | "i18n">;
+
+export function siteFor(config: SiteSettings, request: Request): Site {
   const { locale, chosen } = negotiateLocale(request, config.i18n);
   return createSite(config, locale, chosen);
 }
 
+/**
+ * For the one page shown without a valid configuration (the "misconfigured" 500): the
+ * built-in defaults, every shipped language, no brand.
+ */
+export function fallbackSite(request: Request): Site {
+  return siteFor(
+    {
+      appName: CONFIG_KEYS.APP_NAME,
+      authPrefix: CONFIG_KEYS.AUTH_PREFIX,
+      brand: { logoUrl: null, palette: null, supportUrl: null, supportEmail: null },
+      i18n: { locales: SUPPORTED_LOCALES, defaultLocale: "en" },
+    },
+    request,
+  );
+}
+
 /** A site in one given language; `keepLang` adds `lang` to every URL `href` builds. */
-function createSite(config: Config, locale: Locale, keepLang = false): Site {
+function createSite(config: SiteSettings, locale: Locale, keepLang: boolean): Site {
   const prefix = config.authPrefix;
   return {
     appName: config.appName,
@@ -43,22 +61,5 @@ function createSite(config: Config, locale: Locale, keepLang = false): Site {
       const search = query.toString();
       return `${prefix}${path}${search ? `?${search}` : ""}`;
     },
-  };
-}
-
-/**
- * For the one page shown without a valid configuration (the "misconfigured" 500): the
- * built-in defaults, every shipped language, no brand.
- */
-export function fallbackSite(request: Request): Site {
-  const { locale } = negotiateLocale(request, { locales: SUPPORTED_LOCALES, defaultLocale: "en" });
-  const prefix = CONFIG_KEYS.AUTH_PREFIX;
-  return {
-    appName: CONFIG_KEYS.APP_NAME,
-    prefix,
-    brand: { logoUrl: null, palette: null, supportUrl: null, supportEmail: null },
-    i18n: createTranslator(locale),
-    locales: SUPPORTED_LOCALES,
-    href: (path) => `${prefix}${path}`,
   };
 }

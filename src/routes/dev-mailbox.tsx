@@ -58,8 +58,9 @@ export function devMailboxRoutes(config: Config) {
   mailbox.get("/", async function listMailbox(c) {
     const to = readRecipient(c.req.query("to"));
     const entries = (await listDevMessages(c.var.db, { to })).map(toEntry);
-    // One URL, two representations: caches (none should keep it anyway) must tell them apart.
-    c.header("Vary", "Accept");
+    // One URL, two representations, the page in the reader's language: caches (none should
+    // keep it anyway) must tell them apart.
+    c.header("Vary", "Accept, Accept-Language");
     c.header("X-Robots-Tag", "noindex");
     if (!wantsHtml(c.req.raw)) return c.json({ messages: entries });
     const site = siteOf(c);
