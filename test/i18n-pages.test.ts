@@ -173,6 +173,12 @@ describe("error pages", () => {
 
 describe("no English left on a translated page", () => {
   const EMAIL = uniqueEmail("leftover");
+  /** A fresh user who has just asked for an email from a page in `lang`. */
+  const askedFor = async (lang: string) => {
+    const user = await makeUser();
+    await post(`${PREFIX}/login`, { email: user.email, next: "/" }, lang);
+    return user.email;
+  };
   const pages: [string, (lang: string) => Promise<Response>][] = [
     ["sign-in", (lang) => get(`${PREFIX}/login`, lang)],
     ["invalid email", (lang) => post(`${PREFIX}/login`, { email: "nope", next: "/" }, lang)],
@@ -181,6 +187,11 @@ describe("no English left on a translated page", () => {
     ["wrong code", (lang) => post(`${PREFIX}/code`, { email: EMAIL, code: "12", next: "/" }, lang)],
     ["lost email", (lang) => post(`${PREFIX}/code`, { email: "", code: "123456", next: "/" }, lang)],
     ["invalid link", (lang) => get(`${PREFIX}/link?sesame=forged`, lang)],
+    ["link confirmation", async (lang) => get(linkPath((await newestMail(await askedFor(lang))).link), lang)],
+    [
+      "cross-site form",
+      (lang) => postForm(`${PREFIX}/login`, { email: EMAIL }, { headers: { Origin: "https://evil.example", "Accept-Language": lang } }),
+    ],
     ["signed out", (lang) => get(`${PREFIX}/logout`, lang)],
     ["not found", (lang) => get(`${PREFIX}/missing`, lang)],
     ["dev mailbox", (lang) => get(`${PREFIX}/dev/mailbox?to=${encodeURIComponent(EMAIL)}`, lang)],
