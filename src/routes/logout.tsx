@@ -61,7 +61,7 @@ export function logoutRoutes(config: Config) {
       throw new AppError(
         "logout_incomplete",
         503,
-        'You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose "Sign out everywhere".',
+        'You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose "Sign out on every device".',
         undefined,
         { "Set-Cookie": clearSessionCookie(config), "Retry-After": "5" },
       );
