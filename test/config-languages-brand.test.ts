@@ -92,7 +92,11 @@ describe("a worker refused by its configuration", () => {
     const broken = { ...env, LOCALES: "en,xx" } as Env;
     const ctx = createExecutionContext();
     const res = await worker.fetch(
-      new Request("http://localhost:8787/.sesame/login", { headers: { Accept: "text/html", "Accept-Language": "ja" } }),
+      // The worker types its requests as incoming ones (with a cf object); a test request has none.
+      new Request("http://localhost:8787/.sesame/login", { headers: { Accept: "text/html", "Accept-Language": "ja" } }) as Request<
+        unknown,
+        IncomingRequestCfProperties
+      >,
       broken,
       ctx,
     );
