@@ -6,7 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CATALOGUES } from "../src/i18n";
-import { EDGE, type Fetcher, linkPath, makeUser, PREFIX, postForm, uniqueEmail, worker, workerWith } from "./login-helpers";
+import { ForbiddenPage } from "../src/pages/forbidden-page";
+import { siteFor } from "../src/pages/site";
+import { EDGE, type Fetcher, linkPath, makeUser, PREFIX, postForm, testConfig, uniqueEmail, worker, workerWith } from "./login-helpers";
 
 const STAND_IN = (env as unknown as Record<string, string>).MAILCHANNELS_API_URL!;
 
@@ -212,4 +214,22 @@ describe("no English left on a translated page", () => {
       expect(leftovers).toEqual([]);
     },
   );
+});
+
+describe("the gate's 403 page (APPS policies)", () => {
+  it("speaks the reader's language and keeps a chosen one in its forms", () => {
+    const request = new Request(`${EDGE}/admin?lang=ja`, { headers: { "Accept-Language": "de" } });
+    const html = String(ForbiddenPage({ site: siteFor(testConfig(), request), email: "ada@example.com", next: "/admin" }));
+    expect(html).toMatch(/^<html lang="ja">/);
+    expect(html).toContain("このページを開くことはできません");
+    expect(html).toContain(`action="${PREFIX}/logout?everywhere=1&amp;then=login&amp;next=%2Fadmin&amp;lang=ja"`);
+    const german = String(
+      ForbiddenPage({
+        site: siteFor(testConfig(), new Request(`${EDGE}/admin`, { headers: { "Accept-Language": "de" } })),
+        email: null,
+        next: "/",
+      }),
+    );
+    expect(german).toContain("Diese Seite ist von hier aus nicht verfügbar.");
+  });
 });
