@@ -171,6 +171,21 @@ describe("error pages", () => {
     expect(limited.status).toBe(429);
     expect(await limited.text()).toMatch(/Bitte versuchen Sie es in \d+ Minuten? erneut\./);
   });
+
+  it("refuse an oversized form (413) in the reader's language", async () => {
+    const tooLarge = await post(`${PREFIX}/login`, { email: "x@example.com", next: "x".repeat(60 * 1024) }, "ja");
+    expect(tooLarge.status).toBe(413);
+    const html = await tooLarge.text();
+    expect(html).toContain("リクエストが大きすぎます");
+    expect(html).toContain(CATALOGUES.ja["error.payloadTooLarge"]);
+  });
+
+  it("ask for the dev mailbox's token on a network address in the reader's language", async () => {
+    const lan = workerWith({ PUBLIC_URL: "http://192.168.1.20:8787" });
+    const refused = await get(`${PREFIX}/dev/mailbox`, "fr", lan);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).toContain(CATALOGUES.fr["error.devMailboxToken"]);
+  });
 });
 
 describe("no English left on a translated page", () => {

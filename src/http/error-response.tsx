@@ -8,7 +8,7 @@ import { fallbackSite, siteFor } from "../pages/site";
 import { wantsHtml } from "./request-info";
 
 type TitleKey = Extract<PlainMessageKey, `error.title.${number}`>;
-const TITLED_STATUSES = new Set([400, 401, 403, 404, 409, 429, 500, 502, 503, 504]);
+const TITLED_STATUSES = new Set([400, 401, 403, 404, 409, 413, 429, 500, 502, 503, 504]);
 
 /**
  * What a browser reads for each error code, in its language. The JSON answer keeps the
@@ -29,6 +29,8 @@ const MESSAGES: Record<string, PlainMessageKey> = {
   origin_unreachable: "error.originUnreachable",
   origin_timeout: "error.originTimeout",
   logout_incomplete: "error.logoutIncomplete",
+  payload_too_large: "error.payloadTooLarge",
+  dev_mailbox_token: "error.devMailboxToken",
 };
 const STATUS_MESSAGES: Record<number, PlainMessageKey> = {
   400: "error.invalidRequest",
@@ -36,6 +38,7 @@ const STATUS_MESSAGES: Record<number, PlainMessageKey> = {
   403: "error.forbidden",
   404: "error.notFound",
   409: "error.conflict",
+  413: "error.payloadTooLarge",
   429: "error.rateLimited",
   502: "error.originUnreachable",
   503: "error.unavailable",

@@ -61,6 +61,7 @@ export const de: Catalogue = {
   "error.title.403": "Nicht erlaubt",
   "error.title.404": "Seite nicht gefunden",
   "error.title.409": "Existiert bereits",
+  "error.title.413": "Diese Anfrage war zu groß",
   "error.title.429": "Zu viele Versuche",
   "error.title.500": "Etwas ist schiefgelaufen",
   "error.title.502": "Die Anwendung antwortet nicht",
@@ -78,6 +79,10 @@ export const de: Catalogue = {
   "error.internal": "Bei uns ist etwas schiefgelaufen. Bitte versuchen Sie es erneut.",
   "error.misconfigured": "Dieses Anmeldeportal ist falsch konfiguriert. Der Betreiber findet den Grund in den Protokollen.",
   "error.unavailable": "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es gleich noch einmal.",
+  "error.payloadTooLarge":
+    "Diese Anfrage war zu groß, um sie zu lesen. Gehen Sie zurück, kürzen Sie Ihre Eingabe und versuchen Sie es erneut.",
+  "error.devMailboxToken":
+    "Unter einer Netzwerkadresse braucht das Entwicklungs-Postfach ?token=, den Wert, den npm run dev zusammen mit der Adresse des Postfachs ausgibt.",
   "error.originUnreachable": "Die Anwendung hinter diesem Anmeldeportal antwortet nicht. Bitte versuchen Sie es gleich noch einmal.",
   "error.originTimeout": "Die Anwendung hinter diesem Anmeldeportal hat zu lange für die Antwort gebraucht. Bitte versuchen Sie es erneut.",
   "error.logoutIncomplete":

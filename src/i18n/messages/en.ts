@@ -64,6 +64,7 @@ export const en = {
   "error.title.403": "Not allowed",
   "error.title.404": "Page not found",
   "error.title.409": "Already exists",
+  "error.title.413": "That request was too large",
   "error.title.429": "Too many attempts",
   "error.title.500": "Something went wrong",
   "error.title.502": "The application is not answering",
@@ -79,6 +80,8 @@ export const en = {
   "error.internal": "Something went wrong on our side. Please try again.",
   "error.misconfigured": "This sign-in gate is misconfigured. The operator has been told why in the logs.",
   "error.unavailable": "The service is temporarily unavailable. Please try again shortly.",
+  "error.payloadTooLarge": "This request was too large to read. Go back, shorten what you entered and try again.",
+  "error.devMailboxToken": "On a network address the dev mailbox needs ?token=, the value npm run dev prints with the mailbox URL.",
   "error.originUnreachable": "The application behind this sign-in gate is not answering. Please try again shortly.",
   "error.originTimeout": "The application behind this sign-in gate took too long to answer. Please try again.",
   "error.logoutIncomplete":

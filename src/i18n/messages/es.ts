@@ -61,6 +61,7 @@ export const es: Catalogue = {
   "error.title.403": "No permitido",
   "error.title.404": "Página no encontrada",
   "error.title.409": "Ya existe",
+  "error.title.413": "La solicitud era demasiado grande",
   "error.title.429": "Demasiados intentos",
   "error.title.500": "Algo ha salido mal",
   "error.title.502": "La aplicación no responde",
@@ -76,6 +77,9 @@ export const es: Catalogue = {
   "error.internal": "Algo ha salido mal por nuestra parte. Vuelve a intentarlo.",
   "error.misconfigured": "Este portal de inicio de sesión está mal configurado. El operador encontrará el motivo en los registros.",
   "error.unavailable": "El servicio no está disponible temporalmente. Vuelve a intentarlo en un momento.",
+  "error.payloadTooLarge": "Esta solicitud era demasiado grande para leerla. Vuelve atrás, acorta lo que escribiste y vuelve a intentarlo.",
+  "error.devMailboxToken":
+    "En una dirección de red, el buzón de desarrollo necesita ?token=, el valor que npm run dev muestra junto con la URL del buzón.",
   "error.originUnreachable":
     "La aplicación que hay detrás de este portal de inicio de sesión no responde. Vuelve a intentarlo en un momento.",
   "error.originTimeout":

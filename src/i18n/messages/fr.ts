@@ -61,6 +61,7 @@ export const fr: Catalogue = {
   "error.title.403": "Accès refusé",
   "error.title.404": "Page introuvable",
   "error.title.409": "Existe déjà",
+  "error.title.413": "Cette requête était trop volumineuse",
   "error.title.429": "Trop de tentatives",
   "error.title.500": "Une erreur s’est produite",
   "error.title.502": "L’application ne répond pas",
@@ -76,6 +77,10 @@ export const fr: Catalogue = {
   "error.internal": "Une erreur s’est produite de notre côté. Veuillez réessayer.",
   "error.misconfigured": "Ce portail de connexion est mal configuré. L’exploitant en trouve la raison dans les journaux.",
   "error.unavailable": "Le service est temporairement indisponible. Veuillez réessayer dans un instant.",
+  "error.payloadTooLarge":
+    "Cette requête était trop volumineuse pour être lue. Revenez en arrière, raccourcissez votre saisie et réessayez.",
+  "error.devMailboxToken":
+    "Sur une adresse réseau, la boîte de réception de développement exige ?token=, la valeur que npm run dev affiche avec l’adresse de la boîte.",
   "error.originUnreachable": "L’application derrière ce portail de connexion ne répond pas. Veuillez réessayer dans un instant.",
   "error.originTimeout": "L’application derrière ce portail de connexion a mis trop de temps à répondre. Veuillez réessayer.",
   "error.logoutIncomplete":

@@ -61,6 +61,7 @@ export const ja: Catalogue = {
   "error.title.403": "許可されていません",
   "error.title.404": "ページが見つかりません",
   "error.title.409": "すでに存在します",
+  "error.title.413": "リクエストが大きすぎます",
   "error.title.429": "試行回数が多すぎます",
   "error.title.500": "問題が発生しました",
   "error.title.502": "アプリケーションが応答していません",
@@ -76,6 +77,9 @@ export const ja: Catalogue = {
   "error.internal": "こちら側で問題が発生しました。もう一度お試しください。",
   "error.misconfigured": "このサインインゲートの設定に誤りがあります。原因は運用者向けのログに記録されています。",
   "error.unavailable": "サービスは一時的に利用できません。少し時間をおいてから、もう一度お試しください。",
+  "error.payloadTooLarge": "リクエストが大きすぎて読み取れませんでした。前のページに戻り、入力内容を短くしてもう一度お試しください。",
+  "error.devMailboxToken":
+    "ネットワークアドレスでは、開発用メールボックスに ?token= が必要です。値は npm run dev がメールボックスの URL と一緒に表示します。",
   "error.originUnreachable":
     "このサインインゲートの背後にあるアプリケーションが応答していません。少し時間をおいてから、もう一度お試しください。",
   "error.originTimeout": "このサインインゲートの背後にあるアプリケーションの応答に時間がかかりすぎました。もう一度お試しください。",

@@ -61,6 +61,7 @@ export const ptBR: Catalogue = {
   "error.title.403": "Não permitido",
   "error.title.404": "Página não encontrada",
   "error.title.409": "Já existe",
+  "error.title.413": "A solicitação era grande demais",
   "error.title.429": "Tentativas demais",
   "error.title.500": "Algo deu errado",
   "error.title.502": "O aplicativo não está respondendo",
@@ -76,6 +77,9 @@ export const ptBR: Catalogue = {
   "error.internal": "Algo deu errado do nosso lado. Tente novamente.",
   "error.misconfigured": "Este portal de login está configurado incorretamente. O responsável encontra o motivo nos logs.",
   "error.unavailable": "O serviço está indisponível no momento. Tente novamente daqui a pouco.",
+  "error.payloadTooLarge": "Esta solicitação era grande demais para ser lida. Volte, encurte o que você digitou e tente novamente.",
+  "error.devMailboxToken":
+    "Em um endereço de rede, a caixa de entrada de desenvolvimento precisa de ?token=, o valor que npm run dev exibe junto com a URL da caixa.",
   "error.originUnreachable": "O aplicativo por trás deste portal de login não está respondendo. Tente novamente daqui a pouco.",
   "error.originTimeout": "O aplicativo por trás deste portal de login demorou demais para responder. Tente novamente.",
   "error.logoutIncomplete":
