@@ -12,7 +12,7 @@ import { edgeRoutes, gateRoutes } from "./gate";
 import { appHostServes, handoffRoutes, isAppHost } from "./handoff";
 import { errorResponse } from "./http/error-response";
 import { authResponseHeaders, strictTransportSecurityHeader } from "./middleware/security-headers";
-import { STYLESHEET } from "./pages/style";
+import { renderStylesheet } from "./pages/style";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
 import { devMailboxRoutes } from "./routes/dev-mailbox";
@@ -40,11 +40,12 @@ export function createApp(config: Config) {
     await next();
   });
 
+  const stylesheet = renderStylesheet(config.brand.palette);
   app.get(`${prefix}/style.css`, (c) =>
-    c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }),
+    c.body(stylesheet, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }),
   );
   const auth = new Hono<AppEnv>();
-  auth.use(authResponseHeaders());
+  auth.use(authResponseHeaders(config));
   auth.route("/health", healthRoutes());
   auth.route("/admin/api", adminRoutes(config));
   // The dev mailbox exists only with the dev mailer: in production the route is simply absent.
@@ -58,6 +59,6 @@ export function createApp(config: Config) {
   app.route(prefix, auth);
   app.route("/", gateRoutes(config));
 
-  app.onError((error, c) => errorResponse(error, c.req.raw, { appName: config.appName, prefix }));
+  app.onError((error, c) => errorResponse(error, c.req.raw, config));
   return app;
 }

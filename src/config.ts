@@ -7,9 +7,11 @@
  */
 import { type AccessRegistry, loadAccess } from "./access";
 import { NAME_PATTERN } from "./access/parse-apps";
+import { type Brand, parseBrand } from "./brand";
 import { ConfigError } from "./errors";
 import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
+import { type Locale, matchLocale, SUPPORTED_LOCALES, toSupportedLocale } from "./i18n";
 
 type NonEmpty<T> = [T, ...T[]];
 /** A private EC P-256 JWK with a key id, as parseSigningKeys checks it. */
@@ -66,6 +68,9 @@ export interface Config {
     dkim: { domain: string; selector: string; privateKey: string } | null;
     timeoutMs: number;
   };
+  /** LOCALES and DEFAULT_LOCALE: the languages pages and emails may use (src/i18n/). */
+  i18n: { locales: Locale[]; defaultLocale: Locale };
+  brand: Brand;
   origin: {
     timeoutMs: number;
     assertionTtlSeconds: number;
@@ -134,6 +139,12 @@ export const CONFIG_KEYS = {
   TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
   TURNSTILE_TIMEOUT: "3000",
   SAME_DEVICE: "warn",
+  LOCALES: "en,de,fr,es,pt-BR,ja",
+  DEFAULT_LOCALE: "en",
+  BRAND_LOGO_URL: "",
+  BRAND_COLOR: "",
+  SUPPORT_URL: "",
+  SUPPORT_EMAIL: "",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -287,6 +298,11 @@ export function parseConfig(env: RawEnv): Config {
     const problem = passClientHeaderProblem(name);
     if (problem) problems.push(`PASS_CLIENT_HEADERS entry ${JSON.stringify(name)} ${problem}`);
   }
+  const i18n = parseLocales(list("LOCALES"), read("DEFAULT_LOCALE"), problems);
+  const brand = parseBrand(
+    { logoUrl: read("BRAND_LOGO_URL"), color: read("BRAND_COLOR"), supportUrl: read("SUPPORT_URL"), supportEmail: read("SUPPORT_EMAIL") },
+    problems,
+  );
 
   const config: Config = {
     appName: read("APP_NAME"),
@@ -349,6 +365,8 @@ export function parseConfig(env: RawEnv): Config {
       problems,
     ),
     sameDevice: sameDevice as SameDeviceMode,
+    i18n,
+    brand,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
@@ -396,6 +414,28 @@ function parseTurnstile(
     return null;
   }
   return { siteKey: keys.siteKey, secretKey: keys.secretKey, verifyUrl: keys.verifyUrl.href, timeoutMs: keys.timeoutMs };
+}
+
+/** LOCALES may only name languages with a catalogue; DEFAULT_LOCALE must be one of them. */
+function parseLocales(entries: string[], rawDefault: string, problems: string[]): Config["i18n"] {
+  const locales: Locale[] = [];
+  for (const entry of entries) {
+    const locale = toSupportedLocale(entry);
+    if (!locale) problems.push(`LOCALES entry ${JSON.stringify(entry)} has no translation: use some of ${SUPPORTED_LOCALES.join(", ")}`);
+    else if (!locales.includes(locale)) locales.push(locale);
+  }
+  const first = locales[0] ?? "en";
+  if (locales.length === 0) locales.push(first);
+  const defaultLocale = toSupportedLocale(rawDefault);
+  if (!defaultLocale) {
+    problems.push(`DEFAULT_LOCALE ${JSON.stringify(rawDefault)} has no translation: use one of ${SUPPORTED_LOCALES.join(", ")}`);
+    return { locales, defaultLocale: first };
+  }
+  if (!locales.includes(defaultLocale)) {
+    problems.push(`DEFAULT_LOCALE must be one of LOCALES (${locales.join(", ")})`);
+    return { locales, defaultLocale: matchLocale(defaultLocale, locales) ?? first };
+  }
+  return { locales, defaultLocale };
 }
 
 function parseSigningKeys(raw: string, problems: string[]): SigningKey[] {

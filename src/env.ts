@@ -3,6 +3,7 @@ import type { CompiledApp } from "./access";
 import type { TokenDeps } from "./auth/token-service";
 import type { Config } from "./config";
 import type { Database } from "./db/client";
+import type { Site } from "./pages/site";
 
 /** Hono's typed context: bindings from wrangler.toml, and what middleware sets per request. */
 export interface AppEnv {
@@ -12,6 +13,8 @@ export interface AppEnv {
     db: Database;
     /** The app serving the request's host; null on the auth host when it is not an app. */
     app: CompiledApp | null;
+    /** The page context of this request, made on first use by `siteOf` (routes/auth-context.ts). */
+    site?: Site;
   };
 }
 

@@ -3,6 +3,8 @@
  * them into responses (HTML for browsers, JSON for API clients), always `no-store`.
  * Internal detail (config problems, failure reasons) goes to logs, never onto the wire.
  */
+import type { PlainMessageKey } from "./i18n";
+
 export class AppError extends Error {
   constructor(
     /** Stable, machine-readable code: clients switch on this, never on the message. */
@@ -19,9 +21,16 @@ export class AppError extends Error {
   }
 }
 
-/** 400: the request is malformed; names the field. */
+/**
+ * 400: the request is malformed; names the field. `pageMessage`: what a browser's error page
+ * says instead of the generic "could not be read", in the reader's language.
+ */
 export class BadRequestError extends AppError {
-  constructor(field: string, message: string) {
+  constructor(
+    field: string,
+    message: string,
+    readonly pageMessage?: PlainMessageKey,
+  ) {
     super("invalid_request", 400, message, field);
   }
 }

@@ -4,7 +4,7 @@
  * running insecurely.
  */
 import { createApp } from "./app";
-import { CONFIG_KEYS, type Config, getConfig } from "./config";
+import { type Config, getConfig } from "./config";
 import { createDb } from "./db/client";
 import { errorResponse } from "./http/error-response";
 import { purgeExpiredRows } from "./retention/purge-expired";
@@ -17,7 +17,7 @@ export default {
     try {
       config = getConfig(env);
     } catch (error) {
-      return errorResponse(error, request, { appName: CONFIG_KEYS.APP_NAME, prefix: CONFIG_KEYS.AUTH_PREFIX });
+      return errorResponse(error, request, null);
     }
     let app = apps.get(config);
     if (!app) {

@@ -43,7 +43,8 @@ describe("sign-in by magic link", () => {
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain(`Continue as ${user.email}`);
-    expect(html).toContain(`action="${PREFIX}/link"`);
+    // The link carries the email's language, and the form keeps it (docs/pages.md, "Languages").
+    expect(html).toContain(`action="${PREFIX}/link?lang=en"`);
     expect(html).toContain('name="sesame"');
     expect(sessionCookie(page)).toBeNull();
 
@@ -234,7 +235,7 @@ describe("sign-in by magic link", () => {
     const user = await makeUser();
     await askForLink(user.email);
     const html = await (await getPage(linkPath((await latestMail(user.email)).link))).text();
-    expect(html).toMatch(/<form method="post" action="\/\.sesame\/link">/);
+    expect(html).toMatch(/<form method="post" action="\/\.sesame\/link\?lang=en">/);
   });
 
   it("answers an unknown email address with the same page and sends nothing", async () => {

@@ -95,6 +95,7 @@ describe("dev mailbox route", () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       link: second.link,
       code: "333444",
+      language: "en",
     });
     expect(messages[1]).toMatchObject({ link: first.link, code: "111222" });
     expect(Date.parse(messages[0]!.createdAt)).toBeGreaterThan(Date.parse(messages[1]!.createdAt));
@@ -149,14 +150,14 @@ describe("dev mailbox route", () => {
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
   });
 
-  it("carries the auth pages' headers: no-store, no-referrer, strict CSP, and varies on Accept", async () => {
+  it("carries the auth pages' headers: no-store, no-referrer, strict CSP, and varies on Accept and Accept-Language", async () => {
     for (const accept of ["text/html", "application/json"]) {
       const res = await exports.default.fetch(MAILBOX, { headers: { Accept: accept } });
       expect(res.headers.get("Cache-Control")).toBe("no-store");
       expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
       expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
       expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
-      expect(res.headers.get("Vary")).toBe("Accept");
+      expect(res.headers.get("Vary")).toBe("Accept, Accept-Language");
       expect(res.headers.get("X-Robots-Tag")).toBe("noindex");
     }
   });

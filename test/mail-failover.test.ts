@@ -74,7 +74,7 @@ describe("MAILER=cloudflare", () => {
   it("hands the binding the sender, recipient, subject and both parts", async () => {
     const binding = recordingEmailBinding();
     const { mailer } = mailerFor("cloudflare", binding, { MAIL_FROM: "login@acme.example", MAIL_FROM_NAME: "Acme" });
-    await mailer.send({ ...message, headers: { "Content-Language": "de" } });
+    await mailer.send({ ...message, language: "de" });
     expect(binding.sent).toEqual([
       {
         from: { email: "login@acme.example", name: "Acme" },

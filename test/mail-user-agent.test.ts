@@ -39,4 +39,13 @@ describe("the sign-in email's browser line", () => {
     await askForLink(user.email, { headers: { Origin: EDGE, "User-Agent": chrome } });
     expect((await latestMail(user.email)).text).toContain("This request came from Chrome on macOS at IP address");
   });
+
+  it("says an unrecognised browser in the email's language, still without the User-Agent's text", async () => {
+    const user = await makeUser();
+    const lure = `Mozilla/5.0 (Windows NT 10.0) ${LURE}`;
+    await askForLink(user.email, { headers: { Origin: EDGE, "User-Agent": lure, "Accept-Language": "de" } });
+    const { text } = await latestMail(user.email);
+    expect(text).toContain("Diese Anfrage kam von einem nicht erkannten Browser unter Windows mit der IP-Adresse");
+    expect(text).not.toContain("evil.example");
+  });
 });

@@ -5,16 +5,23 @@
  */
 import type { Config } from "../config";
 import { wantsHtml } from "../http/request-info";
-import { AUTH_RESPONSE_HEADERS } from "../middleware/security-headers";
+import { authResponseHeadersFor } from "../middleware/security-headers";
 import { ForbiddenPage } from "../pages/forbidden-page";
+import { siteFor } from "../pages/site";
 import { GATE_ANSWER_HEADERS } from "./refuse";
 
 export function forbiddenResponse(config: Config, request: Request, input: { email: string | null; pathAndQuery: string }): Response {
   if (wantsHtml(request)) {
-    const page = <ForbiddenPage appName={config.appName} prefix={config.authPrefix} email={input.email} next={input.pathAndQuery} />;
+    const site = siteFor(config, request);
+    const page = <ForbiddenPage site={site} email={input.email} next={input.pathAndQuery} />;
     return new Response(`<!doctype html>${page}`, {
       status: 403,
-      headers: { ...AUTH_RESPONSE_HEADERS, "Content-Type": "text/html; charset=utf-8" },
+      headers: {
+        ...authResponseHeadersFor(config),
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Language": site.i18n.locale,
+        Vary: "Accept-Language",
+      },
     });
   }
   return new Response(JSON.stringify({ error: "forbidden", message: "This account may not open this resource." }), {

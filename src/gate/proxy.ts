@@ -83,7 +83,7 @@ export async function proxyToOrigin(config: Config, app: CompiledApp, request: R
     // The reason (refused, DNS, reset) goes to the log; the client learns only 502 or 504.
     console.error(JSON.stringify({ level: "error", msg: timedOut ? "origin_timeout" : "origin_unreachable", error: String(error) }));
     const failure = timedOut ? new OriginTimeoutError() : new OriginUnreachableError();
-    return errorResponse(failure, request, { appName: config.appName, prefix: config.authPrefix });
+    return errorResponse(failure, request, config);
   } finally {
     clearTimeout(timer);
   }

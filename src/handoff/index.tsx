@@ -20,8 +20,9 @@ import { BadRequestError, NotFoundError } from "../errors";
 import { GATE_ANSWER_HEADERS } from "../gate/refuse";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
+import { CATALOGUES, type PlainMessageKey } from "../i18n";
 import { ErrorPage } from "../pages/error-page";
-import { htmlPage } from "../routes/auth-context";
+import { htmlPage, siteOf } from "../routes/auth-context";
 import { continueSessionOnHost, readSession } from "../sessions";
 import { timingSafeEqualSecrets } from "../tokens";
 import { consumeHandoffCode, issueHandoffCode } from "./codes";
@@ -65,18 +66,22 @@ function appOrigin(config: Config, appName: string, raw: string | undefined): st
   return config.access.appForHost(origin.host)?.name === appName ? origin.origin : null;
 }
 
+/** A refused /sso or /handoff request: English for JSON clients, the reader's language on the page. */
+function handoffError(field: string, key: PlainMessageKey): BadRequestError {
+  return new BadRequestError(field, CATALOGUES.en[key], key);
+}
+
 export function handoffRoutes(config: Config) {
   const router = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
 
   // Step 2, on the auth host.
   router.get("/sso", async function issueHandoff(c) {
     const query = c.req.query();
     const app = config.access.configured ? config.access.appByName(query.app ?? "") : null;
-    if (!app) throw new BadRequestError("app", "This sign-in names no known app. Open the app again.");
+    if (!app) throw handoffError("app", "handoff.unknownApp");
     const origin = appOrigin(config, app.name, query.origin);
-    if (!origin) throw new BadRequestError("origin", "This sign-in names a host the app does not have. Open the app again.");
-    if (!isStateHash(query.state)) throw new BadRequestError("state", "This sign-in is incomplete. Open the app again.");
+    if (!origin) throw handoffError("origin", "handoff.unknownOrigin");
+    if (!isStateHash(query.state)) throw handoffError("state", "handoff.incomplete");
     const path = safeNext(query.next, config.authPrefix);
 
     const deps = authDeps(c);
@@ -105,7 +110,7 @@ export function handoffRoutes(config: Config) {
     const app = c.var.app;
     if (!app || !isAppHost(config, url)) throw new NotFoundError();
     const code = c.req.query("code");
-    if (!code) throw new BadRequestError("code", "This sign-in link has no code. Open the app again.");
+    if (!code) throw handoffError("code", "handoff.noCode");
     const binding = await consumeHandoffCode(c.var.db, code);
     const state = readState(config, c.req.raw);
     let reason: string | null = null;
@@ -129,11 +134,15 @@ export function handoffRoutes(config: Config) {
           detail: { app: app.name },
         },
       );
-      const message =
-        "This sign-in link was already used, has expired, or was opened in another browser than the one that asked for it. Open the app again to sign in.";
+      const { t } = siteOf(c).i18n;
       return htmlPage(
         c,
-        <ErrorPage {...site} title="Sign-in not completed" message={message} action={{ href: "/", label: "Open the app" }} />,
+        <ErrorPage
+          site={siteOf(c)}
+          title={t("handoff.title")}
+          message={t("handoff.failed")}
+          action={{ href: "/", label: t("handoff.openApp") }}
+        />,
         400,
       );
     }

@@ -11,6 +11,7 @@ import { recordFailureEvent } from "../audit/record-failure";
 import { issueToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest } from "../db/schema";
 import { clientIp, userAgent } from "../http/request-info";
+import type { Locale } from "../i18n";
 import { MailDeliveryError, type Mailer, type MailReceipt, renderLoginEmail } from "../mail";
 import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { hashToken } from "../tokens";
@@ -32,14 +33,19 @@ export type RequestLoginResult =
   | { outcome: "rate_limited"; retryAfterSeconds: number }
   | { outcome: "mail_failed" };
 
-/**
- * `email` must be normalised and valid; `next` already passed through safeNext. `attempt`:
- * the asking browser's attempt cookie value to bind the request to (null: SAME_DEVICE=off).
- */
-export async function requestLogin(
-  deps: LoginDeps,
-  input: { email: string; next: string; request: Request; attempt?: string | null },
-): Promise<RequestLoginResult> {
+interface LoginRequestInput {
+  /** Normalised and valid. */
+  email: string;
+  /** Already passed through safeNext. */
+  next: string;
+  request: Request;
+  /** The asking browser's attempt cookie value to bind the request to (null: SAME_DEVICE=off). */
+  attempt?: string | null;
+  /** The asking page's language: the email is written in it, and its link keeps it. */
+  locale?: Locale;
+}
+
+export async function requestLogin(deps: LoginDeps, input: LoginRequestInput): Promise<RequestLoginResult> {
   const { config, db } = deps;
   const ip = clientIp(input.request);
   const agent = userAgent(input.request);
@@ -92,11 +98,13 @@ export async function requestLogin(
   const message = renderLoginEmail({
     appName: config.appName,
     email: input.email,
-    link: magicLinkUrl(deps.config, token, input.next),
+    link: magicLinkUrl(deps.config, token, input.next, input.locale),
     code,
     minutes: Math.max(1, Math.floor(config.link.maxAgeSeconds / 60)),
     ip,
     userAgent: agent,
+    locale: input.locale,
+    brand: config.brand,
   });
   let receipt: MailReceipt;
   try {

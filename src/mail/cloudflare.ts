@@ -59,13 +59,14 @@ export function createCloudflareMailer(mail: Config["mail"], binding: EmailBindi
       assertHeaderSafe("recipient", message.to);
       assertHeaderSafe("subject", message.subject);
       assertHeaderSafe("sender name", mail.fromName);
+      if (message.language) assertHeaderSafe("language", message.language);
       const sending = binding.send({
         from: { email: mail.from, name: mail.fromName },
         to: message.to,
         subject: message.subject,
         html: message.html,
         text: message.text,
-        ...(message.headers ? { headers: message.headers } : {}),
+        ...(message.language ? { headers: { "Content-Language": message.language } } : {}),
       });
       // After a timeout nobody awaits it any more: its late failure must not go unhandled.
       sending.catch(() => {});

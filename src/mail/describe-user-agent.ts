@@ -4,6 +4,7 @@
  * whoever asked for the email, so none of its own text may reach the victim's inbox in the
  * service's own words (docs/security.md, "Attacker text in emails").
  */
+import { createTranslator, type Translator } from "../i18n";
 
 // Order matters: Edge and Opera also claim Chrome, Chrome also claims Safari.
 const BROWSERS: [RegExp, string][] = [
@@ -24,11 +25,11 @@ const SYSTEMS: [RegExp, string][] = [
   [/\bLinux\b/, "Linux"],
 ];
 
-/** "Chrome on macOS", "Firefox", "an unrecognised browser on Windows", "an unrecognised browser"; "an unknown browser" without a User-Agent. */
-export function describeUserAgent(userAgent: string | null): string {
+/** In the email's language: "Chrome on macOS", "Chrome unter macOS", "an unrecognised browser on Windows"; "an unknown browser" without a User-Agent (English by default). */
+export function describeUserAgent(userAgent: string | null, i18n: Translator = createTranslator("en")): string {
   const ua = (userAgent ?? "").trim();
-  if (!ua) return "an unknown browser";
-  const browser = BROWSERS.find(([pattern]) => pattern.test(ua))?.[1] ?? "an unrecognised browser";
+  if (!ua) return i18n.t("email.unknownBrowser");
+  const browser = BROWSERS.find(([pattern]) => pattern.test(ua))?.[1] ?? i18n.t("email.unrecognisedBrowser");
   const system = SYSTEMS.find(([pattern]) => pattern.test(ua))?.[1];
-  return system ? `${browser} on ${system}` : browser;
+  return system ? i18n.t("email.browserOnSystem", { browser, system }) : browser;
 }

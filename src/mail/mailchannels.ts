@@ -25,7 +25,10 @@ function buildMailChannelsRequest(mail: MailConfig, message: MailMessage) {
   assertHeaderSafe("recipient", message.to);
   assertHeaderSafe("subject", message.subject);
   assertHeaderSafe("sender name", mail.fromName);
+  if (message.language) assertHeaderSafe("language", message.language);
   const personalization: Record<string, unknown> = { to: [{ email: message.to }] };
+  // Per-recipient headers live in the personalization in MailChannels' API.
+  if (message.language) personalization.headers = { "Content-Language": message.language };
   if (mail.dkim) {
     personalization.dkim_domain = mail.dkim.domain;
     personalization.dkim_selector = mail.dkim.selector;

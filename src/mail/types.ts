@@ -12,8 +12,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
-  /** Extra headers (e.g. Content-Language); providers that cannot send them drop them. */
-  headers?: Record<string, string>;
+  /** The BCP 47 tag of the message's language, sent as Content-Language (default: none sent). */
+  language?: string;
 }
 
 /** One provider. Resolves once it accepted the message; throws MailDeliveryError otherwise. */

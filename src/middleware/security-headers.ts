@@ -1,13 +1,23 @@
 import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config";
 
+export interface PolicyOptions {
+  /** "sha256-..." hashes of the page's own inline scripts. */
+  scriptHashes?: string[];
+  /** Extra image origins: BRAND_LOGO_URL's, when set (docs/pages.md, "Brand"). */
+  imageOrigins?: string[];
+  /** Origins of scripts and frames from elsewhere: Turnstile's, on the pages with its widget. */
+  thirdParty?: string[];
+}
+
 /**
  * Strict CSP for our own pages: no scripts but our inline ones by hash or none at all,
- * no framing, no outside fetches. Pages that need a script pass its hash. `thirdParty`
- * names origins a page may load scripts and frames from (only ever Turnstile's, and only
- * on the pages that carry its widget: docs/security.md).
+ * no framing, no outside fetches; images from ourselves, and from the logo's origin only
+ * when BRAND_LOGO_URL is set. Pages that need a script pass its hash. `thirdParty` names
+ * origins a page may load scripts and frames from (only ever Turnstile's, and only on the
+ * pages that carry its widget: docs/security.md).
  */
-export function contentSecurityPolicy(scriptHashes: string[] = [], thirdParty: string[] = []): string {
+export function contentSecurityPolicy({ scriptHashes = [], imageOrigins = [], thirdParty = [] }: PolicyOptions = {}): string {
   const sources = [...scriptHashes.map((h) => `'${h}'`), ...thirdParty];
   const frames = thirdParty.length ? [`frame-src ${thirdParty.join(" ")}`] : [];
   return [
@@ -15,28 +25,37 @@ export function contentSecurityPolicy(scriptHashes: string[] = [], thirdParty: s
     `script-src ${sources.length ? sources.join(" ") : "'none'"}`,
     ...frames,
     "style-src 'self'",
-    "img-src 'self' data:",
+    ["img-src 'self' data:", ...imageOrigins].join(" "),
     "form-action 'self'",
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join("; ");
 }
 
-/** Headers every auth response carries (pages, JSON, errors, redirects). */
-export const AUTH_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
-  "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
-  "X-Content-Type-Options": "nosniff",
-  "X-Frame-Options": "DENY",
-  "Content-Security-Policy": contentSecurityPolicy(),
-  "Cross-Origin-Opener-Policy": "same-origin",
-};
+/** The CSP options every page of this configuration shares (the logo's origin). */
+export function sitePolicy(config: Pick<Config, "brand"> | null): PolicyOptions {
+  const logo = config?.brand.logoUrl;
+  return { imageOrigins: logo ? [new URL(logo).origin] : [] };
+}
 
-/** Sets AUTH_RESPONSE_HEADERS on every response under the auth prefix, unless a handler set its own CSP. */
-export function authResponseHeaders(): MiddlewareHandler {
+/** Headers every auth response carries (pages, JSON, errors, redirects). */
+export function authResponseHeadersFor(config: Pick<Config, "brand"> | null): Readonly<Record<string, string>> {
+  return {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": contentSecurityPolicy(sitePolicy(config)),
+    "Cross-Origin-Opener-Policy": "same-origin",
+  };
+}
+
+/** Sets the auth response headers on every response under the auth prefix, unless a handler set its own CSP. */
+export function authResponseHeaders(config: Config): MiddlewareHandler {
+  const headers = authResponseHeadersFor(config);
   return async function authResponseHeaders(c, next) {
     await next();
-    for (const [name, value] of Object.entries(AUTH_RESPONSE_HEADERS)) {
+    for (const [name, value] of Object.entries(headers)) {
       if (name === "Content-Security-Policy" && c.res.headers.has(name)) continue;
       c.res.headers.set(name, value);
     }

@@ -1,13 +1,14 @@
 import { Layout } from "./layout";
+import type { Site } from "./site";
 import { TurnstileWidget } from "./turnstile-widget";
 
 export interface CheckEmailPageProps {
-  appName: string;
-  prefix: string;
+  site: Site;
   /** The address as typed (normalised); echoed so the person can spot a typo. */
   email: string;
   next: string;
-  minutes: number;
+  /** How long the link and code stay valid. */
+  lifetimeSeconds: number;
   codeLength: number;
   error?: string;
   /** TURNSTILE_SITE_KEY: the form carries the widget when set. */
@@ -19,19 +20,17 @@ export interface CheckEmailPageProps {
  * ("if ... can sign in"), and the code form, so a link read on another device can be
  * finished here by typing the code.
  */
-export function CheckEmailPage({ appName, prefix, email, next, minutes, codeLength, error, turnstileSiteKey }: CheckEmailPageProps) {
-  const lifetime = minutes === 1 ? "1 minute" : `${minutes} minutes`;
+export function CheckEmailPage({ site, email, next, lifetimeSeconds, codeLength, error, turnstileSiteKey }: CheckEmailPageProps) {
+  const { t, parts, relativeTime } = site.i18n;
   return (
-    <Layout title="Check your email" appName={appName} prefix={prefix}>
-      <h1>Check your email</h1>
-      <p class="lead">
-        If <strong>{email}</strong> can sign in to {appName}, we have sent it a sign-in link and a code.
-      </p>
-      <p>{`Open the link, or type the code below. Both expire in ${lifetime} and work once.`}</p>
-      <form method="post" action={`${prefix}/code`}>
+    <Layout site={site} title={t("checkEmail.title")}>
+      <h1>{t("checkEmail.title")}</h1>
+      <p class="lead">{parts("checkEmail.lead", { email: <strong>{email}</strong>, appName: site.appName })}</p>
+      <p>{t("checkEmail.expiry", { expiry: relativeTime(lifetimeSeconds) })}</p>
+      <form method="post" action={site.href("/code")}>
         <input type="hidden" name="email" value={email} />
         <input type="hidden" name="next" value={next} />
-        <label for="code">Code from the email</label>
+        <label for="code">{t("checkEmail.codeLabel")}</label>
         {error && (
           <p class="error" id="code-error" role="alert">
             {error}
@@ -48,15 +47,12 @@ export function CheckEmailPage({ appName, prefix, email, next, minutes, codeLeng
           aria-describedby={error ? "code-error" : undefined}
           aria-invalid={error ? "true" : undefined}
         />
-        <TurnstileWidget siteKey={turnstileSiteKey} />
-        <button type="submit">Sign in with the code</button>
+        <TurnstileWidget site={site} siteKey={turnstileSiteKey} />
+        <button type="submit">{t("checkEmail.submit")}</button>
       </form>
       <hr />
       <p>
-        <small>
-          No email after a few minutes? Check your spam folder, or{" "}
-          <a href={`${prefix}/login?next=${encodeURIComponent(next)}`}>try again</a>.
-        </small>
+        <small>{parts("checkEmail.noEmail", { tryAgain: <a href={site.href("/login", { next })}>{t("checkEmail.tryAgain")}</a> })}</small>
       </p>
     </Layout>
   );

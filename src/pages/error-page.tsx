@@ -1,8 +1,8 @@
 import { Layout } from "./layout";
+import type { Site } from "./site";
 
 export interface ErrorPageProps {
-  appName: string;
-  prefix: string;
+  site: Site;
   title: string;
   message: string;
   /** Where "try again" leads; none for errors with nowhere better to go. */
@@ -10,9 +10,9 @@ export interface ErrorPageProps {
 }
 
 /** A friendly page for any failure a browser sees: what happened and what to do next. */
-export function ErrorPage({ appName, prefix, title, message, action }: ErrorPageProps) {
+export function ErrorPage({ site, title, message, action }: ErrorPageProps) {
   return (
-    <Layout title={title} appName={appName} prefix={prefix}>
+    <Layout site={site} title={title}>
       <h1>{title}</h1>
       <p class="lead">{message}</p>
       {action && (
@@ -22,4 +22,9 @@ export function ErrorPage({ appName, prefix, title, message, action }: ErrorPage
       )}
     </Layout>
   );
+}
+
+/** "Back to sign in", keeping `next` (and the chosen language). */
+export function backToSignIn(site: Site, next?: string): { href: string; label: string } {
+  return { href: site.href("/login", { next }), label: site.i18n.t("common.backToSignIn") };
 }

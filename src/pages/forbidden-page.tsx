@@ -1,8 +1,8 @@
 import { Layout } from "./layout";
+import type { Site } from "./site";
 
 export interface ForbiddenPageProps {
-  appName: string;
-  prefix: string;
+  site: Site;
   /** The signed-in user's email; null when nobody is signed in and no sign-in would help. */
   email: string | null;
   /** The refused path and query, to come back to after "use another account". */
@@ -14,24 +14,23 @@ export interface ForbiddenPageProps {
  * another account" signs out everywhere first, so the sign-in page that follows does not
  * hand the same session straight back.
  */
-export function ForbiddenPage({ appName, prefix, email, next }: ForbiddenPageProps) {
+export function ForbiddenPage({ site, email, next }: ForbiddenPageProps) {
+  const { t, parts } = site.i18n;
   return (
-    <Layout title="Not allowed" appName={appName} prefix={prefix}>
-      <h1>You may not open this page</h1>
+    <Layout site={site} title={t("error.title.403")}>
+      <h1>{t("forbidden.heading")}</h1>
       {email === null ? (
-        <p class="lead">This page is not available from here.</p>
+        <p class="lead">{t("forbidden.unavailable")}</p>
       ) : (
         <>
-          <p class="lead">
-            You are signed in as <strong>{email}</strong>, and this account is not allowed to open this page. If you have another account
-            that is, use that one.
-          </p>
-          <form method="post" action={`${prefix}/logout?everywhere=1&then=login&next=${encodeURIComponent(next)}`}>
-            <button type="submit">Use another account</button>
+          <p class="lead">{parts("forbidden.signedInAs", { email: <strong>{email}</strong> })}</p>
+          {/* biome-ignore lint/suspicious/noThenProperty: a query parameter named `then` (docs/access.md), never awaited */}
+          <form method="post" action={site.href("/logout", { everywhere: "1", then: "login", next })}>
+            <button type="submit">{t("forbidden.otherAccount")}</button>
           </form>
-          <form method="post" action={`${prefix}/logout`}>
+          <form method="post" action={site.href("/logout")}>
             <button type="submit" class="secondary">
-              Sign out
+              {t("logout.submit")}
             </button>
           </form>
         </>

@@ -1,4 +1,5 @@
 import { Layout } from "./layout";
+import type { Site } from "./site";
 
 /**
  * Removes `sesame` from the address bar and history as soon as the page loads, so the token
@@ -21,8 +22,7 @@ export function linkPageScriptHash(): Promise<string> {
 }
 
 export interface LinkConfirmPageProps {
-  appName: string;
-  prefix: string;
+  site: Site;
   email: string;
   token: string;
   next: string;
@@ -33,17 +33,18 @@ export interface LinkConfirmPageProps {
  * fetches the link (GET or HEAD) sees this page and stops; a person presses the button,
  * which POSTs the token from a hidden field, never in a URL.
  */
-export function LinkConfirmPage({ appName, prefix, email, token, next }: LinkConfirmPageProps) {
+export function LinkConfirmPage({ site, email, token, next }: LinkConfirmPageProps) {
+  const { t } = site.i18n;
   return (
-    <Layout title="Continue signing in" appName={appName} prefix={prefix}>
-      <h1>{`Sign in to ${appName}`}</h1>
-      <form method="post" action={`${prefix}/link`}>
+    <Layout site={site} title={t("link.title")}>
+      <h1>{t("common.signInTo", { appName: site.appName })}</h1>
+      <form method="post" action={site.href("/link")}>
         <input type="hidden" name="sesame" value={token} />
         <input type="hidden" name="next" value={next} />
-        <button type="submit">{`Continue as ${email}`}</button>
+        <button type="submit">{t("link.continueAs", { email })}</button>
       </form>
       <p>
-        <small>Not you? Close this page: nothing happens until you press the button.</small>
+        <small>{t("link.notYou")}</small>
       </p>
       <script dangerouslySetInnerHTML={{ __html: LINK_PAGE_SCRIPT }} />
     </Layout>
@@ -54,13 +55,14 @@ export function LinkConfirmPage({ appName, prefix, email, token, next }: LinkCon
  * Any link that cannot be used: malformed, forged, expired, used, revoked, for an inactive
  * account. One page for every reason, so it tells nobody which.
  */
-export function LinkInvalidPage({ appName, prefix, next }: { appName: string; prefix: string; next: string }) {
+export function LinkInvalidPage({ site, next }: { site: Site; next: string }) {
+  const { t } = site.i18n;
   return (
-    <Layout title="Link not valid" appName={appName} prefix={prefix}>
-      <h1>This sign-in link cannot be used</h1>
-      <p class="lead">It may have expired, been used already, or been replaced by a newer email.</p>
-      <a class="button" href={`${prefix}/login?next=${encodeURIComponent(next)}`}>
-        Get a new link
+    <Layout site={site} title={t("linkInvalid.title")}>
+      <h1>{t("linkInvalid.heading")}</h1>
+      <p class="lead">{t("linkInvalid.lead")}</p>
+      <a class="button" href={site.href("/login", { next })}>
+        {t("linkInvalid.action")}
       </a>
     </Layout>
   );

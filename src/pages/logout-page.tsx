@@ -1,19 +1,19 @@
 import { Layout } from "./layout";
+import type { Site } from "./site";
 
 /** GET /logout with a session: a confirmation, because signing out never happens on a GET. */
-export function LogoutConfirmPage({ appName, prefix, email }: { appName: string; prefix: string; email: string }) {
+export function LogoutConfirmPage({ site, email }: { site: Site; email: string }) {
+  const { t, parts } = site.i18n;
   return (
-    <Layout title="Sign out" appName={appName} prefix={prefix}>
-      <h1>{`Sign out of ${appName}?`}</h1>
-      <p class="lead">
-        You are signed in as <strong>{email}</strong>.
-      </p>
-      <form method="post" action={`${prefix}/logout`}>
-        <button type="submit">Sign out</button>
+    <Layout site={site} title={t("logout.title")}>
+      <h1>{t("logout.heading", { appName: site.appName })}</h1>
+      <p class="lead">{parts("logout.signedInAs", { email: <strong>{email}</strong> })}</p>
+      <form method="post" action={site.href("/logout")}>
+        <button type="submit">{t("logout.submit")}</button>
       </form>
-      <form method="post" action={`${prefix}/logout?everywhere=1`}>
+      <form method="post" action={site.href("/logout", { everywhere: "1" })}>
         <button type="submit" class="secondary">
-          Sign out on every device
+          {t("logout.everywhere")}
         </button>
       </form>
     </Layout>
@@ -21,12 +21,13 @@ export function LogoutConfirmPage({ appName, prefix, email }: { appName: string;
 }
 
 /** GET /logout without a session (and where POST /logout leads). */
-export function SignedOutPage({ appName, prefix }: { appName: string; prefix: string }) {
+export function SignedOutPage({ site }: { site: Site }) {
+  const { t } = site.i18n;
   return (
-    <Layout title="Signed out" appName={appName} prefix={prefix}>
-      <h1>You are signed out</h1>
-      <a class="button" href={`${prefix}/login`}>
-        Sign in
+    <Layout site={site} title={t("signedOut.title")}>
+      <h1>{t("signedOut.heading")}</h1>
+      <a class="button" href={site.href("/login")}>
+        {t("signedOut.signIn")}
       </a>
     </Layout>
   );

@@ -16,26 +16,21 @@ import { normalizeCodeInput } from "../login/codes";
 import { readForm } from "../login/form";
 import { redeemCode } from "../login/redeem";
 import { CheckEmailPage } from "../pages/check-email-page";
-import { ErrorPage } from "../pages/error-page";
-import { SIGNIN_PUBLIC_TEXT } from "../pages/signin-public-text";
+import { backToSignIn, ErrorPage } from "../pages/error-page";
 import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
 import { issueSessionCookie } from "../sessions";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 import { refuseWithoutTurnstile, turnstileHeaders } from "./turnstile-guard";
 
-const CODE_FAILED_MESSAGE =
-  "That code did not work. Check it and try again, or ask for a new email: codes expire, work once, and stop working after a few wrong tries.";
-
 export function codeRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
-  const widget = { turnstileSiteKey: config.turnstile?.siteKey };
   const withWidget = turnstileHeaders(config);
-  const minutes = Math.max(1, Math.floor(config.link.maxAgeSeconds / 60));
 
   app.post("/code", async function redeemSignInCode(c) {
+    const site = siteOf(c);
+    const { t } = site.i18n;
     const form = await readForm(c.req.raw);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const email = normalizeEmail(form("email", MAX_EMAIL_LENGTH + 64));
@@ -43,17 +38,25 @@ export function codeRoutes(config: Config) {
     const ip = clientIp(c.req.raw);
     const audit = { ip, userAgent: userAgent(c.req.raw) };
     const page = (error: string) => (
-      <CheckEmailPage {...site} {...widget} email={email} next={next} minutes={minutes} codeLength={config.code.length} error={error} />
+      <CheckEmailPage
+        site={site}
+        turnstileSiteKey={config.turnstile?.siteKey}
+        email={email}
+        next={next}
+        lifetimeSeconds={config.link.maxAgeSeconds}
+        codeLength={config.code.length}
+        error={error}
+      />
     );
 
     const refused = await refuseWithoutTurnstile(c, form);
-    if (refused) return htmlPage(c, page(refused.message), refused.status, withWidget);
+    if (refused) return htmlPage(c, page(t(refused.message)), refused.status, withWidget);
     // SAME_DEVICE=require and this browser never asked for an email: no code can work here.
     // Said before any lookup, so the answer is the same for every address.
     const attempt = readAttemptCookie(c.req.raw, config);
     if (config.sameDevice === "require" && !attempt) {
       await recordEvent(c.var.db, { event: "code_failed", reason: "other_browser", detail: { attemptCookie: false }, ...audit });
-      return htmlPage(c, page(SIGNIN_PUBLIC_TEXT.codeOtherBrowser), 403, withWidget);
+      return htmlPage(c, page(t("code.otherBrowser")), 403, withWidget);
     }
 
     const limit = await hitRateLimit(c.var.db, {
@@ -66,10 +69,10 @@ export function codeRoutes(config: Config) {
       return htmlPage(
         c,
         <ErrorPage
-          {...site}
-          title="Too many attempts"
-          message="Too many codes were tried. Please wait a few minutes, then try again."
-          action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }}
+          site={site}
+          title={t("error.title.429")}
+          message={t("code.rateLimited", { retry: site.i18n.relativeTime(limit.retryAfterSeconds) })}
+          action={backToSignIn(site)}
         />,
         429,
         { "Retry-After": String(limit.retryAfterSeconds) },
@@ -79,17 +82,12 @@ export function codeRoutes(config: Config) {
     if (!isValidEmail(email)) {
       return htmlPage(
         c,
-        <ErrorPage
-          {...site}
-          title="Start again"
-          message="This form lost its email address. Please ask for a new sign-in email."
-          action={{ href: `${config.authPrefix}/login`, label: "Back to sign in" }}
-        />,
+        <ErrorPage site={site} title={t("code.lostEmailTitle")} message={t("code.lostEmail")} action={backToSignIn(site, next)} />,
         400,
       );
     }
     const code = normalizeCodeInput(typed, config.code.length);
-    if (!code) return htmlPage(c, page(`Enter the ${config.code.length}-digit code from the email.`), 400, withWidget);
+    if (!code) return htmlPage(c, page(t("code.enterDigits", { length: config.code.length })), 400, withWidget);
 
     const deps = authDeps(c);
     const result = await redeemCode(deps, { email, code, request: c.req.raw, attempt });
@@ -101,7 +99,7 @@ export function codeRoutes(config: Config) {
         detail: result.detail,
         ...audit,
       });
-      return htmlPage(c, page(CODE_FAILED_MESSAGE), 400, withWidget);
+      return htmlPage(c, page(t("code.failed")), 400, withWidget);
     }
     await recordEvent(c.var.db, { event: "code_redeemed", userId: result.user.id, detail: { newUser: result.newUser }, ...audit });
     const session = await issueSessionCookie(deps, result.session, result.user.email);

@@ -17,8 +17,10 @@ import { wantsHtml } from "../http/request-info";
 import { clearDevMessages, DEV_MESSAGE_TTL_MS, type DevMessage, listDevMessages } from "../mail/dev";
 import { extractLoginDetails } from "../mail/extract-login-details";
 import { Layout } from "../pages/layout";
+import type { Site } from "../pages/site";
 import { timingSafeEqualSecrets } from "../tokens";
 import { isValidEmail, normalizeEmail } from "../users/email";
+import { siteOf } from "./auth-context";
 
 interface MailboxEntry {
   id: string;
@@ -32,6 +34,8 @@ interface MailboxEntry {
   link: string | null;
   /** The code found in the message, digits only, if any. */
   code: string | null;
+  /** The language the HTML part declares (`<html lang>`), which is what Content-Language said. */
+  language: string | null;
 }
 
 export function devMailboxRoutes(config: Config) {
@@ -54,11 +58,14 @@ export function devMailboxRoutes(config: Config) {
   mailbox.get("/", async function listMailbox(c) {
     const to = readRecipient(c.req.query("to"));
     const entries = (await listDevMessages(c.var.db, { to })).map(toEntry);
-    // One URL, two representations: caches (none should keep it anyway) must tell them apart.
-    c.header("Vary", "Accept");
+    // One URL, two representations, the page in the reader's language: caches (none should
+    // keep it anyway) must tell them apart.
+    c.header("Vary", "Accept, Accept-Language");
     c.header("X-Robots-Tag", "noindex");
     if (!wantsHtml(c.req.raw)) return c.json({ messages: entries });
-    return c.html(`<!doctype html>${(<MailboxPage config={config} entries={entries} to={to} />).toString()}`);
+    const site = siteOf(c);
+    c.header("Content-Language", site.i18n.locale);
+    return c.html(`<!doctype html>${(<MailboxPage site={site} entries={entries} to={to} />).toString()}`);
   });
 
   mailbox.delete("/", async function clearMailbox(c) {
@@ -77,50 +84,59 @@ function readRecipient(raw: string | undefined): string | undefined {
   return email;
 }
 
+const HTML_LANG = /^<!doctype html>\s*<html\s+lang="([A-Za-z0-9-]{1,35})"/i;
+
 function toEntry(message: DevMessage): MailboxEntry {
-  return { ...message, createdAt: new Date(message.createdAt).toISOString(), ...extractLoginDetails(message.text) };
+  return {
+    ...message,
+    createdAt: new Date(message.createdAt).toISOString(),
+    ...extractLoginDetails(message.text),
+    language: HTML_LANG.exec(message.html)?.[1] ?? null,
+  };
 }
 
-function MailboxPage({ config, entries, to }: { config: Config; entries: MailboxEntry[]; to: string | undefined }) {
-  const hours = DEV_MESSAGE_TTL_MS / 3_600_000;
+function MailboxPage({ site, entries, to }: { site: Site; entries: MailboxEntry[]; to: string | undefined }) {
+  const { t, duration } = site.i18n;
+  const kept = duration(DEV_MESSAGE_TTL_MS / 1000);
   return (
-    <Layout title="Dev mailbox" appName={config.appName} prefix={config.authPrefix} wide>
-      <h1>Dev mailbox</h1>
-      <p class="lead">
-        MAILER=dev: no email leaves this machine. Messages {to ? `to ${to} ` : ""}are listed here, newest first, for {hours} hours.
-      </p>
-      {entries.length === 0 ? (
-        <p>No messages yet. Ask for a sign-in link and reload this page.</p>
-      ) : (
-        entries.map((entry) => <MailboxMessage entry={entry} />)
-      )}
+    <Layout site={site} title={t("mailbox.title")} wide>
+      <h1>{t("mailbox.title")}</h1>
+      <p class="lead">{to ? t("mailbox.leadTo", { to, duration: kept }) : t("mailbox.lead", { duration: kept })}</p>
+      {entries.length === 0 ? <p>{t("mailbox.empty")}</p> : entries.map((entry) => <MailboxMessage site={site} entry={entry} />)}
       <p>
-        <small>JSON: request this page without Accept: text/html. Clear it with DELETE (curl -X DELETE), optionally with ?to=.</small>
+        <small>{t("mailbox.json")}</small>
       </p>
     </Layout>
   );
 }
 
-function MailboxMessage({ entry }: { entry: MailboxEntry }) {
+function MailboxMessage({ site, entry }: { site: Site; entry: MailboxEntry }) {
+  const { t, dateTime } = site.i18n;
   return (
-    <article>
+    <article lang={entry.language ?? undefined}>
       <hr />
       <h2>{entry.subject}</h2>
-      <table>
+      <table lang={site.i18n.locale}>
         <tbody>
           <tr>
-            <th>To</th>
+            <th>{t("mailbox.to")}</th>
             <td>{entry.to}</td>
           </tr>
           <tr>
-            <th>Time</th>
+            <th>{t("mailbox.time")}</th>
             <td>
-              <time datetime={entry.createdAt}>{entry.createdAt}</time>
+              <time datetime={entry.createdAt}>{dateTime(Date.parse(entry.createdAt))}</time>
             </td>
           </tr>
+          {entry.language && (
+            <tr>
+              <th>{t("mailbox.language")}</th>
+              <td>{entry.language}</td>
+            </tr>
+          )}
           {entry.link && (
             <tr>
-              <th>Link</th>
+              <th>{t("mailbox.link")}</th>
               <td>
                 <a href={entry.link} rel="noreferrer">
                   {entry.link}
@@ -130,7 +146,7 @@ function MailboxMessage({ entry }: { entry: MailboxEntry }) {
           )}
           {entry.code && (
             <tr>
-              <th>Code</th>
+              <th>{t("mailbox.code")}</th>
               <td>
                 <strong>{entry.code}</strong>
               </td>

@@ -14,17 +14,16 @@ import { readForm } from "../login/form";
 import { redeemLink } from "../login/redeem";
 import { judgeLinkDevice } from "../login/same-device";
 import { checkLinkToken } from "../login/signup-token";
-import { contentSecurityPolicy } from "../middleware/security-headers";
+import { contentSecurityPolicy, sitePolicy } from "../middleware/security-headers";
 import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
 import { OtherBrowserPage } from "../pages/other-browser-page";
 import { issueSessionCookie } from "../sessions";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 import { MAX_NEXT_FIELD } from "./login";
 
 export function linkRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
 
   const invalidLink = async (
     c: Context<AppEnv>,
@@ -44,7 +43,7 @@ export function linkRoutes(config: Config) {
         detail: { stage, tokenHash: auditTokenHash(failure.tokenHash) },
       },
     );
-    return htmlPage(c, <LinkInvalidPage {...site} next={next} />, 400);
+    return htmlPage(c, <LinkInvalidPage site={siteOf(c)} next={next} />, 400);
   };
 
   const otherBrowser = (c: Context<AppEnv>, detail: { stage: string; refused: boolean; userId: string | null }) =>
@@ -64,19 +63,21 @@ export function linkRoutes(config: Config) {
     const check = await checkLinkToken(authDeps(c), token);
     if (!check.ok) return invalidLink(c, next, { ...check, tokenHash: check.token?.hash }, "view");
     const email = check.kind === "user" ? check.user.email : check.request.email;
-    const headers = { "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]) };
+    const headers = {
+      "Content-Security-Policy": contentSecurityPolicy({ ...sitePolicy(config), scriptHashes: [await linkPageScriptHash()] }),
+    };
     const device = await judgeLinkDevice(c.var, token, c.req.raw);
     if (device.verdict === "other") {
       const required = config.sameDevice === "require";
       await otherBrowser(c, { stage: "view", refused: required, userId: check.kind === "user" ? check.user.id : null });
       return htmlPage(
         c,
-        <OtherBrowserPage {...site} {...device} next={next} continueAs={required ? undefined : { email, token }} />,
+        <OtherBrowserPage site={siteOf(c)} {...device} next={next} continueAs={required ? undefined : { email, token }} />,
         required ? 403 : 200,
         headers,
       );
     }
-    return htmlPage(c, <LinkConfirmPage {...site} email={email} token={token} next={next} />, 200, headers);
+    return htmlPage(c, <LinkConfirmPage site={siteOf(c)} email={email} token={token} next={next} />, 200, headers);
   });
 
   app.post("/link", async function redeemMagicLink(c) {
@@ -88,8 +89,8 @@ export function linkRoutes(config: Config) {
     if (device.verdict === "other" && config.sameDevice === "require") {
       // Nothing consumed: the asking browser can still use this link or its code.
       await otherBrowser(c, { stage: "redeem", refused: true, userId: null });
-      return htmlPage(c, <OtherBrowserPage {...site} {...device} next={next} />, 403, {
-        "Content-Security-Policy": contentSecurityPolicy([await linkPageScriptHash()]),
+      return htmlPage(c, <OtherBrowserPage site={siteOf(c)} {...device} next={next} />, 403, {
+        "Content-Security-Policy": contentSecurityPolicy({ ...sitePolicy(config), scriptHashes: [await linkPageScriptHash()] }),
       });
     }
     const result = await redeemLink(deps, token, c.req.raw);

@@ -12,10 +12,10 @@ import { readForm } from "../login/form";
 import { requestLogin } from "../login/request-login";
 import { createMailer } from "../mail";
 import { CheckEmailPage } from "../pages/check-email-page";
-import { ErrorPage } from "../pages/error-page";
+import { backToSignIn, ErrorPage } from "../pages/error-page";
 import { LoginPage } from "../pages/login-page";
 import { isValidEmail, MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 import { refuseWithoutTurnstile, turnstileHeaders } from "./turnstile-guard";
 
 /** Form fields longer than these are refused (400) before any work. */
@@ -24,16 +24,17 @@ const MAX_EMAIL_FIELD = MAX_EMAIL_LENGTH + 64;
 
 export function loginRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
-  const widget = { turnstileSiteKey: config.turnstile?.siteKey };
+  const turnstileSiteKey = config.turnstile?.siteKey;
   const withWidget = turnstileHeaders(config);
-  const minutes = Math.max(1, Math.floor(config.link.maxAgeSeconds / 60));
 
   app.get("/login", function showLoginForm(c) {
-    return htmlPage(c, <LoginPage {...site} {...widget} next={safeNext(c.req.query("next"), config.authPrefix)} />, 200, withWidget);
+    const next = safeNext(c.req.query("next"), config.authPrefix);
+    return htmlPage(c, <LoginPage site={siteOf(c)} turnstileSiteKey={turnstileSiteKey} next={next} />, 200, withWidget);
   });
 
   app.post("/login", async function askForSignInEmail(c) {
+    const site = siteOf(c);
+    const { t } = site.i18n;
     const form = await readForm(c.req.raw);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const typed = form("email", MAX_EMAIL_FIELD);
@@ -41,7 +42,7 @@ export function loginRoutes(config: Config) {
     if (refused) {
       return htmlPage(
         c,
-        <LoginPage {...site} {...widget} next={next} email={typed.trim()} error={refused.message} />,
+        <LoginPage site={site} turnstileSiteKey={turnstileSiteKey} next={next} email={typed.trim()} error={t(refused.message)} />,
         refused.status,
         withWidget,
       );
@@ -50,7 +51,7 @@ export function loginRoutes(config: Config) {
     if (!isValidEmail(email)) {
       return htmlPage(
         c,
-        <LoginPage {...site} {...widget} next={next} email={typed.trim()} error="Enter a valid email address, like name@example.com." />,
+        <LoginPage site={site} turnstileSiteKey={turnstileSiteKey} next={next} email={typed.trim()} error={t("login.invalidEmail")} />,
         400,
         withWidget,
       );
@@ -58,16 +59,16 @@ export function loginRoutes(config: Config) {
 
     const attempt = config.sameDevice === "off" ? null : attemptValueFor(c.req.raw, config);
     const deps = { ...authDeps(c), mailer: createMailer(config, c.env) };
-    const result = await requestLogin(deps, { email, next, request: c.req.raw, attempt });
-    const backToLogin = { href: `${config.authPrefix}/login?next=${encodeURIComponent(next)}`, label: "Back to sign in" };
+    const result = await requestLogin(deps, { email, next, request: c.req.raw, attempt, locale: site.i18n.locale });
+    const backToLogin = backToSignIn(site, next);
     switch (result.outcome) {
       case "rate_limited":
         return htmlPage(
           c,
           <ErrorPage
-            {...site}
-            title="Too many attempts"
-            message="Too many sign-in emails were asked for. Please wait a few minutes, then try again."
+            site={site}
+            title={t("error.title.429")}
+            message={t("login.rateLimited", { retry: site.i18n.relativeTime(result.retryAfterSeconds) })}
             action={backToLogin}
           />,
           429,
@@ -76,13 +77,20 @@ export function loginRoutes(config: Config) {
       case "mail_failed":
         return htmlPage(
           c,
-          <ErrorPage {...site} title="Email not sent" message="We could not send the email. Please try again." action={backToLogin} />,
+          <ErrorPage site={site} title={t("login.mailFailedTitle")} message={t("login.mailFailed")} action={backToLogin} />,
           503,
         );
       case "accepted":
         return htmlPage(
           c,
-          <CheckEmailPage {...site} {...widget} email={email} next={next} minutes={minutes} codeLength={config.code.length} />,
+          <CheckEmailPage
+            site={site}
+            turnstileSiteKey={turnstileSiteKey}
+            email={email}
+            next={next}
+            lifetimeSeconds={config.link.maxAgeSeconds}
+            codeLength={config.code.length}
+          />,
           200,
           // Every accepted answer gets the cookie, account or not: the page must not differ.
           { ...withWidget, ...(attempt ? { "Set-Cookie": serializeAttemptCookie(config, attempt) } : {}) },

@@ -14,19 +14,19 @@ import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
 import { logOutEverywhere } from "../login/logout";
 import { LogoutConfirmPage, SignedOutPage } from "../pages/logout-page";
+import type { Site } from "../pages/site";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
-import { htmlPage } from "./auth-context";
+import { htmlPage, siteOf } from "./auth-context";
 
 export function logoutRoutes(config: Config) {
   const app = new Hono<AppEnv>();
-  const site = { appName: config.appName, prefix: config.authPrefix };
 
   app.get("/logout", async function confirmLogout(c) {
     const check = await readSession(c.req.raw, authDeps(c));
-    if (!check.ok) return htmlPage(c, <SignedOutPage {...site} />);
+    if (!check.ok) return htmlPage(c, <SignedOutPage site={siteOf(c)} />);
     return htmlPage(
       c,
-      <LogoutConfirmPage {...site} email={check.identity.email} />,
+      <LogoutConfirmPage site={siteOf(c)} email={check.identity.email} />,
       200,
       check.setCookie ? { "Set-Cookie": check.setCookie } : {},
     );
@@ -62,13 +62,13 @@ export function logoutRoutes(config: Config) {
       throw new AppError(
         "logout_incomplete",
         503,
-        'You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose "Sign out everywhere".',
+        'You are signed out in this browser, but the server could not finish ending the session. On a shared computer, sign in again later and choose "Sign out on every device".',
         undefined,
         { "Set-Cookie": clearSessionCookie(config), "Retry-After": "5" },
       );
     }
     return c.body(null, 303, {
-      Location: afterLogout(config, new URL(c.req.url), c.req.query("then"), c.req.query("next")),
+      Location: afterLogout(config, siteOf(c), new URL(c.req.url), c.req.query("then"), c.req.query("next")),
       "Set-Cookie": clearSessionCookie(config),
     });
   });
@@ -80,10 +80,11 @@ export function logoutRoutes(config: Config) {
  * Where POST /logout leads: the signed-out page, or with `then=login` (the 403 page's "use
  * another account", docs/access.md) the sign-in page, returning to `next` afterwards.
  */
-function afterLogout(config: Config, url: URL, then: string | undefined, next: string | undefined): string {
-  if (then !== "login") return `${config.authPrefix}/logout`;
+function afterLogout(config: Config, site: Site, url: URL, then: string | undefined, next: string | undefined): string {
+  // `site.href` keeps a language chosen with ?lang= on the page that follows.
+  if (then !== "login") return site.href("/logout");
   // An app host has no sign-in page: back to the page, which (the session being over)
   // starts a fresh sign-in through the auth host, so it cannot loop back through SSO.
   if (isAppHost(config, url)) return safeNext(next, config.authPrefix);
-  return `${config.authPrefix}/login?next=${encodeURIComponent(safeNext(next, config.authPrefix))}`;
+  return site.href("/login", { next: safeNext(next, config.authPrefix) });
 }

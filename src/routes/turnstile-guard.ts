@@ -8,14 +8,15 @@ import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { clientIp, userAgent } from "../http/request-info";
+import type { PlainMessageKey } from "../i18n";
 import type { FormFields } from "../login/form";
-import { contentSecurityPolicy } from "../middleware/security-headers";
-import { SIGNIN_PUBLIC_TEXT } from "../pages/signin-public-text";
+import { contentSecurityPolicy, sitePolicy } from "../middleware/security-headers";
 import { MAX_TURNSTILE_TOKEN_LENGTH, TURNSTILE_FIELD, TURNSTILE_ORIGIN, verifyTurnstile } from "../turnstile";
 
 export interface TurnstileRefusal {
   status: 400 | 403 | 503;
-  message: string;
+  /** What to tell the person, in the page's language. */
+  message: PlainMessageKey;
 }
 
 /** Null when the form may go on; otherwise what to tell the person (the failure is audited). */
@@ -38,16 +39,18 @@ export async function refuseWithoutTurnstile(c: Context<AppEnv>, form: FormField
   });
   switch (result.reason) {
     case "missing_token":
-      return { status: 400, message: SIGNIN_PUBLIC_TEXT.turnstileMissing };
+      return { status: 400, message: "turnstile.missing" };
     case "timeout":
     case "unavailable":
-      return { status: 503, message: SIGNIN_PUBLIC_TEXT.turnstileUnavailable };
+      return { status: 503, message: "turnstile.unavailable" };
     default:
-      return { status: 403, message: SIGNIN_PUBLIC_TEXT.turnstileFailed };
+      return { status: 403, message: "turnstile.failed" };
   }
 }
 
 /** The CSP a page carrying the widget needs: Turnstile's origin for its script and frame, nothing more. */
 export function turnstileHeaders(config: Config): Record<string, string> {
-  return config.turnstile ? { "Content-Security-Policy": contentSecurityPolicy([], [TURNSTILE_ORIGIN]) } : {};
+  return config.turnstile
+    ? { "Content-Security-Policy": contentSecurityPolicy({ ...sitePolicy(config), thirdParty: [TURNSTILE_ORIGIN] }) }
+    : {};
 }

@@ -26,10 +26,11 @@ export async function launchChromium() {
 
 /**
  * A fresh browser context (its own cookies: a second device) whose pages record console
- * errors and uncaught exceptions, each with the URL of the page it happened on.
+ * errors and uncaught exceptions, each with the URL of the page it happened on. `options`
+ * go to browser.newContext: `locale` (which sets Accept-Language), `colorScheme`.
  */
-export async function newRecordingContext(browser) {
-  const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: "en-US" });
+export async function newRecordingContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1000, height: 800 }, locale: "en-US", ...options });
   const errors = [];
   context.on("page", (page) => recordErrors(page, errors));
   return { context, errors };
