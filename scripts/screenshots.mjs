@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots`: a PNG of every page the edge shows a person (sign-in, check email,
- * wrong code, the link, an unusable link, 403, 404, sign out, signed out, the dev mailbox
- * and the email itself), in light and dark, in English and German, taken in Debian's
+ * wrong code, the link, the link in another browser, an unusable link, the gate's 403, other
+ * errors, sign out, signed out, the dev mailbox and the email itself), in light and dark, in English and German, taken in Debian's
  * Chromium against what `npm run dev` starts. Writes docs/pages/*.png and the gallery in
  * docs/pages.md (between its screenshot markers). Nothing leaves 127.0.0.1: the brand
  * logo's https URL is answered by the browser itself.
@@ -27,6 +27,21 @@ const DESKTOP_CHROME = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTM
 const BRAND_LOGO_URL = "https://brand.example/logo.svg";
 const BRAND = { BRAND_COLOR: "#ffd400", BRAND_LOGO_URL, SUPPORT_EMAIL: "help@example.com", SUPPORT_URL: "https://help.example.com/" };
 const LOGO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="160" height="40" viewBox="0 0 160 40"><rect width="40" height="40" rx="10" fill="#ffd400"/><path d="M12 26l8-14 8 14z" fill="#1a1a1a"/><text x="50" y="27" font-family="sans-serif" font-size="18" font-weight="700" fill="#888">Acme</text></svg>`;
+
+/** One app on the local stack whose /staff/ only a group the demo user is not in may open: the 403 page. */
+const STAFF_PATH = "/staff/";
+const apps = ({ originUrl }) =>
+  JSON.stringify([
+    {
+      name: "demo",
+      hosts: ["localhost"],
+      origin: `${originUrl}/`,
+      policies: [
+        { name: "staff", path: `${STAFF_PATH}*`, action: "allow", include: [{ group: "staff" }] },
+        { name: "everyone", path: "/*", action: "allow", include: [{ everyone: true }] },
+      ],
+    },
+  ]);
 
 /** Each page: a name, a caption, and how to reach it from a fresh page in a context. */
 const PAGES = [
@@ -68,6 +83,16 @@ const PAGES = [
     show: async (p, _base, stack) => p.goto((await waitForMessage(stack.mailboxUrl, EMAIL)).link),
     after: "check-email",
   },
+  {
+    name: "other-browser",
+    caption: "The link opened in another browser (SAME_DEVICE=warn, the default)",
+    show: async (p, _base, stack) => {
+      // A browser without the attempt cookie of the one that asked: a phone, a forwarded email.
+      await p.context().clearCookies();
+      await p.goto((await waitForMessage(stack.mailboxUrl, EMAIL)).link);
+    },
+    after: "check-email",
+  },
   { name: "link-invalid", caption: "A link that cannot be used", show: (p, base) => p.goto(`${base}/.sesame/link?sesame=expired`) },
   {
     name: "email",
@@ -82,7 +107,7 @@ const PAGES = [
   },
   {
     name: "forbidden",
-    caption: "403: a form sent from another site",
+    caption: "A form sent from another site (403)",
     show: async (p, base) => {
       await p.goto("about:blank");
       await p.setContent(`<form method="post" action="${base}/.sesame/login"><input name="email" value="x@example.com"></form>`);
@@ -101,9 +126,16 @@ const PAGES = [
     after: "check-email",
   },
   {
+    name: "access-denied",
+    caption: "403: signed in, but an access policy of APPS does not allow this account",
+    show: (p, base) => p.goto(`${base}${STAFF_PATH}`),
+    after: "sign-out",
+  },
+  {
     name: "signed-out",
     caption: "Signed out",
-    show: async (p) => {
+    show: async (p, base) => {
+      await p.goto(`${base}/.sesame/logout`);
       await Promise.all([p.waitForNavigation(), p.click("button[type=submit]")]);
     },
     after: "sign-out",
@@ -177,7 +209,7 @@ async function main() {
   let brandShots = [];
   // Many sign-in emails to one address in a few seconds: lift the per-address limit.
   const limits = { RATE_LIMIT_LOGIN_PER_EMAIL: "100" };
-  let stack = await startDevStack({ extraVars: limits });
+  let stack = await startDevStack({ extraVars: (urls) => ({ ...limits, APPS: apps(urls) }) });
   try {
     shots = await shoot({ browser, stack, prefix: "", pages: names, languages: LANGUAGES });
   } finally {

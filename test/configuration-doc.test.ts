@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import devVarsExample from "../.dev.vars.example?raw";
 import doc from "../docs/configuration.md?raw";
 import readme from "../README.md?raw";
 import { CONFIG_KEYS, type ConfigKey } from "../src/config";
@@ -33,5 +34,31 @@ describe("README.md", () => {
     const actual = CONFIG_KEYS[key];
     if (actual === "") expect(row![2]).toMatch(/^\(|^origin of|^`APP_NAME`$/);
     else expect(row![2]).toBe(`\`${actual}\``);
+  });
+});
+
+describe(".dev.vars.example", () => {
+  const section = (title: string) => doc.split(/^## /m).find((part) => part.startsWith(`${title}\n`)) ?? "";
+  /** `KEY=` lines, set or commented out. */
+  const named = [...devVarsExample.matchAll(/^(?:# )?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]!);
+
+  it.each([...section("Secrets").matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!))("holds the secret %s, ready to fill in", (key) => {
+    expect(devVarsExample).toMatch(new RegExp(`^${key}=`, "m"));
+  });
+
+  it("shows the languages, brand, Turnstile and same-device settings, and names no key the worker does not read", () => {
+    for (const key of [
+      "TURNSTILE_SITE_KEY",
+      "SAME_DEVICE",
+      "LOCALES",
+      "DEFAULT_LOCALE",
+      "BRAND_LOGO_URL",
+      "BRAND_COLOR",
+      "SUPPORT_URL",
+      "SUPPORT_EMAIL",
+    ]) {
+      expect(named).toContain(key);
+    }
+    expect(named.filter((key) => !(key in CONFIG_KEYS))).toEqual([]);
   });
 });

@@ -7,3 +7,7 @@ declare module "*.toml?raw" {
   const text: string;
   export default text;
 }
+declare module "*.example?raw" {
+  const text: string;
+  export default text;
+}

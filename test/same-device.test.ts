@@ -120,7 +120,7 @@ describe("SAME_DEVICE=warn (the default)", () => {
     const html = await page.text();
     expect(html).toContain("This link was opened in a different browser");
     expect(html).toContain("asked for from Chrome on Linux, on ");
-    expect(html).toMatch(/on \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC/);
+    expect(html).toMatch(/on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC/);
     expect(html).toContain("type the code from the same email into that browser");
     expect(html).toContain(`Continue as ${user.email}`);
     const [event] = await rows<{ reason: string }>(

@@ -42,7 +42,7 @@ describe("Turnstile on the sign-in form", () => {
   it("carries the widget and a CSP that allows Turnstile's script and frame and nothing else", async () => {
     const res = await passing(`${PREFIX}/login`, { headers: { Accept: "text/html" } });
     const html = await res.text();
-    expect(html).toContain(`<div class="cf-turnstile" data-sitekey="${SITE_KEY}"></div>`);
+    expect(html).toContain(`<div class="cf-turnstile" data-sitekey="${SITE_KEY}" data-language="en"></div>`);
     expect(html).toContain('<script src="https://challenges.cloudflare.com/turnstile/v0/api.js" async="" defer=""></script>');
     const csp = res.headers.get("Content-Security-Policy")!;
     expect(csp).toContain("script-src https://challenges.cloudflare.com;");

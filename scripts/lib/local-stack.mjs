@@ -32,7 +32,9 @@ const KEPT_OUTPUT_CHARS = 8000;
  * @param {Record<string, string>} [options.secrets]  tests: the worker's secrets; .dev.vars
  *   is then neither written nor read, nor is .env (the worker sees wrangler.toml and these)
  * @param {AbortSignal} [options.signal]    aborting stops whatever has started and rejects
- * @param {Record<string, string>} [options.extraVars]  more worker variables (tests: Turnstile, SAME_DEVICE)
+ * @param {Record<string, string> | ((urls: { publicUrl: string, originUrl: string }) => Record<string, string>)} [options.extraVars]
+ *   more worker variables (tests: Turnstile, SAME_DEVICE, a brand), or a function of the
+ *   stack's URLs for settings that name them (APPS)
  */
 export async function startLocalStack({
   root,
@@ -80,7 +82,7 @@ export async function startLocalStack({
     signal?.throwIfAborted();
 
     // Defaults are already in wrangler.toml; other ports need matching URLs.
-    const vars = { ...secrets, ...extraVars };
+    const vars = { ...secrets, ...(typeof extraVars === "function" ? extraVars({ publicUrl, originUrl }) : extraVars) };
     if (port !== DEFAULT_PORT) vars.PUBLIC_URL = publicUrl;
     if (originPort !== DEFAULT_ORIGIN_PORT) vars.ORIGIN_URL = originUrl;
     onStatus("starting wrangler dev");

@@ -14,7 +14,7 @@ import { findFreePort } from "../../../scripts/lib/ports.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-/** `extraVars`: worker variables on top of wrangler.toml's (e.g. Turnstile keys, SAME_DEVICE). */
+/** `extraVars`: worker variables on top of wrangler.toml's (e.g. Turnstile keys, SAME_DEVICE), or a function of the stack's URLs (scripts/lib/local-stack.mjs). */
 export async function startDevStack({ extraVars = {} } = {}) {
   applyOfflineEnv();
   const persistTo = mkdtempSync(join(tmpdir(), "sesame-e2e-"));
