@@ -5,7 +5,7 @@
  *    cookie on that host and a redirect to the auth host's AUTH_PREFIX/sso naming the app,
  *    the app host's origin, the return path and the state's hash.
  * 2. GET AUTH_PREFIX/sso, on the auth host: without a session there, the sign-in page, which
- *    comes back here; with one, a single-use code bound to that session, the app, its origin,
+ *    comes back here through a signed `continue` value; with one, a single-use code bound to that session, the app, its origin,
  *    the path and the state hash, and a redirect to the app host's AUTH_PREFIX/handoff.
  * 3. GET AUTH_PREFIX/handoff, on the app host: the code is consumed, its bindings checked
  *    against this browser's state cookie and this host's origin, and a host-only session
@@ -20,6 +20,7 @@ import { BadRequestError, NotFoundError } from "../errors";
 import { GATE_ANSWER_HEADERS } from "../gate/refuse";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
+import { continueNext } from "../login/continue";
 import { ErrorPage } from "../pages/error-page";
 import { htmlPage } from "../routes/auth-context";
 import { continueSessionOnHost, readSession } from "../sessions";
@@ -85,7 +86,8 @@ export function handoffRoutes(config: Config) {
       const back = new URL(`${config.authPrefix}/sso`, config.publicUrl.origin);
       for (const [name, value] of Object.entries({ app: app.name, origin, next: path, state: query.state }))
         back.searchParams.set(name, value);
-      return c.redirect(`${config.authPrefix}/login?next=${encodeURIComponent(back.pathname + back.search)}`, 302);
+      const next = await continueNext(config, back.pathname + back.search);
+      return c.redirect(`${config.authPrefix}/login?next=${encodeURIComponent(next)}`, 302);
     }
     const code = await issueHandoffCode(c.var.db, {
       sessionId: check.identity.sessionId,
