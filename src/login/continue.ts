@@ -12,7 +12,7 @@ import { CONTINUE_VALUE } from "../http/safe-next";
 import { decodeBase64url, deriveKey, deriveKeys, encodeBase64url, hmac, timingSafeEqual } from "../tokens";
 
 /** The internal routes, under AUTH_PREFIX, a sign-in may continue to. */
-export const CONTINUE_ROUTES: readonly ((route: string) => boolean)[] = [
+const CONTINUE_ROUTES: readonly ((route: string) => boolean)[] = [
   (route) => route === "/sso",
   (route) => route === "/oidc/authorize",
   // The console's pages, never its bearer-token JSON API.
