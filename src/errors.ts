@@ -3,7 +3,7 @@
  * them into responses (HTML for browsers, JSON for API clients), always `no-store`.
  * Internal detail (config problems, failure reasons) goes to logs, never onto the wire.
  */
-import type { PlainMessageKey } from "./i18n";
+import { CATALOGUES, type PlainMessageKey } from "./i18n";
 
 export class AppError extends Error {
   constructor(
@@ -32,6 +32,11 @@ export class BadRequestError extends AppError {
     readonly pageMessage?: PlainMessageKey,
   ) {
     super("invalid_request", 400, message, field);
+  }
+
+  /** A refusal people read: the English message for scripts, `key` in the reader's language on the page. */
+  static translated(field: string, key: PlainMessageKey): BadRequestError {
+    return new BadRequestError(field, CATALOGUES.en[key], key);
   }
 }
 

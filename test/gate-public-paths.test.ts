@@ -59,7 +59,7 @@ describe("look-alike characters", () => {
   it("keep a path out of every public pattern and share scope", () => {
     for (const path of LOOK_ALIKE_PATHS) {
       expect(isPublicPath(["/static/*", "/static*"], path), path).toBe(false);
-      expect(shareScopeMatches("path:/static/*", path), path).toBe(false);
+      expect(shareScopeMatches("path:/static/*", null, path), path).toBe(false);
     }
   });
 });
@@ -93,21 +93,33 @@ describe("PUBLIC_PATHS patterns", () => {
 
 describe("share scopes", () => {
   it('"path:/x" is exact and "path:/x/*" covers /x and everything below it', () => {
-    expect(shareScopeMatches("path:/reports/42", "/reports/42")).toBe(true);
-    expect(shareScopeMatches("path:/reports/42", "/reports/42/raw")).toBe(false);
-    expect(shareScopeMatches("path:/reports/42", "/reports/4")).toBe(false);
-    expect(shareScopeMatches("path:/reports/*", "/reports")).toBe(true);
-    expect(shareScopeMatches("path:/reports/*", "/reports/42/raw")).toBe(true);
-    expect(shareScopeMatches("path:/reports/*", "/reportsx")).toBe(false);
-    expect(shareScopeMatches("path:/reports/*", "/reports/%2e%2e/admin")).toBe(false);
-    expect(shareScopeMatches("path:/*", "/anything")).toBe(true);
+    expect(shareScopeMatches("path:/reports/42", null, "/reports/42")).toBe(true);
+    expect(shareScopeMatches("path:/reports/42", null, "/reports/42/raw")).toBe(false);
+    expect(shareScopeMatches("path:/reports/42", null, "/reports/4")).toBe(false);
+    expect(shareScopeMatches("path:/reports/*", null, "/reports")).toBe(true);
+    expect(shareScopeMatches("path:/reports/*", null, "/reports/42/raw")).toBe(true);
+    expect(shareScopeMatches("path:/reports/*", null, "/reportsx")).toBe(false);
+    expect(shareScopeMatches("path:/reports/*", null, "/reports/%2e%2e/admin")).toBe(false);
+    expect(shareScopeMatches("path:/*", null, "/anything")).toBe(true);
   });
 
   it("matches nothing for scopes that are not paths", () => {
-    expect(shareScopeMatches("api", "/api")).toBe(false);
-    expect(shareScopeMatches("", "/")).toBe(false);
-    expect(shareScopeMatches("path:reports", "/reports")).toBe(false);
-    expect(shareScopeMatches("path:/re*", "/reports")).toBe(false);
+    expect(shareScopeMatches("api", null, "/api")).toBe(false);
+    expect(shareScopeMatches("", null, "/")).toBe(false);
+    expect(shareScopeMatches("path:reports", null, "/reports")).toBe(false);
+    expect(shareScopeMatches("path:/re*", null, "/reports")).toBe(false);
+  });
+
+  it('"path:<app>:/x" opens that path on that app only, and an app-less scope opens nothing under APPS', () => {
+    expect(shareScopeMatches("path:wiki:/reports/42", "wiki", "/reports/42")).toBe(true);
+    expect(shareScopeMatches("path:wiki:/reports/*", "wiki", "/reports/7")).toBe(true);
+    expect(shareScopeMatches("path:wiki:/a:b", "wiki", "/a:b")).toBe(true);
+    expect(shareScopeMatches("path:wiki:/reports/42", "tools", "/reports/42")).toBe(false);
+    expect(shareScopeMatches("path:wiki:/reports/42", null, "/reports/42")).toBe(false);
+    expect(shareScopeMatches("path:/reports/42", "wiki", "/reports/42")).toBe(false);
+    expect(shareScopeMatches("path:wiki:reports", "wiki", "/reports")).toBe(false);
+    expect(shareScopeMatches("path::/reports", "", "/reports")).toBe(false);
+    expect(shareScopeMatches("path:wi/ki:/x", "wi/ki", "/x")).toBe(false);
   });
 });
 

@@ -106,7 +106,7 @@ describe("signing in once for every app", () => {
     const login = new URL(sso.headers.get("Location")!, AUTH);
     expect(login.pathname).toBe("/.sesame/login");
     const next = login.searchParams.get("next")!;
-    expect(next.startsWith("/.sesame/sso?")).toBe(true);
+    expect(next.startsWith("/.sesame/continue/")).toBe(true);
     expect(await (await browser.open(login.href)).text()).toContain(`value="${next.replaceAll("&", "&amp;")}"`);
     // Signing in ends on `next`: here the sign-in is a session made directly.
     const { cookie } = await userWithSession();

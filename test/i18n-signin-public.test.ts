@@ -174,3 +174,14 @@ describe("the handoff's refusals in the reader's language", () => {
     expect(html).toContain(`<a class="button" href="/">${de["handoff.openApp"]}</a>`);
   });
 });
+
+describe("a sign-in's expired way back", () => {
+  it("says so in German for a browser, in English for a script", async () => {
+    const path = `${PREFIX}/continue/not-a-live-value`;
+    const page = await workerWith({})(path, { headers: { Accept: "text/html", "Accept-Language": "de" } });
+    expect(page.status).toBe(400);
+    expect(await page.text()).toContain(de["continue.expired"]);
+    const json = await workerWith({})(path, { headers: { Accept: "application/json", "Accept-Language": "de" } });
+    expect(await json.json()).toMatchObject({ error: "invalid_request", field: "continue", message: en["continue.expired"] });
+  });
+});

@@ -86,10 +86,18 @@ describe("safeNext", () => {
     expect(safeNext("/home")).toBe("/home");
   });
 
-  it("lets a sign-in return to the cross-host handoff's issuance, and to no other page under the prefix", () => {
-    const sso = "/.sesame/sso?app=wiki&origin=http%3A%2F%2Fwiki.example.com&next=%2Fpage&state=x";
-    expect(safeNext(sso)).toBe(sso);
-    for (const other of ["/.sesame/ssox", "/.sesame/sso/x", "/.sesame/sso/../logout", "/.sesame/sso%2F..%2Flogout"]) {
+  it("lets a sign-in return to a continue value's route, and to no other page under the prefix", () => {
+    const value = `${"a".repeat(40)}.${"B".repeat(43)}`;
+    expect(safeNext(`/.sesame/continue/${value}`)).toBe(`/.sesame/continue/${value}`);
+    for (const other of [
+      "/.sesame/sso?app=wiki&origin=http%3A%2F%2Fwiki.example.com&next=%2Fpage&state=x",
+      "/.sesame/continue/",
+      `/.sesame/continue/${value}/x`,
+      `/.sesame/continue/${value}x`,
+      `/.sesame/continue/${value.replace(".", "")}`,
+      `/.sesame/continue/${value}%2F..%2Flogout`,
+      `/.sesame/continue/../logout`,
+    ]) {
       expect(safeNext(other), other).toBe("/");
     }
   });

@@ -4,6 +4,7 @@
  * redirected).
  * The first that verifies wins; none of them ever creates a session.
  */
+import type { CompiledApp } from "../access";
 import type { TokenDeps } from "../auth/token-service";
 import { readEdgeCookie } from "../http/cookies";
 import { decodeBase64url } from "../tokens";
@@ -13,6 +14,8 @@ import { authenticateSession } from "./session-auth";
 import { authenticateServiceToken, authenticateShareToken } from "./token-auth";
 
 export interface AuthenticateOptions {
+  /** The request's app: a share scope must name it. */
+  app: CompiledApp;
   /** The raw URL pathname share scopes are matched against. */
   pathname: string;
   /** Accept share tokens (cookie or `shareToken`) on GET and HEAD; off for /verify and /me-like answers. */
@@ -76,7 +79,7 @@ export async function authenticate(deps: TokenDeps, request: Request, options: A
     const candidates = [readEdgeCookie(request, deps.config, "share"), options.shareToken];
     for (const token of candidates) {
       if (!token) continue;
-      const share = await authenticateShareToken(deps, token, options.pathname);
+      const share = await authenticateShareToken(deps, token, options.app, options.pathname);
       if (share) {
         result.principal = share.principal;
         return result;

@@ -6,7 +6,7 @@
  * refused with 401 (everything else), or refused with 403 when a sign-in would not help.
  */
 import { type Context, Hono } from "hono";
-import { decide } from "../access";
+import { type CompiledApp, decide } from "../access";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import { type AppEnv, authDeps } from "../env";
@@ -57,9 +57,9 @@ export function gateRoutes(config: Config) {
     const deps = authDeps(c);
     const shareToken = url.searchParams.get(SHARE_PARAM);
     const redirectable = (request.method === "GET" || request.method === "HEAD") && !request.headers.has("Upgrade");
-    if (shareToken !== null && redirectable) return moveShareTokenToCookie(c, shareToken, url);
+    if (shareToken !== null && redirectable) return moveShareTokenToCookie(c, app, shareToken, url);
 
-    const auth = await authenticate(deps, request, { pathname: url.pathname, allowShare: true, shareToken });
+    const auth = await authenticate(deps, request, { app, pathname: url.pathname, allowShare: true, shareToken });
     const pathAndQuery = pathAndQueryWithoutShareToken(url);
     if (!auth.principal) {
       if (anonymous.decision === "deny") return forbiddenResponse(config, request, { email: null, pathAndQuery });
@@ -97,12 +97,12 @@ export function gateRoutes(config: Config) {
  * Referer. An invalid one is dropped from the URL too: a signed-in user simply continues,
  * anyone else is sent to sign in (or refused) with the clean URL as `next`.
  */
-async function moveShareTokenToCookie(c: Context<AppEnv>, token: string, url: URL): Promise<Response> {
+async function moveShareTokenToCookie(c: Context<AppEnv>, app: CompiledApp, token: string, url: URL): Promise<Response> {
   const config = c.var.config;
   const deps = authDeps(c);
   const request = c.req.raw;
   const clean = pathAndQueryWithoutShareToken(url);
-  const share = await authenticateShareToken(deps, token, url.pathname);
+  const share = await authenticateShareToken(deps, token, app, url.pathname);
   // The request path is the client's: `//evil.example/x` must not become a Location to another host.
   const headers = new Headers({ ...GATE_ANSWER_HEADERS, Location: safeNext(clean, config.authPrefix) });
   if (share) {
@@ -117,7 +117,7 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, token: string, url: UR
     });
     return new Response(null, { status: 303, headers });
   }
-  const auth = await authenticate(deps, request, { pathname: url.pathname, allowShare: true });
+  const auth = await authenticate(deps, request, { app, pathname: url.pathname, allowShare: true });
   if (!auth.principal) return refuseRequest(config, request, clean, auth.bearerRefused);
   if (auth.setCookie) headers.append("Set-Cookie", auth.setCookie);
   return new Response(null, { status: 303, headers });

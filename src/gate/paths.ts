@@ -5,7 +5,7 @@
  * public and never inside a share scope (it still works when the request is authenticated
  * another way, because then the path does not grant anything).
  */
-import { PATH_SCOPE_PREFIX } from "../auth/scopes";
+import { parseShareScope } from "../auth/scopes";
 import { hasLookAlikes } from "../http/safe-next";
 
 /** Percent-escapes that would survive our one decoding step as something an origin re-decodes. */
@@ -55,18 +55,21 @@ export function isPublicPath(patterns: readonly string[], pathname: string): boo
 }
 
 /**
- * Share-link scope semantics, on a normalised path:
- * - "path:/x"   matches only /x;
- * - "path:/x/*" matches /x itself (the URL the admin API hands out) and anything below /x/,
+ * Share-link scope semantics, on a normalised path, for a request to the app named `app`
+ * (null: the implicit app, no APPS):
+ * - the scope's app must be the request's: `path:wiki:/x` opens nothing on another app, and an
+ *   app-less `path:/x` (minted before APPS) opens nothing under APPS;
+ * - "/x"   matches only /x;
+ * - "/x/*" matches /x itself (the URL the admin API hands out) and anything below /x/,
  *   at a segment boundary (never /xy).
  * Any other scope (login, api, labels) matches nothing.
  */
-export function shareScopeMatches(scope: string, pathname: string): boolean {
-  if (!scope.startsWith(PATH_SCOPE_PREFIX)) return false;
+export function shareScopeMatches(scope: string, app: string | null, pathname: string): boolean {
+  const share = parseShareScope(scope);
+  if (share === null || share.app !== app) return false;
   const path = normalizePath(pathname);
   if (path === null) return false;
-  const pattern = scope.slice(PATH_SCOPE_PREFIX.length);
-  if (!pattern.startsWith("/")) return false;
+  const pattern = share.path;
   if (pattern.endsWith("/*")) {
     const folder = pattern.slice(0, -2);
     return path === (folder || "/") || path.startsWith(`${folder}/`);

@@ -8,6 +8,7 @@
  */
 
 import { and, eq, isNull } from "drizzle-orm";
+import type { CompiledApp } from "../access";
 import { auditTokenHash } from "../audit/record-event";
 import { API_SCOPE } from "../auth/scopes";
 import { checkToken, type TokenDeps } from "../auth/token-service";
@@ -177,17 +178,20 @@ export async function authenticateServiceToken(deps: TokenDeps, token: string): 
 }
 
 /**
- * A share token (`?sesame=` or the share cookie) whose "path:" scope covers `pathname`.
- * Returns the principal and the token's expiry (for the share cookie's lifetime).
+ * A share token (`?sesame=` or the share cookie) whose "path:" scope names `app` and covers
+ * `pathname`. Returns the principal and the token's expiry (for the share cookie's lifetime).
  */
 export async function authenticateShareToken(
   deps: TokenDeps,
   token: string,
+  app: CompiledApp,
   pathname: string,
 ): Promise<{ principal: TokenPrincipal; expiresAt: number } | null> {
+  // The implicit app (no APPS) accepts the app-less scopes it always did, and only those.
+  const appName = app.implicit ? null : app.name;
   const kind: TokenKind = {
     label: "share",
-    acceptsScope: (scope) => shareScopeMatches(scope, pathname),
+    acceptsScope: (scope) => shareScopeMatches(scope, appName, pathname),
     // Named in assertions and logs by the audit form of its hash, never by the token.
     sidFor: async (_deps, tokenHash) => auditTokenHash(tokenHash),
   };

@@ -5,7 +5,7 @@
  *    cookie on that host and a redirect to the auth host's AUTH_PREFIX/sso naming the app,
  *    the app host's origin, the return path and the state's hash.
  * 2. GET AUTH_PREFIX/sso, on the auth host: without a session there, the sign-in page, which
- *    comes back here; with one, a single-use code bound to that session, the app, its origin,
+ *    comes back here through a signed `continue` value; with one, a single-use code bound to that session, the app, its origin,
  *    the path and the state hash, and a redirect to the app host's AUTH_PREFIX/handoff.
  * 3. GET AUTH_PREFIX/handoff, on the app host: the code is consumed, its bindings checked
  *    against this browser's state cookie and this host's origin, and a host-only session
@@ -20,7 +20,7 @@ import { BadRequestError, NotFoundError } from "../errors";
 import { GATE_ANSWER_HEADERS } from "../gate/refuse";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
-import { CATALOGUES, type PlainMessageKey } from "../i18n";
+import { continueNext } from "../login/continue";
 import { ErrorPage } from "../pages/error-page";
 import { htmlPage, siteOf } from "../routes/auth-context";
 import { continueSessionOnHost, readSession } from "../sessions";
@@ -66,11 +66,6 @@ function appOrigin(config: Config, appName: string, raw: string | undefined): st
   return config.access.appForHost(origin.host)?.name === appName ? origin.origin : null;
 }
 
-/** A refused /sso or /handoff request: English for JSON clients, the reader's language on the page. */
-function handoffError(field: string, key: PlainMessageKey): BadRequestError {
-  return new BadRequestError(field, CATALOGUES.en[key], key);
-}
-
 export function handoffRoutes(config: Config) {
   const router = new Hono<AppEnv>();
 
@@ -78,10 +73,10 @@ export function handoffRoutes(config: Config) {
   router.get("/sso", async function issueHandoff(c) {
     const query = c.req.query();
     const app = config.access.configured ? config.access.appByName(query.app ?? "") : null;
-    if (!app) throw handoffError("app", "handoff.unknownApp");
+    if (!app) throw BadRequestError.translated("app", "handoff.unknownApp");
     const origin = appOrigin(config, app.name, query.origin);
-    if (!origin) throw handoffError("origin", "handoff.unknownOrigin");
-    if (!isStateHash(query.state)) throw handoffError("state", "handoff.incomplete");
+    if (!origin) throw BadRequestError.translated("origin", "handoff.unknownOrigin");
+    if (!isStateHash(query.state)) throw BadRequestError.translated("state", "handoff.incomplete");
     const path = safeNext(query.next, config.authPrefix);
 
     const deps = authDeps(c);
@@ -90,7 +85,8 @@ export function handoffRoutes(config: Config) {
       const back = new URL(`${config.authPrefix}/sso`, config.publicUrl.origin);
       for (const [name, value] of Object.entries({ app: app.name, origin, next: path, state: query.state }))
         back.searchParams.set(name, value);
-      return c.redirect(`${config.authPrefix}/login?next=${encodeURIComponent(back.pathname + back.search)}`, 302);
+      const next = await continueNext(config, back.pathname + back.search);
+      return c.redirect(`${config.authPrefix}/login?next=${encodeURIComponent(next)}`, 302);
     }
     const code = await issueHandoffCode(c.var.db, {
       sessionId: check.identity.sessionId,
@@ -110,7 +106,7 @@ export function handoffRoutes(config: Config) {
     const app = c.var.app;
     if (!app || !isAppHost(config, url)) throw new NotFoundError();
     const code = c.req.query("code");
-    if (!code) throw handoffError("code", "handoff.noCode");
+    if (!code) throw BadRequestError.translated("code", "handoff.noCode");
     const binding = await consumeHandoffCode(c.var.db, code);
     const state = readState(config, c.req.raw);
     let reason: string | null = null;

@@ -33,8 +33,9 @@ const MAX_DECODE_LAYERS = 4;
 /**
  * Returns `raw` normalised as a path (+ query + fragment) on this site, or "/".
  * Paths under `authPrefix` (the sign-in pages themselves) also give "/": a sign-in never
- * lands on logout, or on another sign-in link. The exception is `authPrefix/sso`, the
- * cross-host sign-in's way back to the app that asked.
+ * lands on logout, or on another sign-in link. The one exception is `authPrefix/continue/<value>`,
+ * whose route checks the value's signature and allow-list before it goes anywhere
+ * (src/login/continue.ts).
  */
 export function safeNext(raw: unknown, authPrefix: string = CONFIG_KEYS.AUTH_PREFIX): string {
   if (typeof raw !== "string" || raw.length === 0 || raw.length > MAX_NEXT_LENGTH) return DEFAULT_NEXT;
@@ -106,6 +107,12 @@ export function hasLookAlikes(text: string): boolean {
   return LOOK_ALIKE.test(text) || text.normalize("NFKC") !== text;
 }
 
+/**
+ * The shape of a `continue` value (src/login/continue.ts): base64url payload, ".", a
+ * base64url HMAC-SHA256. Only the shape is checked here; the route checks the rest.
+ */
+export const CONTINUE_VALUE = /^[A-Za-z0-9_-]{1,1900}\.[A-Za-z0-9_-]{43}$/;
+
 function isUnderPrefix(path: string, prefix: string): boolean {
   let pathname: string;
   try {
@@ -114,8 +121,8 @@ function isUnderPrefix(path: string, prefix: string): boolean {
     return true;
   }
   const p = prefix.toLowerCase();
-  // The one internal page a sign-in may return to: the cross-host handoff's issuance, which
-  // checks every parameter again and only ever redirects to a host of APPS (docs/access.md).
-  if (pathname === `${p}/sso`) return false;
+  // The one internal page a sign-in may return to: a signed `continue` value's route, which
+  // checks it before redirecting to an allow-listed internal page (docs/security.md).
+  if (pathname.startsWith(`${p}/continue/`) && CONTINUE_VALUE.test(pathname.slice(p.length + "/continue/".length))) return false;
   return pathname === p || pathname.startsWith(`${p}/`);
 }

@@ -1,6 +1,6 @@
 /**
  * Browser login routes under AUTH_PREFIX (docs/security.md): the sign-in form, the
- * magic link, the code, logout and /me. Every state-changing request must be same-origin
+ * magic link, the code, logout, /me and the return to an internal page after sign-in. Every state-changing request must be same-origin
  * (src/middleware/csrf.ts); the auth sub-app adds no-store, no-referrer, CSP, nosniff and
  * frame denial to every response.
  */
@@ -9,6 +9,7 @@ import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { csrfProtection } from "../middleware/csrf";
 import { codeRoutes } from "./code";
+import { continueRoutes } from "./continue";
 import { linkRoutes } from "./link";
 import { loginRoutes } from "./login";
 import { logoutRoutes } from "./logout";
@@ -23,5 +24,6 @@ export function authRoutes(config: Config) {
   auth.route("/", codeRoutes(config));
   auth.route("/", logoutRoutes(config));
   auth.route("/", meRoutes(config));
+  auth.route("/", continueRoutes(config));
   return auth;
 }

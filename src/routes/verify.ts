@@ -40,7 +40,7 @@ export function verifyRoutes(config: Config) {
     const app = requireApp(c);
     const request = c.req.raw;
     const deps = authDeps(c);
-    const auth = await authenticate(deps, request, { pathname: "/", allowShare: false });
+    const auth = await authenticate(deps, request, { app, pathname: "/", allowShare: false });
     if (!auth.principal) {
       const login = loginUrl(config, originalUri(request));
       if (new URL(request.url).searchParams.get("redirect") === "1" && isOriginalNavigation(request)) {

@@ -23,7 +23,7 @@ const TOKEN_VERSION = 1;
 const FLAG_ONE_TIME = 0x01;
 export const TAG_BYTES = 8;
 export const HEADER_BYTES = 28;
-const MAX_SCOPE_BYTES = 255;
+export const MAX_SCOPE_BYTES = 255;
 /** Longest token text we even try to decode: a 255-byte scope gives 399 characters. */
 export const MAX_TOKEN_CHARS = 400;
 

@@ -279,6 +279,13 @@ describe("npm run admin -- share and service-token", () => {
     expect(plain.stdout).toMatch(/\/reports\/43\?sesame=[A-Za-z0-9_-]+\n$/);
   });
 
+  it("passes --app to the edge, which names the field when the deployment has no APPS", async () => {
+    const email = await addUser("share-app");
+    const result = await admin(["share", email, "--path", "/reports/42", "--app", "wiki"]);
+    expect(result).toMatchObject({ code: 1, stdout: "" });
+    expect(result.stderr).toContain("app: this deployment has no APPS");
+  });
+
   it("requires --path for share", async () => {
     expect(await admin(["share", "a@example.com"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--path") });
   });

@@ -19,6 +19,7 @@ const FLAGS = {
   "max-age": { type: "string" },
   "one-time": { type: "string" },
   path: { type: "string" },
+  app: { type: "string" },
   "revoke-all": { type: "boolean" },
   limit: { type: "string" },
 };

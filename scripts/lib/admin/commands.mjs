@@ -121,13 +121,15 @@ const topCommands = {
     },
   },
   share: {
-    usage: "share <email|id> --path /reports/42 [--max-age 7d]",
-    flags: ["path", "max-age"],
+    usage: "share <email|id> --path /reports/42 [--app NAME] [--max-age 7d]",
+    flags: ["path", "app", "max-age"],
     async run({ client, flags, args }) {
       const ref = requirePositional(args, 0, "an email or id", "share");
       if (!flags.path) throw new UsageError("share needs --path (like /reports/42 or /reports/*)");
-      const issued = await client.issueShareLink(ref, defined({ path: flags.path, maxAge: maxAgeOf(flags) }));
-      return { json: issued, text: issued.url, note: `share link for ${flags.path}, expires ${formatTime(issued.expiresAt)}` };
+      // --app is required when the edge has APPS; the edge says so (400 naming "app") when it is missing.
+      const issued = await client.issueShareLink(ref, defined({ path: flags.path, app: flags.app, maxAge: maxAgeOf(flags) }));
+      const on = flags.app ? ` on ${flags.app}` : "";
+      return { json: issued, text: issued.url, note: `share link for ${flags.path}${on}, expires ${formatTime(issued.expiresAt)}` };
     },
   },
   revoke: {

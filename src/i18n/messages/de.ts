@@ -79,6 +79,7 @@ export const de: Catalogue = {
   "handoff.unknownOrigin": "Diese Anmeldung nennt einen Host, den die App nicht hat. Öffnen Sie die App erneut.",
   "handoff.incomplete": "Diese Anmeldung ist unvollständig. Öffnen Sie die App erneut.",
   "handoff.noCode": "Diesem Anmeldelink fehlt der Code. Öffnen Sie die App erneut.",
+  "continue.expired": "Diese Seite ist abgelaufen. Gehen Sie zurück zu Ihrem Ausgangspunkt und versuchen Sie es erneut.",
 
   "error.title.400": "Diese Anfrage war ungültig",
   "error.title.401": "Bitte melden Sie sich an",

@@ -80,6 +80,7 @@ export const en = {
   "handoff.unknownOrigin": "This sign-in names a host the app does not have. Open the app again.",
   "handoff.incomplete": "This sign-in is incomplete. Open the app again.",
   "handoff.noCode": "This sign-in link has no code. Open the app again.",
+  "continue.expired": "This page has expired. Go back to where you started and try again.",
 
   "error.title.400": "That request was not valid",
   "error.title.401": "Please sign in",

@@ -79,6 +79,7 @@ export const es: Catalogue = {
   "handoff.unknownOrigin": "Este inicio de sesión nombra un host que la aplicación no tiene. Vuelve a abrir la aplicación.",
   "handoff.incomplete": "Este inicio de sesión está incompleto. Vuelve a abrir la aplicación.",
   "handoff.noCode": "Este enlace de inicio de sesión no tiene código. Vuelve a abrir la aplicación.",
+  "continue.expired": "Esta página ha caducado. Vuelve a donde empezaste e inténtalo de nuevo.",
 
   "error.title.400": "La solicitud no es válida",
   "error.title.401": "Inicia sesión",

@@ -79,6 +79,7 @@ export const fr: Catalogue = {
   "handoff.unknownOrigin": "Cette connexion désigne un hôte que l’application n’a pas. Rouvrez l’application.",
   "handoff.incomplete": "Cette connexion est incomplète. Rouvrez l’application.",
   "handoff.noCode": "Ce lien de connexion n’a pas de code. Rouvrez l’application.",
+  "continue.expired": "Cette page a expiré. Revenez à votre point de départ et réessayez.",
 
   "error.title.400": "Cette requête n’est pas valide",
   "error.title.401": "Veuillez vous connecter",

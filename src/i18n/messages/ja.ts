@@ -79,6 +79,7 @@ export const ja: Catalogue = {
   "handoff.unknownOrigin": "このサインインには、アプリにないホストが指定されています。アプリをもう一度開いてください。",
   "handoff.incomplete": "このサインインは不完全です。アプリをもう一度開いてください。",
   "handoff.noCode": "このサインインリンクにはコードがありません。アプリをもう一度開いてください。",
+  "continue.expired": "このページは有効期限が切れました。最初のページに戻って、もう一度お試しください。",
 
   "error.title.400": "無効なリクエストです",
   "error.title.401": "サインインしてください",

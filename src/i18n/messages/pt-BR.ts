@@ -78,6 +78,7 @@ export const ptBR: Catalogue = {
   "handoff.unknownOrigin": "Este login indica um host que o aplicativo não tem. Abra o aplicativo de novo.",
   "handoff.incomplete": "Este login está incompleto. Abra o aplicativo de novo.",
   "handoff.noCode": "Este link de login não tem código. Abra o aplicativo de novo.",
+  "continue.expired": "Esta página expirou. Volte para onde você começou e tente novamente.",
 
   "error.title.400": "Essa solicitação não é válida",
   "error.title.401": "Faça login",

@@ -7,7 +7,7 @@
 import { desc, eq } from "drizzle-orm";
 import { Hono } from "hono";
 import { auditTokenHash } from "../../audit/record-event";
-import { API_SCOPE, PATH_SCOPE_PREFIX } from "../../auth/scopes";
+import { API_SCOPE, shareScope } from "../../auth/scopes";
 import { issueToken } from "../../auth/token-service";
 import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
 import type { User } from "../../db/schema";
@@ -18,9 +18,10 @@ import { readInteger, readJsonObject, readString, required } from "../../http/js
 import { revokedTokenKey } from "../../kv/keys";
 import { recordRevocation } from "../../kv/revocations";
 import { isUuid } from "../../tokens";
+import { MAX_SCOPE_BYTES } from "../../tokens/format";
 import { recordAdminEvent } from "./admin-audit";
 import { resolveUser } from "./resolve-user";
-import { checkSharePath, tokenUrl } from "./token-scope";
+import { checkSharePath, shareLinkApp, tokenUrl } from "./token-scope";
 import { MIN_TOKEN_AGE_SECONDS } from "./tokens";
 import { isoTime, isoTimeOrNull } from "./user-json";
 
@@ -104,9 +105,12 @@ export function serviceTokenAdminRoutes(config: Config) {
 
   app.post("/users/:user/share-links", async function issueShareLinkRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
-    const body = await readJsonObject(c.req.raw, ["path", "maxAge"]);
+    const body = await readJsonObject(c.req.raw, ["path", "app", "maxAge"]);
+    const shareApp = shareLinkApp(config, readString(body, "app", { maxLength: 200, nonEmpty: true, trim: false }) ?? null, "app");
+    // The scope (app and path) must fit the token's 255-byte scope field (src/tokens/format.ts).
+    const maxPathLength = Math.min(MAX_SHARE_PATH_LENGTH, MAX_SCOPE_BYTES - shareScope(shareApp?.name ?? null, "").length);
     const path = checkSharePath(
-      required(readString(body, "path", { maxLength: MAX_SHARE_PATH_LENGTH, nonEmpty: true, trim: false }), "path"),
+      required(readString(body, "path", { maxLength: maxPathLength, nonEmpty: true, trim: false }), "path"),
       "path",
     );
     // The edge answers everything under the auth prefix itself: a share link there could never be used.
@@ -116,7 +120,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SHARE_LINK_DEFAULT_MAX_AGE_SECONDS;
     requireActive(user);
 
-    const scope = `${PATH_SCOPE_PREFIX}${path}`;
+    const scope = shareScope(shareApp?.name ?? null, path);
     const { token, info } = await issueToken(authDeps(c), user, { scope, maxAge, oneTime: false });
     await recordAdminEvent(c, {
       event: "share_link_issued",

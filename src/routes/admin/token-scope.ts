@@ -4,7 +4,8 @@
  * here: anything a browser or URL parser would rewrite (dot segments, %-escapes, "//",
  * non-ASCII) could never match, or could match more than the operator meant.
  */
-import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX } from "../../auth/scopes";
+import type { CompiledApp } from "../../access";
+import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX, parseShareScope } from "../../auth/scopes";
 import type { Config } from "../../config";
 import { BadRequestError } from "../../errors";
 import { refuseControlCharacters } from "../../http/control-characters";
@@ -37,28 +38,66 @@ export function checkSharePath(path: string, field: string): string {
 }
 
 /**
- * Validates a scope for POST /users/:user/tokens: "" (login), "path:/..." (share link) or
- * any other label of at most 200 characters without control characters; never "api".
+ * The app a share link belongs to (docs/access.md, "Share links"): under APPS one of its
+ * apps, named (400 naming `field` otherwise) and with one exact host for the link's URL;
+ * without APPS none (null), and naming one is a 400 too.
  */
-export function checkTokenScope(scope: string): string {
+export function shareLinkApp(config: Config, name: string | null, field: string): CompiledApp | null {
+  if (!config.access.configured) {
+    if (name !== null) throw new BadRequestError(field, `${field}: this deployment has no APPS, so share links name no app`);
+    return null;
+  }
+  if (name === null) throw new BadRequestError(field, `${field} is required: name the app the link opens (one of APPS)`);
+  const app = config.access.appByName(name);
+  if (!app) throw new BadRequestError(field, `${field} ${JSON.stringify(name.slice(0, 64))} is not an app of APPS`);
+  if (linkHost(app) === null) {
+    throw new BadRequestError(field, `${field} ${JSON.stringify(app.name)} has only wildcard hosts: a share link needs an exact one`);
+  }
+  return app;
+}
+
+/** The host a link to `app` uses: its first exact host (wildcards name no one host). */
+function linkHost(app: CompiledApp): string | null {
+  return app.hosts.find((host) => !host.startsWith("*.")) ?? null;
+}
+
+/**
+ * Validates a scope for POST /users/:user/tokens: "" (login), a share scope ("path:/..."
+ * without APPS, "path:<app>:/..." with it) or any other label of at most 200 characters
+ * without control characters; never "api".
+ */
+export function checkTokenScope(config: Config, scope: string): string {
   if (scope.length > MAX_SCOPE_LENGTH) throw new BadRequestError("scope", `scope must be at most ${MAX_SCOPE_LENGTH} characters`);
   refuseControlCharacters(scope, "scope");
   if (scope === API_SCOPE) {
     throw new BadRequestError("scope", "Service tokens (scope api) are issued by POST /users/:user/service-tokens");
   }
-  if (scope.startsWith(PATH_SCOPE_PREFIX)) checkSharePath(scope.slice(PATH_SCOPE_PREFIX.length), "scope");
+  if (scope.startsWith(PATH_SCOPE_PREFIX)) {
+    const share = parseShareScope(scope);
+    if (share === null || (share.app === null && config.access.configured)) {
+      throw new BadRequestError("scope", "scope must be path:/x without APPS, or path:<app>:/x with it");
+    }
+    shareLinkApp(config, share.app, "scope");
+    checkSharePath(share.path, "scope");
+  }
   return scope;
 }
 
 /**
- * The URL that carries a token of `scope`: the magic link for "", the shared path for
- * "path:" scopes (a trailing /* points at the folder itself), null for any other scope.
+ * The URL that carries a token of `scope`: the magic link for "", the shared path for share
+ * scopes (a trailing /* points at the folder itself), null for any other scope. A share link
+ * of an app is on the app's host, with PUBLIC_URL's scheme and port.
  */
 export function tokenUrl(config: Config, scope: string, token: string): string | null {
   if (scope === LOGIN_SCOPE) return magicLinkUrl(config, token);
-  if (!scope.startsWith(PATH_SCOPE_PREFIX)) return null;
-  const path = scope.slice(PATH_SCOPE_PREFIX.length);
-  const url = new URL(path.endsWith("/*") ? path.slice(0, -2) || "/" : path, config.publicUrl);
+  const share = parseShareScope(scope);
+  if (share === null) return null;
+  const app = share.app === null ? null : config.access.appByName(share.app);
+  const host = app ? linkHost(app) : null;
+  const base = new URL(config.publicUrl.origin);
+  if (host !== null) base.hostname = host;
+  const path = share.path;
+  const url = new URL(path.endsWith("/*") ? path.slice(0, -2) || "/" : path, base);
   url.searchParams.set("sesame", token);
   return url.href;
 }

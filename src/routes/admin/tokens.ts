@@ -27,7 +27,7 @@ export function tokenAdminRoutes(config: Config) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
     const body = await readJsonObject(c.req.raw, ["scope", "maxAge", "oneTime"]);
     // Not trimmed: a scope is an exact label, and " path:/x" must not become a share link by accident.
-    const scope = checkTokenScope(readString(body, "scope", { maxLength: MAX_SCOPE_LENGTH, trim: false }) ?? "");
+    const scope = checkTokenScope(config, readString(body, "scope", { maxLength: MAX_SCOPE_LENGTH, trim: false }) ?? "");
     const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS);
     const oneTime = readBoolean(body, "oneTime");
     // A token for an inactive user could never be redeemed, and would come back to life on reactivation.
