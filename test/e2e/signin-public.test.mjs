@@ -162,7 +162,7 @@ describe("Turnstile and SAME_DEVICE=warn", () => {
     assert.equal(response.status(), 200);
     const body = await phone.page.textContent("body");
     assert.match(body, /opened in a different browser/);
-    assert.match(body, /asked for from .+, on \d{1,2} \w{3} \d{4}, \d{2}:\d{2} UTC/);
+    assert.match(body, /asked for from .+, on \w{3} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M UTC/);
     assert.match(body, /type the code from the same email into that browser/);
     await phone.page.getByRole("button", { name: `Continue as ${DEMO_EMAIL}` }).waitFor();
     await phone.page.screenshot({ path: join(SCREENSHOTS, "public-02-link-in-another-browser.png"), fullPage: true });
