@@ -14,11 +14,13 @@ describe("docs/pages.md", () => {
       "check-email",
       "code-error",
       "link",
+      "other-browser",
       "link-invalid",
       "email",
       "forbidden",
       "not-found",
       "sign-out",
+      "access-denied",
       "signed-out",
       "dev-mailbox",
     ];
