@@ -84,10 +84,11 @@ export async function revokeToken(
 }
 
 /**
- * Kills every token of the user issued until now at the gate at once, remembered ones
- * included (src/gate/token-auth.ts): deletion, deactivation, revoke all and sign out
- * everywhere call it. D1 refuses those tokens by itself (new stamp, no user, inactive);
- * this reaches the tokens the gate verified recently and works from memory. Throws
+ * Kills every token of the user issued until now at the gate, remembered ones included
+ * (src/gate/token-auth.ts): deletion, deactivation, revoke all and sign out everywhere call
+ * it. D1 refuses those tokens by itself (new stamp, no user, inactive); this reaches the
+ * tokens the gate verified recently and works from memory, with the bound of
+ * docs/security.md ("How fast a revocation is refused"). Throws
  * ServiceUnavailableError when KV cannot take the write.
  */
 export async function revokeUserTokens(deps: TokenDeps, userId: string): Promise<void> {

@@ -3,10 +3,12 @@
  * JWT that names it.
  *
  * Hot path (readSession, called by the gate on every request): verify the JWT (no D1),
- * one KV read for an early revocation, and only when the cookie's `rv` claim is
+ * ask REVOKED whether the session ended early (through the isolate's memo: no KV read for a
+ * session in steady use, src/kv/revocations.ts), and only when the cookie's `rv` claim is
  * SESSION_REVALIDATE old, one D1 check that slides the session and re-issues the cookie.
- * Revocation therefore takes effect at once on the edge that wrote KV, and everywhere
- * within SESSION_REVALIDATE (plus KV's propagation delay).
+ * A revocation therefore refuses the next request in the isolate that wrote it, and
+ * elsewhere within KV's propagation plus REVOCATION_RECHECK_SECONDS; the D1 re-check ends a
+ * revoked session within SESSION_REVALIDATE even if KV never delivers (docs/security.md).
  *
  * A session slides by SESSION_MAX_AGE at each re-check but never lives past
  * SESSION_ABSOLUTE_MAX_AGE from sign-in, however often it is used.
@@ -25,7 +27,7 @@ import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
 import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
 import { revokedSessionKey } from "../kv/keys";
-import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
+import { isRevocationRecorded, readSessionRevocation, recordRevocation } from "../kv/revocations";
 import { signSessionJwt, verifySessionJwt } from "./jwt";
 import { findSessionWithUser, markSessionsRevoked, slideSession } from "./store";
 import type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
@@ -50,7 +52,8 @@ export async function readSession(request: Request, deps: SessionDeps): Promise<
   if (!cookieBelongsHere(deps.config, claims, request)) return { ok: false, reason: "invalid" };
 
   try {
-    if (await isRevocationRecorded(deps.kv, revokedSessionKey(claims.sid))) return { ok: false, reason: "revoked" };
+    const revoked = await readSessionRevocation(deps.kv, revokedSessionKey(claims.sid), { now, expiresAt: claims.exp * 1000 });
+    if (revoked) return { ok: false, reason: "revoked" };
   } catch (error) {
     if (error instanceof ServiceUnavailableError) return { ok: false, reason: "unavailable" };
     throw error;
