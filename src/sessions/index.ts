@@ -15,24 +15,25 @@
  *
  * Starting a session is two steps, so the row can be written in the same D1 batch that
  * consumes the sign-in (src/login/redeem.ts): `newSessionRow` gives the row (inserted with
- * `insertSessionIf`), `issueSessionCookie` signs the cookie once the batch said it won.
+ * `insertSessionIf`, with `sessionStartStatements` after it), `issueSessionCookie` signs the
+ * cookie once the batch said it won.
  */
 import { hostnameOf } from "../access";
-import { recordEvent } from "../audit/record-event";
+import { type AuthEvent, eventStatementIf, logEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import { describeError } from "../db/errors";
 import type { Session } from "../db/schema";
 import { ServiceUnavailableError } from "../errors";
-import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
+import { sessionGroupsFor, sessionGroupsOf, sessionGroupsQuery, TooManyGroupsError } from "../groups/session-groups";
 import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
 import { revokedSessionKey } from "../kv/keys";
 import { isRevocationRecorded, readSessionRevocation, recordRevocation } from "../kv/revocations";
 import { signSessionJwt, verifySessionJwt } from "./jwt";
-import { findSessionWithUser, markSessionsRevoked, slideSession } from "./store";
+import { findSessionWithUser, markSessionsRevoked, sessionWritten, slideSession } from "./store";
 import type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
 
-export { insertSessionIf } from "./store";
+export { insertSessionIf, sessionWritten } from "./store";
 export type { SessionCheck, SessionClaims, SessionDeps } from "./types";
 
 /**
@@ -162,15 +163,33 @@ export function newSessionRow(deps: SessionDeps, input: { userId: string; amr: "
   };
 }
 
-/** The cookie of a session whose row was written: the Set-Cookie value, and the audit event. */
+/**
+ * What the D1 batch that writes session `row` also carries, so starting a session costs no
+ * round trip of its own (docs/benchmarks.md, "The login path"): the user's carried groups,
+ * read after the session row, and the `session_created` audit row, written only with it.
+ * Hand the groups query's rows to issueSessionCookie.
+ */
+export function sessionStartStatements(deps: SessionDeps, row: Session) {
+  return [
+    sessionGroupsQuery(deps.db, deps.config, row.userId),
+    eventStatementIf(deps.db, sessionCreatedEvent(row), row.createdAt, sessionWritten(row.id)),
+  ] as const;
+}
+
+/**
+ * The cookie of a session whose row was written, from its carried groups (the rows of
+ * sessionStartStatements' query, read in the same batch): the Set-Cookie value. Logs the
+ * `session_created` event that the batch wrote.
+ */
 export async function issueSessionCookie(
   deps: SessionDeps,
   row: Session,
   email: string,
+  groupRows: readonly { name: string }[],
 ): Promise<{ sessionId: string; setCookie: string }> {
   let groups: string[];
   try {
-    groups = await sessionGroupsFor(deps.db, deps.config, row.userId);
+    groups = sessionGroupsOf(deps.config, groupRows);
   } catch (error) {
     // Too many carried groups (TooManyGroupsError's page): the row just written must not stay live.
     if (error instanceof TooManyGroupsError) await markSessionsRevoked(deps.db, { sessionId: row.id }, row.createdAt);
@@ -187,12 +206,18 @@ export async function issueSessionCookie(
     rv: row.createdAt,
     groups,
   });
-  await recordEvent(
-    deps.db,
-    { event: "session_created", userId: row.userId, ip: row.ip, userAgent: row.userAgent, detail: { sessionId: row.id, amr: row.amr } },
-    row.createdAt,
-  );
+  logEvent(sessionCreatedEvent(row));
   return { sessionId: row.id, setCookie: sessionCookie(deps, jwt, exp, row.createdAt) };
+}
+
+function sessionCreatedEvent(row: Session): AuthEvent {
+  return {
+    event: "session_created",
+    userId: row.userId,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    detail: { sessionId: row.id, amr: row.amr },
+  };
 }
 
 /** The Set-Cookie value that deletes the session cookie. */
