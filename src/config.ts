@@ -10,6 +10,7 @@ import { NAME_PATTERN } from "./access/parse-apps";
 import { ConfigError } from "./errors";
 import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
+import { type OidcSigningKey, parseOidcSigningKeys } from "./oidc/signing-keys";
 
 type NonEmpty<T> = [T, ...T[]];
 /** A private EC P-256 JWK with a key id, as parseSigningKeys checks it. */
@@ -81,6 +82,15 @@ export interface Config {
   turnstile: { siteKey: string; secretKey: string; verifyUrl: string; timeoutMs: number } | null;
   /** Whether a link or code must be used in the browser that asked for it (docs/security.md). */
   sameDevice: SameDeviceMode;
+  /** The OpenID Connect provider (docs/oidc.md); null when OIDC_SIGNING_KEYS is empty (off). */
+  oidc: {
+    /** ID token keys; the first of each algorithm signs, all are published (docs/keys.md). */
+    signingKeys: OidcSigningKey[];
+    /** How long an authorization code lives (at most 60 s, RFC 6749 section 4.1.2 says "short"). */
+    codeTtlSeconds: number;
+    /** How long after a rotation a second use of the old refresh token is refused without revoking the family. */
+    refreshReuseGraceSeconds: number;
+  } | null;
 }
 
 /** Every key the worker reads from its environment, with its default ("" = none). */
@@ -134,6 +144,9 @@ export const CONFIG_KEYS = {
   TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
   TURNSTILE_TIMEOUT: "3000",
   SAME_DEVICE: "warn",
+  OIDC_SIGNING_KEYS: "",
+  OIDC_CODE_TTL: "60",
+  OIDC_REFRESH_REUSE_GRACE: "10",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -224,6 +237,8 @@ export function parseConfig(env: RawEnv): Config {
   }
 
   const signingKeys = parseSigningKeys(read("SIGNING_KEYS"), problems);
+  const gateKids = new Set(signingKeys.flatMap((key) => (key && typeof key === "object" && typeof key.kid === "string" ? [key.kid] : [])));
+  const oidcKeys = parseOidcSigningKeys(read("OIDC_SIGNING_KEYS"), gateKids, problems);
 
   const publicUrl = url("PUBLIC_URL");
   if (publicUrl.pathname !== "/" || publicUrl.search || publicUrl.hash) {
@@ -349,6 +364,13 @@ export function parseConfig(env: RawEnv): Config {
       problems,
     ),
     sameDevice: sameDevice as SameDeviceMode,
+    oidc: oidcKeys
+      ? {
+          signingKeys: oidcKeys,
+          codeTtlSeconds: int("OIDC_CODE_TTL", 1, 60),
+          refreshReuseGraceSeconds: int("OIDC_REFRESH_REUSE_GRACE", 0, 10),
+        }
+      : null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
