@@ -42,7 +42,11 @@ type AuthEventName =
   | "group_member_removed"
   /** One row per client and window once its failures pass AUDIT_FAILURES_PER_CLIENT (src/audit/record-failure.ts). */
   | "failures_suppressed"
-  | "handoff_refused";
+  | "handoff_refused"
+  /** OpenID provider (docs/oidc.md): a refused code or refresh token; a registered or deleted client. */
+  | "oidc_grant_refused"
+  | "oidc_client_created"
+  | "oidc_client_deleted";
 
 export interface AuthEvent {
   event: AuthEventName;

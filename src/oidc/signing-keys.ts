@@ -6,7 +6,10 @@
  *
  * Parsing runs in config.ts, once per isolate; importing a key happens once per isolate too.
  */
-type IdTokenAlg = "RS256" | "ES256";
+import { importJWK } from "jose";
+
+export type IdTokenAlg = "RS256" | "ES256";
+export const ID_TOKEN_ALGS: readonly IdTokenAlg[] = ["RS256", "ES256"];
 
 export interface OidcSigningKey {
   kid: string;
@@ -88,4 +91,24 @@ export function publicOidcJwk(key: OidcSigningKey): Record<string, string> {
   const common = { kid: key.kid, alg: key.alg, use: "sig" };
   if (key.alg === "RS256") return { kty: "RSA", n: jwk.n as string, e: jwk.e as string, ...common };
   return { kty: "EC", crv: "P-256", x: jwk.x as string, y: jwk.y as string, ...common };
+}
+
+/** The key that signs for `alg`: the first of that algorithm, or null when none is configured. */
+export function signerFor(keys: readonly OidcSigningKey[], alg: IdTokenAlg): OidcSigningKey | null {
+  return keys.find((k) => k.alg === alg) ?? null;
+}
+
+const imported = new WeakMap<OidcSigningKey, Promise<CryptoKey>>();
+
+/** The private key as a non-extractable CryptoKey, imported once per isolate. */
+export function importOidcSigningKey(key: OidcSigningKey): Promise<CryptoKey> {
+  let cryptoKey = imported.get(key);
+  if (!cryptoKey) {
+    const { kid: _kid, alg: _alg, use: _use, key_ops: _ops, ...material } = key.jwk as unknown as Record<string, unknown>;
+    cryptoKey = importJWK({ ...material, alg: key.alg }, key.alg, { extractable: false }) as Promise<CryptoKey>;
+    // A failed import must not stick: the next request tries again (and fails loudly again).
+    cryptoKey.catch(() => imported.delete(key));
+    imported.set(key, cryptoKey);
+  }
+  return cryptoKey;
 }
