@@ -7,6 +7,9 @@ import { webcrypto as crypto } from "node:crypto";
 //   npm run keys -- --retire '<json>'  step 3: only the signing key is kept
 //   (docs/keys.md: wait for JWKS caches between steps 1 and 2, and for ASSERTION_TTL between 2 and 3)
 //   npm run keys -- --dev-vars FILE    writes FILE from .dev.vars.example with fresh values
+//   npm run keys -- --oidc             fresh OIDC_SIGNING_KEYS: one RS256 and one ES256 key
+//   --rotate, --promote and --retire take an OIDC_SIGNING_KEYS array as well: each algorithm
+//   in it rotates on its own (its first key signs), so both ID token algorithms move together
 import { readFileSync, writeFileSync } from "node:fs";
 
 const b64url = (bytes) => Buffer.from(bytes).toString("base64url");
@@ -25,6 +28,42 @@ export async function newSigningKey() {
     alg: "ES256",
     use: "sig",
   };
+}
+
+/** A fresh RS256 key for OIDC_SIGNING_KEYS (RSA 2048: the size RFC 7518 requires, and the smallest, for the 5 KB secret limit). */
+export async function newRsaSigningKey() {
+  const pair = await crypto.subtle.generateKey(
+    { name: "RSASSA-PKCS1-v1_5", modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-256" },
+    true,
+    ["sign", "verify"],
+  );
+  const { kty, n, e, d, p, q, dp, dq, qi } = await crypto.subtle.exportKey("jwk", pair.privateKey);
+  const date = new Date().toISOString().slice(0, 10);
+  return {
+    kty,
+    n,
+    e,
+    d,
+    p,
+    q,
+    dp,
+    dq,
+    qi,
+    kid: `${date}-rs-${b64url(crypto.getRandomValues(new Uint8Array(4)))}`,
+    alg: "RS256",
+    use: "sig",
+  };
+}
+
+/** The algorithm a key signs with: its `alg`, else what its type implies (SIGNING_KEYS entries may omit `alg`). */
+const algOf = (key) => key.alg ?? (key.kty === "RSA" ? "RS256" : "ES256");
+
+/** A fresh key of `alg`. */
+const newKeyFor = (alg) => (alg === "RS256" ? newRsaSigningKey() : newSigningKey());
+
+/** Fresh OIDC_SIGNING_KEYS: RS256 for every client, ES256 for those that ask (docs/keys.md). */
+export async function freshOidcSigningKeys() {
+  return [await newRsaSigningKey(), await newSigningKey()];
 }
 
 export async function freshSecrets() {
@@ -47,30 +86,45 @@ export function fillTemplate(template, values) {
 }
 
 /**
- * The three steps of a key rotation with overlap, as pure functions of the SIGNING_KEYS array
- * (the first key signs, every key is published in the JWKS).
+ * The three steps of a key rotation with overlap, as pure functions of a key array (the first
+ * key of each algorithm signs, every key is published in the JWKS). SIGNING_KEYS holds one
+ * algorithm; OIDC_SIGNING_KEYS two, each rotating within its own keys.
  */
 export const rotation = {
   /** Step 1: publish a new key without signing with it, so verifiers can fetch it first. */
-  stage: (keys, fresh) => [keys[0], fresh, ...keys.slice(1)],
-  /** Step 2: the staged key signs; the old signer stays published for assertions in flight. */
-  promote: (keys) => {
-    if (keys.length < 2) throw new Error("--promote needs a staged second key (run --rotate first)");
-    return [keys[1], keys[0], ...keys.slice(2)];
+  stage: (keys, fresh) => {
+    const signer = keys.findIndex((key) => algOf(key) === algOf(fresh));
+    return signer === -1 ? [...keys, fresh] : [...keys.slice(0, signer + 1), fresh, ...keys.slice(signer + 1)];
   },
-  /** Step 3: only the signing key remains. */
-  retire: (keys) => keys.slice(0, 1),
+  /** Step 2: each staged key signs; the old signers stay published for tokens in flight. */
+  promote: (keys) => {
+    const result = [...keys];
+    let promoted = false;
+    for (const alg of new Set(keys.map(algOf))) {
+      const [first, second] = result.flatMap((key, i) => (algOf(key) === alg ? [i] : []));
+      if (second === undefined) continue;
+      [result[first], result[second]] = [result[second], result[first]];
+      promoted = true;
+    }
+    if (!promoted) throw new Error("--promote needs a staged second key (run --rotate first)");
+    return result;
+  },
+  /** Step 3: only the signing key of each algorithm remains. */
+  retire: (keys) => keys.filter((key, i) => keys.findIndex((other) => algOf(other) === algOf(key)) === i),
 };
 
 function readKeys(argv, flag) {
   const keys = JSON.parse(argv[argv.indexOf(flag) + 1] ?? "[]");
-  if (!Array.isArray(keys) || keys.length === 0) throw new Error(`${flag} takes the current SIGNING_KEYS JSON array`);
+  if (!Array.isArray(keys) || keys.length === 0) throw new Error(`${flag} takes the current SIGNING_KEYS or OIDC_SIGNING_KEYS JSON array`);
   return keys;
 }
 
 async function main(argv) {
   if (argv.includes("--rotate")) {
-    console.log(JSON.stringify(rotation.stage(readKeys(argv, "--rotate"), await newSigningKey())));
+    let keys = readKeys(argv, "--rotate");
+    // One new key per algorithm present: an OIDC_SIGNING_KEYS array rotates both at once.
+    for (const alg of new Set(keys.map(algOf))) keys = rotation.stage(keys, await newKeyFor(alg));
+    console.log(JSON.stringify(keys));
     return;
   }
   if (argv.includes("--promote")) {
@@ -79,6 +133,10 @@ async function main(argv) {
   }
   if (argv.includes("--retire")) {
     console.log(JSON.stringify(rotation.retire(readKeys(argv, "--retire"))));
+    return;
+  }
+  if (argv.includes("--oidc")) {
+    console.log(JSON.stringify(await freshOidcSigningKeys()));
     return;
   }
   const devVars = argv.indexOf("--dev-vars");

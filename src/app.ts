@@ -12,6 +12,7 @@ import { edgeRoutes, gateRoutes } from "./gate";
 import { appHostServes, handoffRoutes, isAppHost } from "./handoff";
 import { errorResponse } from "./http/error-response";
 import { authResponseHeaders, strictTransportSecurityHeader } from "./middleware/security-headers";
+import { oidcRoutes, oidcWellKnownRoutes } from "./oidc";
 import { renderStylesheet } from "./pages/style";
 import { adminRoutes } from "./routes/admin";
 import { authRoutes } from "./routes/auth";
@@ -52,10 +53,13 @@ export function createApp(config: Config) {
   if (config.mail.providers[0] === "dev") auth.route("/dev/mailbox", devMailboxRoutes(config));
   auth.route("/", authRoutes(config));
   auth.route("/", handoffRoutes(config));
+  // After authRoutes: its same-origin check covers these routes too (src/routes/auth.ts exempts the relying parties' ones).
+  if (config.oidc) auth.route("/oidc", oidcRoutes(config));
   auth.all("*", () => {
     throw new NotFoundError();
   });
   app.route("/", edgeRoutes(config));
+  if (config.oidc) app.route("/", oidcWellKnownRoutes(config));
   app.route(prefix, auth);
   app.route("/", gateRoutes(config));
 

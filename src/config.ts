@@ -12,6 +12,7 @@ import { ConfigError } from "./errors";
 import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
 import { type Locale, matchLocale, SUPPORTED_LOCALES, toSupportedLocale } from "./i18n";
+import { type OidcSigningKey, parseOidcSigningKeys } from "./oidc/signing-keys";
 
 type NonEmpty<T> = [T, ...T[]];
 /** A private EC P-256 JWK with a key id, as parseSigningKeys checks it. */
@@ -86,6 +87,15 @@ export interface Config {
   turnstile: { siteKey: string; secretKey: string; verifyUrl: string; timeoutMs: number } | null;
   /** Whether a link or code must be used in the browser that asked for it (docs/security.md). */
   sameDevice: SameDeviceMode;
+  /** The OpenID Connect provider (docs/oidc.md); null when OIDC_SIGNING_KEYS is empty (off). */
+  oidc: {
+    /** ID token keys; the first of each algorithm signs, all are published (docs/keys.md). */
+    signingKeys: OidcSigningKey[];
+    /** How long an authorization code lives (at most 60 s, RFC 6749 section 4.1.2 says "short"). */
+    codeTtlSeconds: number;
+    /** How long after a rotation a second use of the old refresh token is refused without revoking the family. */
+    refreshReuseGraceSeconds: number;
+  } | null;
 }
 
 /** Every key the worker reads from its environment, with its default ("" = none). */
@@ -145,6 +155,9 @@ export const CONFIG_KEYS = {
   BRAND_COLOR: "",
   SUPPORT_URL: "",
   SUPPORT_EMAIL: "",
+  OIDC_SIGNING_KEYS: "",
+  OIDC_CODE_TTL: "60",
+  OIDC_REFRESH_REUSE_GRACE: "10",
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -235,6 +248,8 @@ export function parseConfig(env: RawEnv): Config {
   }
 
   const signingKeys = parseSigningKeys(read("SIGNING_KEYS"), problems);
+  const gateKids = new Set(signingKeys.flatMap((key) => (key && typeof key === "object" && typeof key.kid === "string" ? [key.kid] : [])));
+  const oidcKeys = parseOidcSigningKeys(read("OIDC_SIGNING_KEYS"), gateKids, problems);
 
   const publicUrl = url("PUBLIC_URL");
   if (publicUrl.pathname !== "/" || publicUrl.search || publicUrl.hash) {
@@ -367,6 +382,13 @@ export function parseConfig(env: RawEnv): Config {
     sameDevice: sameDevice as SameDeviceMode,
     i18n,
     brand,
+    oidc: oidcKeys
+      ? {
+          signingKeys: oidcKeys,
+          codeTtlSeconds: int("OIDC_CODE_TTL", 1, 60),
+          refreshReuseGraceSeconds: int("OIDC_REFRESH_REUSE_GRACE", 0, 10),
+        }
+      : null,
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,8 +1,8 @@
 /**
  * Removing a user's rights through the admin API (delete, deactivate, revoke all) ends its
- * service tokens and share links at the gate at once, including the ones the gate verified
- * moments ago and would otherwise accept from memory until SESSION_REVALIDATE
- * (docs/security.md, "Revocation reaches the gate at once").
+ * service tokens and share links at the gate on the next request in the isolate that served
+ * the call, including the ones the gate verified moments ago and would otherwise accept from
+ * memory until SESSION_REVALIDATE (docs/security.md, "How fast a revocation is refused").
  */
 import { describe, expect, it } from "vitest";
 import { adminOk, createUserViaApi } from "./admin-client";

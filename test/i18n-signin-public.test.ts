@@ -6,6 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { CATALOGUES } from "../src/i18n";
 import { type Fetcher, latestMail, linkPath, makeUser, PREFIX, postForm, uniqueEmail, workerWith } from "./login-helpers";
+import { oidcWorker } from "./oidc/support";
 import { Browser, edgeAt } from "./support/browser";
 
 const SITE_KEY = "1x00000000000000000000AA";
@@ -183,5 +184,27 @@ describe("a sign-in's expired way back", () => {
     expect(await page.text()).toContain(de["continue.expired"]);
     const json = await workerWith({})(path, { headers: { Accept: "application/json", "Accept-Language": "de" } });
     expect(await json.json()).toMatchObject({ error: "invalid_request", field: "continue", message: en["continue.expired"] });
+  });
+});
+
+describe("the OpenID provider's refusals", () => {
+  it("tell a German browser in German that the application is not registered", async () => {
+    const edge = await oidcWorker();
+    const res = await edge(`${PREFIX}/oidc/authorize?client_id=nobody&redirect_uri=https%3A%2F%2Frp.example%2Fcb`, {
+      headers: { Accept: "text/html", "Accept-Language": "de" },
+    });
+    expect(res.status).toBe(400);
+    const html = await res.text();
+    expect(html).toContain('<html lang="de"');
+    expect(html).toContain(de["oidc.invalidTitle"]);
+    expect(html).toContain(de["oidc.unknownClient"]);
+  });
+
+  it("name a repeated parameter in French", async () => {
+    const edge = await oidcWorker();
+    const res = await edge(`${PREFIX}/oidc/authorize?client_id=a&client_id=b`, {
+      headers: { Accept: "text/html", "Accept-Language": "fr" },
+    });
+    expect(await res.text()).toContain(fr["oidc.repeatedParam"].replace("{name}", "client_id"));
   });
 });

@@ -50,14 +50,14 @@ export function assertionClaims(overrides: Record<string, unknown> = {}): Record
   return claims;
 }
 
-/** An assertion signed by `signer` the way the gate signs it (ES256, kid, typ JWT). */
+/** An assertion signed by `signer` the way the gate signs it (ES256, kid, typ sesame-assertion+jwt). */
 export function signAssertion(
   signer: TestSigner,
   overrides: Record<string, unknown> = {},
   header: Record<string, unknown> = {},
 ): Promise<string> {
   return new SignJWT(assertionClaims(overrides))
-    .setProtectedHeader({ alg: "ES256", kid: signer.kid, typ: "JWT", ...header })
+    .setProtectedHeader({ alg: "ES256", kid: signer.kid, typ: "sesame-assertion+jwt", ...header })
     .sign(signer.privateKey);
 }
 

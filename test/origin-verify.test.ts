@@ -135,6 +135,31 @@ describe("verifyAssertion refuses assertions meant for someone else", () => {
   });
 });
 
+describe("verifyAssertion requires the assertion type, accepting the old one for one release", () => {
+  it('accepts the header typ "sesame-assertion+jwt" the gate signs with', async () => {
+    const token = await signAssertion(signer, {}, { typ: "sesame-assertion+jwt" });
+    await expect(verifyAssertion(token, { ...options, acceptLegacyAssertions: false })).resolves.toBeTruthy();
+  });
+
+  it('accepts the old typ "JWT" by default, and refuses it when acceptLegacyAssertions is false', async () => {
+    const legacy = await signAssertion(signer, {}, { typ: "JWT" });
+    await expect(verifyAssertion(legacy, options)).resolves.toBeTruthy();
+    const error = await expectRefused(legacy, "invalid_assertion", { ...options, acceptLegacyAssertions: false });
+    expect(error.message).toContain('"typ"');
+  });
+
+  it.each([["at+jwt"], ["sesame-assertion"], [undefined]])("refuses any other typ (%s) whatever the options", async (typ) => {
+    const token = await signAssertion(signer, {}, { typ });
+    expect((await expectRefused(token, "invalid_assertion")).message).toContain('"typ"');
+  });
+
+  it("refuses an ID-token-shaped JWT signed by a published key with the assertion's own claims", async () => {
+    // The worst case: same key set, issuer and audience, and every claim an assertion has.
+    const idToken = await signAssertion(signer, { nonce: "n-1", auth_time: nowSeconds() }, { typ: "JWT" });
+    expect((await expectRefused(idToken, "invalid_assertion", { ...options, acceptLegacyAssertions: false })).message).toContain('"typ"');
+  });
+});
+
 describe("verifyAssertion refuses forgeries", () => {
   it("refuses an unsigned token (alg none)", async () => {
     await expectRefused(forgeUnsignedAssertion(signer.kid), "invalid_assertion");
@@ -240,6 +265,7 @@ describe("verifyAssertion's options are checked as programmer errors", () => {
     ["an empty audience", { issuer: ISSUER, audience: "", jwks: { keys: [] } }],
     ["a negative clock tolerance", { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] }, clockTolerance: -1 }],
     ["a max token age that is not seconds", { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] }, maxTokenAge: "2 fortnights" }],
+    ["a legacy switch that is not a boolean", { issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] }, acceptLegacyAssertions: "no" }],
   ])("throws TypeError for %s", async (_name, bad) => {
     await expect(verifyAssertion(token, bad as unknown as VerifyAssertionOptions)).rejects.toThrow(TypeError);
   });

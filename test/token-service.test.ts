@@ -5,6 +5,7 @@ import { parseConfig } from "../src/config";
 import { createDb } from "../src/db/client";
 import { revokedTokenKey } from "../src/kv/keys";
 import { redeemLink } from "../src/login/redeem";
+import { checkLinkToken } from "../src/login/signup-token";
 import { decodeBase64url, encodeBase64url } from "../src/tokens";
 import { createUser, rotateSecurityStamp, updateUser } from "../src/users/store";
 import { barrier, d1WithBatchHook } from "./support/d1-hooks";
@@ -80,6 +81,11 @@ describe("INVALIDATE_ON_EMAIL_CHANGE through config", () => {
 
 describe("one-time use is atomic", () => {
   const browser = () => new Request("http://localhost:8787/.sesame/link", { method: "POST" });
+  /** POST /link's two steps: the check, then the consuming batch (the route does the same). */
+  const redeem = async (deps: TokenDeps, token: string) => {
+    const check = await checkLinkToken(deps, token);
+    return check.ok ? redeemLink(deps, check, browser(), (userId) => ({ event: "link_redeemed", userId })) : check;
+  };
   const sessionsOf = async (userId: string) =>
     (await env.DB.prepare("SELECT COUNT(*) AS n FROM sessions WHERE user_id = ?").bind(userId).first<{ n: number }>())!.n;
 
@@ -87,7 +93,7 @@ describe("one-time use is atomic", () => {
     const now = Date.now();
     const user = await newUser(now - 60_000);
     const { token } = await issueToken(depsAt(now), user);
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => redeemLink(depsAt(now + 1000), token, browser())));
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => redeem(depsAt(now + 1000), token)));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(outcomes.filter((o) => !o.ok).map((o) => !o.ok && o.reason)).toEqual(Array(19).fill("used"));
     expect(await sessionsOf(user.id)).toBe(1);
@@ -98,9 +104,18 @@ describe("one-time use is atomic", () => {
     const now = Date.now();
     const user = await newUser(now - 60_000);
     const { token } = await issueToken(depsAt(now), user);
-    // Every redemption is held just before its batch until all 20 have checked the token.
+    // Every check has passed before any consuming batch runs, and the 20 batches are let go together.
+    const checks = await Promise.all(Array.from({ length: 20 }, () => checkLinkToken(depsAt(now + 1000), token)));
+    expect(checks.every((check) => check.ok)).toBe(true);
     const held = createDb(d1WithBatchHook(env.DB, barrier(20)));
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => redeemLink(depsAt(now + 1000, { db: held }), token, browser())));
+    const outcomes = await Promise.all(
+      checks.map((check) =>
+        redeemLink(depsAt(now + 1000, { db: held }), check as Extract<typeof check, { ok: true }>, browser(), (userId) => ({
+          event: "link_redeemed",
+          userId,
+        })),
+      ),
+    );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(1);
     expect(await sessionsOf(user.id)).toBe(1);
     expect(await checkToken(depsAt(now + 2000), token, { scope: "" })).toMatchObject({ ok: false, reason: "used" });

@@ -43,6 +43,8 @@ export async function issueToken(deps: TokenDeps, user: User, options: IssueOpti
 export interface CheckOptions {
   scope: string | ((scope: string) => boolean);
   maxAge?: number;
+  /** Loads the token's user; defaults to findUserById (a caller may read more in the same D1 round trip). */
+  loadUser?: (id: string) => Promise<User | null>;
 }
 
 /**
@@ -55,7 +57,7 @@ export async function checkToken(deps: TokenDeps, token: unknown, options: Check
     scope: options.scope,
     maxAge: options.maxAge,
     bindEmail: deps.config.link.invalidateOnEmailChange,
-    loadUser: (id) => findUserById(deps.db, id),
+    loadUser: options.loadUser ?? ((id) => findUserById(deps.db, id)),
     // KV unreadable throws ServiceUnavailableError: never "not revoked" by default.
     isRevoked: (hash) => isRevocationRecorded(deps.kv, revokedTokenKey(hash)),
     now: deps.now,
@@ -84,10 +86,11 @@ export async function revokeToken(
 }
 
 /**
- * Kills every token of the user issued until now at the gate at once, remembered ones
- * included (src/gate/token-auth.ts): deletion, deactivation, revoke all and sign out
- * everywhere call it. D1 refuses those tokens by itself (new stamp, no user, inactive);
- * this reaches the tokens the gate verified recently and works from memory. Throws
+ * Kills every token of the user issued until now at the gate, remembered ones included
+ * (src/gate/token-auth.ts): deletion, deactivation, revoke all and sign out everywhere call
+ * it. D1 refuses those tokens by itself (new stamp, no user, inactive); this reaches the
+ * tokens the gate verified recently and works from memory, with the bound of
+ * docs/security.md ("How fast a revocation is refused"). Throws
  * ServiceUnavailableError when KV cannot take the write.
  */
 export async function revokeUserTokens(deps: TokenDeps, userId: string): Promise<void> {

@@ -171,3 +171,94 @@ export const handoffCodes = sqliteTable("handoff_codes", {
   stateHash: text("state_hash").notNull(),
   expiresAt: integer("expires_at").notNull(),
 });
+
+/**
+ * OpenID Connect clients (docs/oidc.md). The secret of a confidential client is stored as
+ * its hash only; it is shown once, when the client is registered. Deleting a client deletes
+ * its codes and tokens.
+ */
+export const oidcClients = sqliteTable("oidc_clients", {
+  clientId: text("client_id").primaryKey(),
+  name: text("name").notNull(),
+  /** `confidential` (has a secret) or `public` (PKCE required, no secret). */
+  type: text("type").notNull(),
+  secretHash: text("secret_hash"),
+  /** JSON arrays of absolute URIs, matched exactly. */
+  redirectUris: text("redirect_uris").notNull(),
+  postLogoutRedirectUris: text("post_logout_redirect_uris").notNull().default("[]"),
+  /** The app (APPS) whose policies decide who may sign in; null: every active user. */
+  app: text("app"),
+  idTokenAlg: text("id_token_alg").notNull().default("RS256"),
+  createdAt: integer("created_at").notNull(),
+});
+
+/**
+ * Authorization codes: the hash of the code, what it was issued for, and `usedAt` once it
+ * was exchanged. A used row stays until it expires so a replay can be recognised and what
+ * the first exchange issued (the grant) revoked (RFC 6749 section 4.1.2).
+ */
+export const oidcCodes = sqliteTable(
+  "oidc_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    /** Shared by every token this code leads to: access and refresh tokens, rotations included. */
+    grantId: text("grant_id").notNull(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oidcClients.clientId, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    redirectUri: text("redirect_uri").notNull(),
+    /** S256 challenge; null for a confidential client that sent none. */
+    codeChallenge: text("code_challenge"),
+    scope: text("scope").notNull(),
+    nonce: text("nonce"),
+    /** The user's security stamp when the code was issued: a sign-out everywhere in between voids it. */
+    securityStamp: text("security_stamp").notNull(),
+    /** Unix seconds of the sign-in the session started with. */
+    authTime: integer("auth_time").notNull(),
+    amr: text("amr").notNull(),
+    /** The browser's address and country at authorize, for policies with `ip` or `country` at refresh. */
+    ip: text("ip"),
+    country: text("country"),
+    expiresAt: integer("expires_at").notNull(),
+    usedAt: integer("used_at"),
+  },
+  (t) => [index("oidc_codes_expires").on(t.expiresAt)],
+);
+
+/**
+ * Access and refresh tokens (opaque; only their hashes are stored). `kind` is `access` or
+ * `refresh`. A refresh token is rotated by one conditional update setting `rotatedAt`; every
+ * token of a grant (`grantId`) is revoked together.
+ */
+export const oidcTokens = sqliteTable(
+  "oidc_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind").notNull(),
+    grantId: text("grant_id").notNull(),
+    clientId: text("client_id")
+      .notNull()
+      .references(() => oidcClients.clientId, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    scope: text("scope").notNull(),
+    securityStamp: text("security_stamp").notNull(),
+    authTime: integer("auth_time").notNull(),
+    amr: text("amr").notNull(),
+    ip: text("ip"),
+    country: text("country"),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    rotatedAt: integer("rotated_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("oidc_tokens_grant").on(t.grantId), index("oidc_tokens_user").on(t.userId), index("oidc_tokens_expires").on(t.expiresAt)],
+);
+
+export type OidcClient = typeof oidcClients.$inferSelect;
+export type OidcCode = typeof oidcCodes.$inferSelect;
+export type OidcToken = typeof oidcTokens.$inferSelect;

@@ -12,11 +12,13 @@
 import { SignJWT } from "jose";
 import type { CompiledApp } from "../access";
 import type { Config } from "../config";
+import { ASSERTION_TYPE } from "../origin/read-assertion";
 import { encodeBase64url } from "../tokens";
 import { setBounded } from "./bounded-cache";
 import type { Principal } from "./principal";
 
 const ASSERTION_ALG = "ES256";
+
 /** How long one signed assertion is reused for the same principal: well inside the shortest TTL (10 s). */
 export const ASSERTION_REUSE_SECONDS = 2;
 /** Bounds the per-isolate reuse cache; beyond it the oldest entry goes. */
@@ -51,7 +53,7 @@ export async function signAssertion(config: Config, app: CompiledApp, principal:
   };
   if (principal.scope !== undefined) claims.scope = principal.scope;
   return new SignJWT(claims)
-    .setProtectedHeader({ alg: ASSERTION_ALG, kid, typ: "JWT" })
+    .setProtectedHeader({ alg: ASSERTION_ALG, kid, typ: ASSERTION_TYPE })
     .setIssuer(config.publicUrl.origin)
     .setAudience(app.audience)
     .setSubject(principal.userId)

@@ -1,4 +1,4 @@
-/** The session cookie at the gate: no D1 on the hot path, one KV read (src/sessions). */
+/** The session cookie at the gate: no D1 on the hot path, and no KV read in steady use (src/sessions). */
 import type { TokenDeps } from "../auth/token-service";
 import { readSession } from "../sessions";
 import type { Principal } from "./principal";

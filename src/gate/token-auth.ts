@@ -2,9 +2,11 @@
  * Bearer service tokens and share links at the gate. Both are sesame tokens; verifying one
  * needs the user from D1 (and, for service tokens, their row), so a verified token is
  * remembered per isolate for at most SESSION_REVALIDATE seconds, keyed by its hash. A
- * remembered token still costs one KV read (of two keys) per request, so revoking it (DELETE
- * /service-tokens/:id, POST /tokens/revoke) or every token of its user (deletion,
- * deactivation, revoke all, sign out everywhere: src/auth/token-service.ts) works at once.
+ * remembered token still asks REVOKED, through the isolate's memo (src/kv/revocations.ts),
+ * whether it or every token of its user was revoked (DELETE /service-tokens/:id, POST
+ * /tokens/revoke; deletion, deactivation, revoke all, sign out everywhere:
+ * src/auth/token-service.ts): refused on the next request in the isolate that wrote the
+ * revocation, elsewhere within the bound docs/security.md states.
  */
 
 import { and, eq, isNull } from "drizzle-orm";
@@ -108,7 +110,10 @@ async function verifyRemembered(
     }
     // The hash names this exact token text, already verified: only early revocation is left
     // to ask, of the token itself or of every token of its user (deleted, deactivated...).
-    const revocations = await readTokenRevocations(deps.kv, revokedTokenKey(hash), revokedUserTokensKey(hit.principal.userId));
+    const revocations = await readTokenRevocations(deps.kv, revokedTokenKey(hash), revokedUserTokensKey(hit.principal.userId), {
+      now,
+      expiresAt: hit.expiresAt,
+    });
     const userRevoked = revocations.userTokensRevokedBefore !== null && revocations.userTokensRevokedBefore >= hit.issuedAt;
     if (!revocations.tokenRevoked && !userRevoked) return { principal: hit.principal, expiresAt: hit.expiresAt };
     cache.delete(hash);

@@ -7,7 +7,7 @@
 import type { AccessRegistry } from "../access";
 import type { Database } from "../db/client";
 import { AppError } from "../errors";
-import { groupsOfUserAmong } from "./store";
+import { groupNamesAmong, groupsOfUserAmongQuery } from "./store";
 
 /**
  * At most this many bytes of group names (as a JSON array) in a session cookie: with the other
@@ -37,7 +37,17 @@ export async function sessionGroupsFor(
   config: { access: AccessRegistry; adminGroup: string },
   userId: string,
 ): Promise<string[]> {
-  const names = await groupsOfUserAmong(db, userId, carriedGroupNames(config));
+  return sessionGroupsOf(config, await sessionGroupsQuery(db, config, userId).all());
+}
+
+/** The query behind sessionGroupsFor, for the D1 batch that writes a new session (src/login/redeem.ts). */
+export function sessionGroupsQuery(db: Database, config: { access: AccessRegistry; adminGroup: string }, userId: string) {
+  return groupsOfUserAmongQuery(db, userId, carriedGroupNames(config));
+}
+
+/** sessionGroupsQuery's rows as the carried groups; throws TooManyGroupsError past MAX_SESSION_GROUPS_BYTES. */
+export function sessionGroupsOf(config: { access: AccessRegistry; adminGroup: string }, rows: readonly { name: string }[]): string[] {
+  const names = groupNamesAmong(rows, carriedGroupNames(config));
   if (new TextEncoder().encode(JSON.stringify(names)).length > MAX_SESSION_GROUPS_BYTES) throw new TooManyGroupsError();
   return names;
 }

@@ -3,7 +3,7 @@
  * handle; none knows about HTTP. Listings are paged by name (groups) or email (members) with
  * an exclusive `after` cursor, like the user listing.
  */
-import { and, asc, count, eq, gt, inArray } from "drizzle-orm";
+import { and, asc, count, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { groupMembers, groups, users } from "../db/schema";
 
@@ -106,17 +106,26 @@ export async function groupsOfUser(db: Database, userId: string): Promise<string
 
 /** The user's groups among `names` (one query, however many names). */
 export async function groupsOfUserAmong(db: Database, userId: string, names: readonly string[]): Promise<string[]> {
-  if (names.length === 0) return [];
-  // D1 binds at most 100 parameters: past that, filter here instead of in SQL.
-  if (names.length > 90) {
-    const wanted = new Set(names);
-    return (await groupsOfUser(db, userId)).filter((name) => wanted.has(name));
-  }
-  const rows = await db
-    .select({ name: groupMembers.groupName })
-    .from(groupMembers)
-    .where(and(eq(groupMembers.userId, userId), inArray(groupMembers.groupName, [...names])))
-    .orderBy(asc(groupMembers.groupName))
-    .all();
-  return rows.map((row) => row.name);
+  return groupNamesAmong(await groupsOfUserAmongQuery(db, userId, names).all(), names);
+}
+
+/**
+ * The query behind groupsOfUserAmong, for a caller's D1 batch (sign-in reads a new session's
+ * groups in the batch that writes it); groupNamesAmong turns its rows into the names.
+ */
+export function groupsOfUserAmongQuery(db: Database, userId: string, names: readonly string[]) {
+  // D1 binds at most 100 parameters: past that, every group of the user, filtered by groupNamesAmong.
+  const which =
+    names.length === 0
+      ? sql`0`
+      : names.length > 90
+        ? eq(groupMembers.userId, userId)
+        : and(eq(groupMembers.userId, userId), inArray(groupMembers.groupName, [...names]));
+  return db.select({ name: groupMembers.groupName }).from(groupMembers).where(which).orderBy(asc(groupMembers.groupName));
+}
+
+/** The names of groupsOfUserAmongQuery's rows that are among `names`, sorted. */
+export function groupNamesAmong(rows: readonly { name: string }[], names: readonly string[]): string[] {
+  const wanted = new Set(names);
+  return rows.map((row) => row.name).filter((name) => wanted.has(name));
 }

@@ -5,13 +5,67 @@
  * onError) after one `storage_unavailable` log line. Callers that must not throw (the
  * gate, readSession) turn that error into "not authenticated" (docs/reliability.md).
  *
+ * The gate's hot path (readSessionRevocation, readTokenRevocations) reads through a
+ * per-isolate memo, so a credential in steady use costs no KV read (docs/security.md,
+ * "How fast a revocation is refused"):
+ * - "not revoked" (and a `user:` moment) is trusted for REVOCATION_RECHECK_SECONDS, then
+ *   asked again. KV itself takes up to 60 s to carry a write to other locations, so this
+ *   adds a few seconds to a bound that is a minute already;
+ * - "revoked" (a `sess:` or `tok:` mark) is final: a revoked session or token never comes
+ *   back, so it is remembered until the credential expires;
+ * - what this isolate writes (recordRevocation) goes into the memo at once, so a
+ *   revocation refuses the next request this isolate serves, on any host.
+ * Sign-in and first verifications (isRevocationRecorded) read KV itself: they read D1
+ * anyway, and a fresh answer there costs nothing a person notices.
+ *
  * The log line names the kind of key (`sess`, `tok`), never the key: a session id or a
  * token hash is a handle on a credential and stays out of logs.
  */
+
 import { ServiceUnavailableError } from "../errors";
+import { setBounded } from "../gate/bounded-cache";
 import { revocationTtlSeconds } from "./keys";
 
-/** True when `key` is in REVOKED; throws ServiceUnavailableError when KV cannot answer. */
+/**
+ * How long an isolate trusts a "not revoked" it read (or a `user:` moment) before asking KV
+ * again: the delay it adds to a revocation written elsewhere (docs/security.md).
+ */
+export const REVOCATION_RECHECK_SECONDS = 5;
+/** Bounds the memo (about 200 bytes an entry); beyond it the oldest entry goes and is read again when needed. */
+const MAX_REMEMBERED_KEYS = 20_000;
+
+interface Remembered {
+  /** What KV holds under the key: null for nothing (not revoked). */
+  value: string | null;
+  /** Unix ms: when the read that gave `value` started, or when this isolate wrote it. */
+  readAt: number;
+  /** Unix ms until which a recorded mark holds without asking again; 0 for an answer that can change. */
+  finalUntil: number;
+}
+
+/** Per isolate: one REVOKED namespace per deployment, so keys alone name what they remember. */
+const memo = new Map<string, Remembered>();
+
+/** What the memo may answer for `key` at `now`, or undefined when KV must be asked. */
+function recall(key: string, now: number): Remembered | undefined {
+  const entry = memo.get(key);
+  if (!entry) return undefined;
+  if (now < entry.finalUntil) return entry;
+  // A clock that went back is not trusted to say the answer is recent.
+  return now >= entry.readAt && now - entry.readAt < REVOCATION_RECHECK_SECONDS * 1000 ? entry : undefined;
+}
+
+/**
+ * Keeps an answer unless the memo holds a newer one: a read that started before this
+ * isolate's own write must not undo it (on a tie, the recorded value wins).
+ */
+function remember(key: string, entry: Remembered): void {
+  const current = memo.get(key);
+  if (current && (current.readAt > entry.readAt || (current.readAt === entry.readAt && entry.value === null))) return;
+  setBounded(memo, key, entry, MAX_REMEMBERED_KEYS);
+}
+
+/** True when `key` is in REVOKED, read from KV itself; throws ServiceUnavailableError when KV cannot answer. */
 export async function isRevocationRecorded(kv: KVNamespace, key: string): Promise<boolean> {
   try {
     return (await kv.get(key)) !== null;
@@ -21,39 +75,79 @@ export async function isRevocationRecorded(kv: KVNamespace, key: string): Promis
 }
 
 /**
- * For a token already verified (the gate's remembered tokens), in one KV round trip: whether
- * the token itself was revoked, and the moment before which every token of its user is dead
- * (null when none). Throws ServiceUnavailableError when KV cannot answer.
+ * The gate's question for a session cookie: is `sessionId`'s session revoked? Through the
+ * memo; `expiresAt` (Unix ms) is the session's, how long a "revoked" answer stays final.
+ * Throws ServiceUnavailableError when KV must be asked and cannot answer.
+ */
+export async function readSessionRevocation(kv: KVNamespace, key: string, options: { now: number; expiresAt: number }): Promise<boolean> {
+  const known = recall(key, options.now);
+  if (known) return known.value !== null;
+  let value: string | null;
+  try {
+    value = await kv.get(key);
+  } catch (error) {
+    throw kvUnavailable("get", key, error);
+  }
+  remember(key, { value, readAt: options.now, finalUntil: value === null ? 0 : options.expiresAt });
+  return value !== null;
+}
+
+/**
+ * For a token already verified (the gate's remembered tokens), through the memo and in at
+ * most one KV round trip: whether the token itself was revoked, and the moment before which
+ * every token of its user is dead (null when none). `expiresAt` (Unix ms) is the token's.
+ * Throws ServiceUnavailableError when KV must be asked and cannot answer.
  */
 export async function readTokenRevocations(
   kv: KVNamespace,
   tokenKey: string,
   userKey: string,
+  options: { now: number; expiresAt: number },
 ): Promise<{ tokenRevoked: boolean; userTokensRevokedBefore: number | null }> {
-  let values: Map<string, string | null>;
-  try {
-    values = await kv.get([tokenKey, userKey], "text");
-  } catch (error) {
-    throw kvUnavailable("get", tokenKey, error);
+  const knownToken = recall(tokenKey, options.now);
+  const knownUser = recall(userKey, options.now);
+  let tokenValue = knownToken?.value ?? null;
+  let userValue = knownUser?.value ?? null;
+  const missing = [knownToken ? null : tokenKey, knownUser ? null : userKey].filter((key): key is string => key !== null);
+  if (missing.length > 0 && tokenValue === null) {
+    let values: Map<string, string | null>;
+    try {
+      values = await kv.get(missing, "text");
+    } catch (error) {
+      throw kvUnavailable("get", tokenKey, error);
+    }
+    if (!knownToken) {
+      tokenValue = values.get(tokenKey) ?? null;
+      remember(tokenKey, { value: tokenValue, readAt: options.now, finalUntil: tokenValue === null ? 0 : options.expiresAt });
+    }
+    if (!knownUser) {
+      userValue = values.get(userKey) ?? null;
+      remember(userKey, { value: userValue, readAt: options.now, finalUntil: 0 });
+    }
   }
-  const before = Number(values.get(userKey) ?? Number.NaN);
-  return { tokenRevoked: (values.get(tokenKey) ?? null) !== null, userTokensRevokedBefore: Number.isFinite(before) ? before : null };
+  const before = Number(userValue ?? Number.NaN);
+  return { tokenRevoked: tokenValue !== null, userTokensRevokedBefore: Number.isFinite(before) ? before : null };
 }
 
 /**
  * Records `key` in REVOKED until the revoked thing would have expired anyway (at least KV's
- * minimum TTL), holding `value`. Throws ServiceUnavailableError when KV cannot take the write.
+ * minimum TTL), holding `value`, and in this isolate's memo at once. The default mark ("1")
+ * is final; a `value` (the `user:` moment) can be raised by a later write elsewhere, so it
+ * is asked again like a "not revoked". Throws ServiceUnavailableError when KV cannot take
+ * the write, and then remembers nothing.
  */
 export async function recordRevocation(
   kv: KVNamespace,
   key: string,
   record: { expiresAt: number; now?: number; value?: string },
 ): Promise<void> {
+  const now = record.now ?? Date.now();
   try {
-    await kv.put(key, record.value ?? "1", { expirationTtl: revocationTtlSeconds(record.expiresAt, record.now) });
+    await kv.put(key, record.value ?? "1", { expirationTtl: revocationTtlSeconds(record.expiresAt, now) });
   } catch (error) {
     throw kvUnavailable("put", key, error);
   }
+  remember(key, { value: record.value ?? "1", readAt: now, finalUntil: record.value === undefined ? record.expiresAt : 0 });
 }
 
 function kvUnavailable(operation: "get" | "put", key: string, error: unknown): ServiceUnavailableError {

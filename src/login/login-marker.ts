@@ -6,7 +6,7 @@
  */
 import { and, eq, isNull, lte, type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
-import { sessions, users } from "../db/schema";
+import { users } from "../db/schema";
 
 /** Strictly greater than the old marker, so two sign-ins in one millisecond still differ. */
 export function nextLoginMarker(lastLoginAt: number | null, now: number): number {
@@ -42,11 +42,6 @@ function userMatches(expected: ExpectedUserState): SQL {
 /** SQL true while the user's row still is as `expected`: guards the session row of a sign-in. */
 export function userStillMatches(expected: ExpectedUserState): SQL {
   return sql`EXISTS (SELECT 1 FROM ${users} WHERE ${userMatches(expected)})`;
-}
-
-/** SQL true once the batch has written session `sessionId`: the sign-in won. */
-export function sessionWritten(sessionId: string): SQL {
-  return sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.id} = ${sessionId})`;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * "Sign out everywhere": every live session of the user ends at once (rows marked, ids in
- * REVOKED), the security stamp is replaced so every outstanding sesame token of the user
+ * "Sign out everywhere": every live session of the user ends (rows marked, ids in REVOKED,
+ * refused within the bound of docs/security.md), the security stamp is replaced so every outstanding sesame token of the user
  * dies (login links, share links, service tokens: the admin API's "revoke all"), and the
  * user's pending sign-in codes are ended, so nothing emailed earlier can start a new session.
  */

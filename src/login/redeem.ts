@@ -10,38 +10,65 @@
  * credential was checked against (marker, security stamp, email, activity: an admin email
  * change or "sign out everywhere" landing between check and batch makes it lose), and every
  * statement after it is guarded by that row existing (docs/security.md, "One-time use is
- * atomic").
+ * atomic"). The same batch reads the new session's groups and writes the success audit rows
+ * (the route's `link_redeemed` or `code_redeemed`, then `session_created`), each only if the
+ * session row was written: a sign-in is two D1 round trips after the check
+ * (docs/benchmarks.md, "The login path").
  */
 import { sql } from "drizzle-orm";
-import { recordEvent } from "../audit/record-event";
+import { type AuthEvent, eventStatementIf, logEvent, recordEvent } from "../audit/record-event";
 import type { TokenDeps } from "../auth/token-service";
 import type { LoginRequest, Session, User } from "../db/schema";
-import { insertSessionIf, newSessionRow } from "../sessions";
+import { insertSessionIf, newSessionRow, type SessionDeps, sessionStartStatements, sessionWritten } from "../sessions";
 import { encodeBase64url } from "../tokens";
 import { createUser, findUserByEmail } from "../users/store";
 import { attemptMatches } from "./attempt-cookie";
 import { codeMatches, hashCode } from "./codes";
-import { advanceMarkerIfUnchanged, bumpMarker, nextLoginMarker, sessionWritten, userStillMatches } from "./login-marker";
+import { advanceMarkerIfUnchanged, bumpMarker, nextLoginMarker, userStillMatches } from "./login-marker";
 import { consumeRequestStatement, endPendingRequestsStatement, takeCodeAttempt, wonByNonce } from "./requests-store";
 import { isSignupAllowed } from "./signup-policy";
-import { checkLinkToken } from "./signup-token";
+import type { LinkCheck } from "./signup-token";
 
 export type Redemption =
-  | { ok: true; user: User; newUser: boolean; session: Session }
+  | {
+      ok: true;
+      user: User;
+      newUser: boolean;
+      session: Session;
+      /** The new session's carried groups as the batch read them: for issueSessionCookie. */
+      groupRows: { name: string }[];
+    }
   | { ok: false; reason: string; userId?: string | null; detail?: Record<string, string | number | null> };
 
-/** POST /link: verifies the token (either kind), consumes it and writes the session row; `request` is the browser's. */
-export async function redeemLink(deps: TokenDeps, token: unknown, request: Request): Promise<Redemption & { tokenHash?: string }> {
-  const check = await checkLinkToken(deps, token);
-  if (!check.ok) return { ok: false, reason: check.reason, userId: check.userId ?? null, tokenHash: check.token?.hash };
-  const result =
-    check.kind === "user"
-      ? await consumeUserLink(deps, check.user, check.token.oneTime, request)
-      : await consumeSignup(deps, check.request, request, "link");
-  return { ...result, tokenHash: check.token.hash };
+/** The route's audit event for a sign-in that wins, written by the batch that writes the session. */
+export type WinEvent = (userId: string, newUser: boolean) => AuthEvent;
+
+/**
+ * The statements after the session row in a redemption's batch: the route's audit row, the
+ * session's groups, its `session_created` row (sessionStartStatements). Once the batch says
+ * the sign-in won, the caller logs the route's event; issueSessionCookie logs the session's.
+ */
+function winStatements(deps: SessionDeps, session: Session, won: AuthEvent) {
+  const [groups, created] = sessionStartStatements(deps, session);
+  return [eventStatementIf(deps.db, won, session.createdAt, sessionWritten(session.id)), groups, created] as const;
 }
 
-async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, request: Request): Promise<Redemption> {
+/**
+ * POST /link: consumes a link token that checkLinkToken accepted and writes the session row;
+ * `request` is the browser's. One D1 round trip for a user's link.
+ */
+export async function redeemLink(
+  deps: TokenDeps,
+  check: Extract<LinkCheck, { ok: true }>,
+  request: Request,
+  won: WinEvent,
+): Promise<Redemption> {
+  return check.kind === "user"
+    ? consumeUserLink(deps, check.user, check.token.oneTime, request, won)
+    : consumeSignup(deps, check.request, request, "link", won);
+}
+
+async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, request: Request, onWin: WinEvent): Promise<Redemption> {
   const { db } = deps;
   // The clock is read after the check, and never before the user's last security change,
   // so the session cannot look older than a state the check already saw.
@@ -55,25 +82,32 @@ async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, re
     stateNotAfter: user.stateChangedAt,
   };
   const won = sessionWritten(session.id);
+  const winEvent = onWin(user.id, false);
   if (oneTime) {
     const oneTimeExpected = { ...expected, marker: user.lastLoginAt };
-    const [written, advanced] = await db.batch([
+    const [written, advanced, , , groupRows] = await db.batch([
       insertSessionIf(db, session, userStillMatches(oneTimeExpected)),
       advanceMarkerIfUnchanged(db, oneTimeExpected, nextLoginMarker(user.lastLoginAt, now)),
       endPendingRequestsStatement(db, { email: user.email, userId: user.id, now, won }),
+      ...winStatements(deps, session, winEvent),
     ]);
     const row = advanced[0];
-    return written[0] && row ? { ok: true, user: row, newUser: false, session } : { ok: false, reason: "used", userId: user.id };
+    if (!written[0] || !row) return { ok: false, reason: "used", userId: user.id };
+    logEvent(winEvent);
+    return { ok: true, user: row, newUser: false, session, groupRows };
   }
   // LINK_ONE_TIME=false: the link may be used again until it expires; the sign-in still
   // moves the marker (killing older one-time links) and ends pending codes.
-  const [written, bumped] = await db.batch([
+  const [written, bumped, , , groupRows] = await db.batch([
     insertSessionIf(db, session, userStillMatches(expected)),
     bumpMarker(db, { userId: user.id, now, won }),
     endPendingRequestsStatement(db, { email: user.email, userId: user.id, now, won }),
+    ...winStatements(deps, session, winEvent),
   ]);
   const row = bumped[0];
-  return written[0] && row ? { ok: true, user: row, newUser: false, session } : { ok: false, reason: "revoked", userId: user.id };
+  if (!written[0] || !row) return { ok: false, reason: "revoked", userId: user.id };
+  logEvent(winEvent);
+  return { ok: true, user: row, newUser: false, session, groupRows };
 }
 
 /**
@@ -83,6 +117,7 @@ async function consumeUserLink(deps: TokenDeps, user: User, oneTime: boolean, re
 export async function redeemCode(
   deps: TokenDeps,
   input: { email: string; code: string; request: Request; attempt?: string | null },
+  onWin: WinEvent,
 ): Promise<Redemption> {
   const { config, db } = deps;
   const now = deps.now ?? Date.now();
@@ -109,12 +144,13 @@ export async function redeemCode(
       detail: { requestId: request.id, attempts: request.attempts },
     };
   }
-  if (!request.userId) return consumeSignup(deps, request, input.request, "code", maxAttempts);
+  if (!request.userId) return consumeSignup(deps, request, input.request, "code", onWin, maxAttempts);
 
   const nonce = newNonce();
   const consumedHere = wonByNonce(request.id, nonce);
   const session = newSessionRow(deps, { userId: request.userId, amr: "code", request: input.request }, now);
-  const [consumed, written, bumped] = await db.batch([
+  const winEvent = onWin(request.userId, false);
+  const [consumed, written, bumped, , , groupRows] = await db.batch([
     consumeRequestStatement(db, { id: request.id, nonce, now, maxAttempts }),
     // The user's security state must not have changed since the code was sent (revoke
     // all, new email, deactivation): such a change kills codes as it kills links.
@@ -125,10 +161,12 @@ export async function redeemCode(
     ),
     bumpMarker(db, { userId: request.userId, now, won: sessionWritten(session.id) }),
     endPendingRequestsStatement(db, { email: request.email, userId: request.userId, now, won: consumedHere }),
+    ...winStatements(deps, session, winEvent),
   ]);
   if (!consumed[0]) return { ok: false, reason: "used", userId: request.userId };
   if (!written[0] || !bumped[0]) return { ok: false, reason: "revoked", userId: request.userId };
-  return { ok: true, user: bumped[0], newUser: false, session };
+  logEvent(winEvent);
+  return { ok: true, user: bumped[0], newUser: false, session, groupRows };
 }
 
 /**
@@ -141,6 +179,7 @@ async function consumeSignup(
   request: LoginRequest,
   browser: Request,
   amr: "link" | "code",
+  onWin: WinEvent,
   maxAttempts?: number,
 ): Promise<Redemption> {
   const { config, db } = deps;
@@ -170,12 +209,15 @@ async function consumeSignup(
   const sessionAt = Math.max(now, user.stateChangedAt);
   const session = newSessionRow(deps, { userId: user.id, amr, request: browser }, sessionAt);
   const expected = { userId: user.id, stateNotAfter: newUser ? user.stateChangedAt : request.createdAt };
-  const [written, bumped] = await db.batch([
+  const winEvent = onWin(user.id, newUser);
+  const [written, bumped, , groupRows] = await db.batch([
     insertSessionIf(db, session, userStillMatches(expected)),
     bumpMarker(db, { userId: user.id, now: sessionAt, won: sessionWritten(session.id) }),
+    ...winStatements(deps, session, winEvent),
   ]);
   if (!written[0] || !bumped[0]) return { ok: false, reason: user.isActive ? "revoked" : "inactive_user", userId: user.id };
-  return { ok: true, user: bumped[0], newUser, session };
+  logEvent(winEvent);
+  return { ok: true, user: bumped[0], newUser, session, groupRows };
 }
 
 function newNonce(): string {

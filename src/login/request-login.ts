@@ -5,21 +5,25 @@
  * SIGNUP), the caller gets the same outcome, `accepted`, after about the same time; only
  * rate limits (counted before the address is even looked up) and a provider failure for an
  * address that does get an email answer differently.
+ *
+ * D1 round trips when an email goes out: three (docs/benchmarks.md, "The login path"): the
+ * two rate limits with the address's lookup, the request with its `link_requested` row,
+ * then `email_sent`.
  */
-import { recordEvent } from "../audit/record-event";
+import { type AuthEvent, eventStatement, logEvent, recordEvent } from "../audit/record-event";
 import { recordFailureEvent } from "../audit/record-failure";
 import { issueToken, type TokenDeps } from "../auth/token-service";
-import type { LoginRequest } from "../db/schema";
+import type { LoginRequest, User } from "../db/schema";
 import { clientIp, userAgent } from "../http/request-info";
 import type { Locale } from "../i18n";
 import { MailDeliveryError, type Mailer, type MailReceipt, renderLoginEmail } from "../mail";
-import { hitRateLimit, rateLimitClient, rateLimitKey } from "../rate-limit";
+import { pruneRateLimitsIfDue, rateLimitClient, rateLimitHit, rateLimitKey } from "../rate-limit";
 import { hashToken } from "../tokens";
-import { findUserByEmail } from "../users/store";
+import { userByEmailQuery } from "../users/store";
 import { hashAttempt } from "./attempt-cookie";
 import { generateCode, hashCode } from "./codes";
 import { magicLinkUrl } from "./link-url";
-import { deleteLoginRequest, insertLoginRequest } from "./requests-store";
+import { deleteLoginRequest, insertLoginRequestStatement } from "./requests-store";
 import { recordSendDuration, waitLikeASend } from "./send-timing";
 import { isSignupAllowed } from "./signup-policy";
 import { issueSignupToken } from "./signup-token";
@@ -51,14 +55,13 @@ export async function requestLogin(deps: LoginDeps, input: LoginRequestInput): P
   const agent = userAgent(input.request);
   const audit = { ip, userAgent: agent };
 
-  const limited = await checkLoginRateLimits(deps, input.email, ip);
+  const { limited, user } = await countAndLookUp(deps, input.email, ip);
   if (limited) {
     await recordFailureEvent(deps, { event: "rate_limited", reason: limited.reason, ...audit });
     return { outcome: "rate_limited", retryAfterSeconds: limited.retryAfterSeconds };
   }
 
   const startedAt = Date.now();
-  const user = await findUserByEmail(db, input.email);
   if (user ? !user.isActive : !isSignupAllowed(config.signup, input.email)) {
     await recordEvent(
       db,
@@ -91,9 +94,10 @@ export async function requestLogin(deps: LoginDeps, input: LoginRequestInput): P
   request.codeHash = await hashCode(config.secrets.sesame[0], request.id, code);
   const token = user ? (await issueToken({ ...deps, now }, user)).token : await issueSignupToken(deps, request);
   request.linkHash = await hashToken(token);
-  await insertLoginRequest(db, request);
   const detail = { requestId: request.id, newUser: user === null };
-  await recordEvent(db, { event: "link_requested", userId: user?.id ?? null, detail, ...audit }, now);
+  const requested: AuthEvent = { event: "link_requested", userId: user?.id ?? null, detail, ...audit };
+  await db.batch([insertLoginRequestStatement(db, request), eventStatement(db, requested, now)]);
+  logEvent(requested);
 
   const message = renderLoginEmail({
     appName: config.appName,
@@ -131,36 +135,48 @@ export async function requestLogin(deps: LoginDeps, input: LoginRequestInput): P
 
 /**
  * Counts this request against the per-IP and the per-address limit (both, always, so one
- * cannot be probed through the other). The address is counted whether or not it has an
- * account: the answer cannot differ between the two. Keys are HMACs under SESAME_SECRET.
+ * cannot be probed through the other), and looks the address up, in one D1 batch: the
+ * counters come first in it, and a limited request uses nothing the lookup found. The
+ * address is counted whether or not it has an account: the answer cannot differ between
+ * the two. Keys are HMACs under SESAME_SECRET.
  */
-async function checkLoginRateLimits(
+async function countAndLookUp(
   deps: LoginDeps,
   email: string,
   ip: string,
-): Promise<{ reason: string; retryAfterSeconds: number } | null> {
+): Promise<{ limited: { reason: string; retryAfterSeconds: number } | null; user: User | null }> {
   const { config, db } = deps;
   const secret = config.secrets.sesame[0];
   const windowSeconds = config.rateLimit.windowSeconds;
-  const [byIp, byEmail] = await Promise.all([
-    hitRateLimit(db, {
-      key: await rateLimitKey("login:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), secret),
-      limit: config.rateLimit.loginPerIp,
-      windowSeconds,
-      now: deps.now,
-    }),
-    hitRateLimit(db, {
-      key: await rateLimitKey("login:email", email, secret),
-      limit: config.rateLimit.loginPerEmail,
-      windowSeconds,
-      now: deps.now,
-    }),
+  const ipHit = rateLimitHit(db, {
+    key: await rateLimitKey("login:ip", rateLimitClient(ip, config.rateLimit.ipv6PrefixBits), secret),
+    limit: config.rateLimit.loginPerIp,
+    windowSeconds,
+    now: deps.now,
+  });
+  const emailHit = rateLimitHit(db, {
+    key: await rateLimitKey("login:email", email, secret),
+    limit: config.rateLimit.loginPerEmail,
+    windowSeconds,
+    now: deps.now,
+  });
+  const [ipRows, emailRows, users] = await db.batch([
+    ipHit.statement,
+    emailHit.statement,
+    userByEmailQuery(db, email),
+    ...pruneRateLimitsIfDue(db, ipHit.now),
   ]);
-  if (byIp.allowed && byEmail.allowed) return null;
+  const byIp = ipHit.result(ipRows);
+  const byEmail = emailHit.result(emailRows);
+  const user = users[0] ?? null;
+  if (byIp.allowed && byEmail.allowed) return { limited: null, user };
   const blocked = [byIp.allowed ? null : byIp, byEmail.allowed ? null : byEmail].filter((r) => r !== null);
   return {
-    reason: !byIp.allowed ? "login_per_ip" : "login_per_email",
-    retryAfterSeconds: Math.max(...blocked.map((r) => r.retryAfterSeconds)),
+    limited: {
+      reason: !byIp.allowed ? "login_per_ip" : "login_per_email",
+      retryAfterSeconds: Math.max(...blocked.map((r) => r.retryAfterSeconds)),
+    },
+    user: null,
   };
 }
 

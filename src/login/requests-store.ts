@@ -7,8 +7,9 @@ import { and, desc, eq, gt, isNull, lt, lte, or, sql } from "drizzle-orm";
 import type { Database } from "../db/client";
 import { type LoginRequest, loginRequests } from "../db/schema";
 
-export async function insertLoginRequest(db: Database, row: LoginRequest): Promise<void> {
-  await db.insert(loginRequests).values(row).run();
+/** The insert of a new request, for a caller's D1 batch (POST /login writes it with its audit row). */
+export function insertLoginRequestStatement(db: Database, row: LoginRequest) {
+  return db.insert(loginRequests).values(row);
 }
 
 /** Removes a request whose email never left (the provider refused it): its code must not be guessable. */
@@ -22,7 +23,12 @@ export async function findLoginRequest(db: Database, id: string): Promise<LoginR
 
 /** The request whose emailed link has this token hash (null for links the admin API issued). */
 export async function findLoginRequestByLinkHash(db: Database, linkHash: string): Promise<LoginRequest | null> {
-  return (await db.select().from(loginRequests).where(eq(loginRequests.linkHash, linkHash)).get()) ?? null;
+  return (await loginRequestByLinkHashQuery(db, linkHash).get()) ?? null;
+}
+
+/** The query behind findLoginRequestByLinkHash, for a caller's D1 batch (its rows: none or one). */
+export function loginRequestByLinkHashQuery(db: Database, linkHash: string) {
+  return db.select().from(loginRequests).where(eq(loginRequests.linkHash, linkHash)).limit(1);
 }
 
 /**

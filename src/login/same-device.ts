@@ -18,8 +18,8 @@ export type SameDeviceVerdict =
   /** Another browser: who asked, and when, for the page that says so. */
   | { verdict: "other"; askedAt: number; askedFrom: string | null };
 
-/** Compares the request's bound attempt with this browser's cookie. */
-async function judgeSameDevice(config: Config, loginRequest: LoginRequest | null, request: Request): Promise<SameDeviceVerdict> {
+/** Compares the bound attempt of `loginRequest` (the one a link or code was emailed for) with this browser's cookie. */
+export async function judgeSameDevice(config: Config, loginRequest: LoginRequest | null, request: Request): Promise<SameDeviceVerdict> {
   if (config.sameDevice === "off" || !loginRequest?.attemptHash) return { verdict: "unbound" };
   if (await attemptMatches(config, loginRequest.id, readAttemptCookie(request, config), loginRequest.attemptHash)) {
     return { verdict: "same" };

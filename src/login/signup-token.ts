@@ -18,8 +18,18 @@ import { checkToken, type TokenDeps } from "../auth/token-service";
 import type { LoginRequest, User } from "../db/schema";
 import { revokedTokenKey } from "../kv/keys";
 import { isRevocationRecorded } from "../kv/revocations";
-import { createToken, deriveKey, deriveKeys, type TokenFailureReason, type TokenInfo, type TokenSubject, verifyToken } from "../tokens";
-import { findLoginRequest } from "./requests-store";
+import {
+  createToken,
+  deriveKey,
+  deriveKeys,
+  hashToken,
+  type TokenFailureReason,
+  type TokenInfo,
+  type TokenSubject,
+  verifyToken,
+} from "../tokens";
+import { userByIdQuery } from "../users/store";
+import { findLoginRequest, loginRequestByLinkHashQuery } from "./requests-store";
 
 /** Pending requests have no security stamp; this constant fills the field the tag covers. */
 const PENDING_STAMP = "pending-signup";
@@ -50,17 +60,26 @@ export async function issueSignupToken(deps: TokenDeps, request: LoginRequest): 
 }
 
 export type LinkCheck =
-  | { ok: true; kind: "user"; user: User; token: TokenInfo }
-  | { ok: true; kind: "signup"; request: LoginRequest; token: TokenInfo }
+  | { ok: true; kind: "user"; user: User; token: TokenInfo; loginRequest: LoginRequest | null }
+  | { ok: true; kind: "signup"; request: LoginRequest; token: TokenInfo; loginRequest: LoginRequest }
   | { ok: false; reason: TokenFailureReason; userId?: string; token?: TokenInfo };
 
 /**
  * Checks a link token of either kind without consuming it: a login link (scope "") for an
- * existing user, or a sign-up link (scope "signup") for a pending request.
+ * existing user, or a sign-up link (scope "signup") for a pending request. A valid link comes
+ * with `loginRequest`, the request it was emailed for (null for a link the admin API issued),
+ * read in the same D1 round trip as the user, for the same-device judgement.
  */
 export async function checkLinkToken(deps: TokenDeps, token: unknown): Promise<LinkCheck> {
-  const asLogin = await checkToken(deps, token, { scope: LOGIN_SCOPE });
-  if (asLogin.ok) return { ok: true, kind: "user", user: asLogin.user, token: asLogin.token };
+  let loginRequest: LoginRequest | null = null;
+  const loadUser = async (id: string) => {
+    const linkHash = typeof token === "string" ? await hashToken(token) : "";
+    const [users, requests] = await deps.db.batch([userByIdQuery(deps.db, id), loginRequestByLinkHashQuery(deps.db, linkHash)]);
+    loginRequest = requests[0] ?? null;
+    return users[0] ?? null;
+  };
+  const asLogin = await checkToken(deps, token, { scope: LOGIN_SCOPE, loadUser });
+  if (asLogin.ok) return { ok: true, kind: "user", user: asLogin.user, token: asLogin.token, loginRequest };
   if (asLogin.reason !== "wrong_scope" || asLogin.token?.scope !== SIGNUP_SCOPE) return asLogin;
 
   const result = await verifyToken(token, {
@@ -78,5 +97,5 @@ export async function checkLinkToken(deps: TokenDeps, token: unknown): Promise<L
   const request = result.user.request;
   // Already redeemed (by this link or by the code), or killed by another sign-in.
   if (request.consumedAt !== null) return { ok: false, reason: "used", token: result.token };
-  return { ok: true, kind: "signup", request, token: result.token };
+  return { ok: true, kind: "signup", request, token: result.token, loginRequest: request };
 }

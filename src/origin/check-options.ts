@@ -15,6 +15,7 @@ export interface CheckedOptions {
   audience: string | string[];
   clockTolerance: number;
   maxTokenAge: number | undefined;
+  acceptLegacyAssertions: boolean;
 }
 
 export function checkVerifyOptions(options: VerifyAssertionOptions): CheckedOptions {
@@ -22,7 +23,15 @@ export function checkVerifyOptions(options: VerifyAssertionOptions): CheckedOpti
     throw new TypeError(`sesame-edge/origin: ${message}`);
   };
   if (!options || typeof options !== "object") fail("options are required ({ jwksUrl, issuer, audience })");
-  const { jwksUrl, jwks, issuer, audience, clockTolerance = DEFAULT_CLOCK_TOLERANCE_SECONDS, maxTokenAge } = options;
+  const {
+    jwksUrl,
+    jwks,
+    issuer,
+    audience,
+    clockTolerance = DEFAULT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenAge,
+    acceptLegacyAssertions = true,
+  } = options;
 
   if ((jwksUrl === undefined) === (jwks === undefined)) fail("give exactly one of `jwksUrl` and `jwks`");
   let url: URL | undefined;
@@ -48,5 +57,6 @@ export function checkVerifyOptions(options: VerifyAssertionOptions): CheckedOpti
   if (maxTokenAge !== undefined && (typeof maxTokenAge !== "number" || !Number.isFinite(maxTokenAge) || maxTokenAge < 0)) {
     fail("`maxTokenAge` must be a number of seconds >= 0");
   }
-  return { jwksUrl: url, jwks, issuer, audience, clockTolerance, maxTokenAge };
+  if (typeof acceptLegacyAssertions !== "boolean") fail("`acceptLegacyAssertions` must be true or false");
+  return { jwksUrl: url, jwks, issuer, audience, clockTolerance, maxTokenAge, acceptLegacyAssertions };
 }

@@ -6,7 +6,7 @@
 
 export { DEFAULT_CLOCK_TOLERANCE_SECONDS } from "./check-options.js";
 export { SesameAssertionError, type SesameAssertionErrorCode } from "./errors.js";
-export { ASSERTION_HEADER, type AssertionInput } from "./read-assertion.js";
+export { ASSERTION_HEADER, ASSERTION_TYPE, type AssertionInput } from "./read-assertion.js";
 export { JWKS_CACHE_MAX_AGE_MS, JWKS_COOLDOWN_MS, JWKS_TIMEOUT_MS } from "./remote-jwks.js";
 export type { SesameAssertionClaims, SesameAuthMethod, SesameIdentity, VerifyAssertionOptions } from "./types.js";
 export { ASSERTION_ALGORITHMS, verifyAssertion } from "./verify-assertion.js";

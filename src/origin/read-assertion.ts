@@ -2,6 +2,13 @@ import { SesameAssertionError } from "./errors.js";
 
 /** The header the gate sets on every request it forwards (docs/origin.md). */
 export const ASSERTION_HEADER = "Sesame-Assertion";
+/**
+ * The assertion's `typ` header (RFC 8725 section 3.11, explicit typing). Origins require it,
+ * so no other JWT the edge signs (an OpenID Connect ID token, docs/oidc.md) passes for one.
+ */
+export const ASSERTION_TYPE = "sesame-assertion+jwt";
+/** The `typ` edges before 0.2 signed with, accepted for one release unless `acceptLegacyAssertions` is false (docs/origin.md). */
+export const LEGACY_ASSERTION_TYPE = "JWT";
 /** Far above a real assertion (~600 bytes); anything longer is refused before any parsing. */
 export const MAX_ASSERTION_LENGTH = 8192;
 

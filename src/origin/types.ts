@@ -50,4 +50,11 @@ export interface VerifyAssertionOptions {
    * Default: none, the edge's ASSERTION_TTL (the `exp` claim) decides.
    */
   maxTokenAge?: number;
+  /**
+   * Accept assertions with the header `typ: "JWT"`, as edges before 0.2 signed them. Default
+   * true in 0.2, so origins and edges can be upgraded in either order; false from the next
+   * release. Set it to false as soon as your edge runs 0.2 (docs/origin.md, "Assertion type").
+   * Every assertion is checked the same way otherwise.
+   */
+  acceptLegacyAssertions?: boolean;
 }

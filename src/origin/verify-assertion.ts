@@ -2,11 +2,11 @@
  * verifyAssertion: the one check an origin behind sesame-edge needs. Runs anywhere with
  * WebCrypto and fetch (Node 20+, Workers, Bun, Deno); depends on jose only.
  */
-import { errors, type JWTPayload, jwtVerify } from "jose";
+import { decodeProtectedHeader, errors, type JWTPayload, jwtVerify, type ProtectedHeaderParameters } from "jose";
 import { checkVerifyOptions } from "./check-options.js";
 import { SesameAssertionError } from "./errors.js";
 import { selectKeySource, withKeyErrors } from "./key-source.js";
-import { type AssertionInput, readAssertion } from "./read-assertion.js";
+import { ASSERTION_TYPE, type AssertionInput, LEGACY_ASSERTION_TYPE, readAssertion } from "./read-assertion.js";
 import { readIdentity } from "./read-identity.js";
 import type { SesameIdentity, VerifyAssertionOptions } from "./types.js";
 
@@ -22,7 +22,9 @@ const KNOWN_CLAIMS: ReadonlySet<string> = new Set([...REQUIRED_CLAIMS, "nbf"]);
  * Checks: the signature (ES256 only, key chosen by `kid` from the edge's JWKS), `iss` ===
  * `issuer`, `aud` includes `audience`, `exp` not passed and `iat` not in the future (both
  * with `clockTolerance`, default 5 s), optional `maxTokenAge`, and the presence and shape of
- * `sub`, `email`, `sid`, `amr`, `jti`. Sesame-User-* headers are never read.
+ * `sub`, `email`, `sid`, `amr`, `jti`, and the header `typ: "sesame-assertion+jwt"` (or, unless
+ * `acceptLegacyAssertions` is false, the `JWT` of edges before 0.2). Sesame-User-* headers
+ * are never read.
  *
  * @throws SesameAssertionError (with a stable `code`) when the request cannot be trusted;
  *   TypeError when `options` are wrong.
@@ -31,6 +33,14 @@ export async function verifyAssertion(input: AssertionInput, options: VerifyAsse
   const checked = checkVerifyOptions(options);
   const getKey = withKeyErrors(selectKeySource(checked.jwksUrl, checked.jwks));
   const token = readAssertion(input);
+
+  // Explicit typing (RFC 8725 section 3.11): an ID token or any other JWT the edge signs is
+  // never an assertion, even with a matching key, issuer and audience. Checked first, so the
+  // refusal says why whatever else the token gets wrong.
+  const typ = headerOf(token).typ;
+  if (typ !== ASSERTION_TYPE && !(checked.acceptLegacyAssertions && typ === LEGACY_ASSERTION_TYPE)) {
+    throw new SesameAssertionError("invalid_assertion", `The token's "typ" header is not ${ASSERTION_TYPE}: it is not an assertion.`);
+  }
 
   let payload: JWTPayload;
   try {
@@ -51,6 +61,15 @@ export async function verifyAssertion(input: AssertionInput, options: VerifyAsse
     throw new SesameAssertionError("invalid_assertion", 'The assertion\'s "iat" claim is in the future.');
   }
   return readIdentity(payload);
+}
+
+/** The token's protected header, unverified (read only to refuse early); malformed is invalid_assertion. */
+function headerOf(token: string): ProtectedHeaderParameters {
+  try {
+    return decodeProtectedHeader(token);
+  } catch {
+    throw new SesameAssertionError("invalid_assertion", "The assertion is malformed.");
+  }
 }
 
 /** jose's failure, as one of our codes. jose's own messages are not reused: we keep ours fixed. */

@@ -44,6 +44,19 @@ export interface RateLimitResult {
  * length), so every isolate agrees on them without coordination.
  */
 export async function hitRateLimit(db: Database, input: RateLimitHit): Promise<RateLimitResult> {
+  const hit = rateLimitHit(db, input);
+  // Pruning rides in the same round trip (a batch), so a hit is always one call to D1.
+  const rows =
+    Math.random() < RATE_LIMIT_PRUNE_PROBABILITY ? (await db.batch([hit.statement, pruneStatement(db, hit.now)]))[0] : await hit.statement;
+  return hit.result(rows);
+}
+
+/**
+ * hitRateLimit's statement, for a caller's D1 batch (POST /login counts both of its limits in
+ * the round trip that looks the address up), and how to read its rows. The caller prunes
+ * with pruneRateLimitsIfDue.
+ */
+export function rateLimitHit(db: Database, input: RateLimitHit) {
   const { key, limit, windowSeconds } = input;
   if (!Number.isInteger(limit) || limit < 1) throw new TypeError("limit must be a positive whole number");
   if (!Number.isInteger(windowSeconds) || windowSeconds < 1 || windowSeconds > MAX_RATE_LIMIT_WINDOW_SECONDS) {
@@ -57,7 +70,7 @@ export async function hitRateLimit(db: Database, input: RateLimitHit): Promise<R
   // SQLite evaluates every SET expression against the row as it was, so `window_start` on
   // the right-hand side is the old value. MAX() and `>=` keep a slightly late isolate (clock
   // behind, request delayed) from moving a window backwards and resetting its count.
-  const row = await db
+  const statement = db
     .insert(rateLimits)
     .values({ key, windowStart, count: 1 })
     .onConflictDoUpdate({
@@ -67,28 +80,34 @@ export async function hitRateLimit(db: Database, input: RateLimitHit): Promise<R
         windowStart: sql`MAX(${rateLimits.windowStart}, excluded.window_start)`,
       },
     })
-    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart })
-    .get();
-  if (!row) throw new Error("rate limit upsert returned no row");
-
-  if (Math.random() < RATE_LIMIT_PRUNE_PROBABILITY) await pruneRateLimits(db, now);
-
-  const windowEnd = row.windowStart + windowMs;
-  return {
-    allowed: row.count <= limit,
-    count: row.count,
-    retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)),
-    windowStart: row.windowStart,
+    .returning({ count: rateLimits.count, windowStart: rateLimits.windowStart });
+  const result = (rows: readonly { count: number; windowStart: number }[]): RateLimitResult => {
+    const row = rows[0];
+    if (!row) throw new Error("rate limit upsert returned no row");
+    const windowEnd = row.windowStart + windowMs;
+    return {
+      allowed: row.count <= limit,
+      count: row.count,
+      retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)),
+      windowStart: row.windowStart,
+    };
   };
+  return { statement, result, now };
+}
+
+/** The statements a batch of rate-limit hits adds to prune ended windows: one in RATE_LIMIT_PRUNE_PROBABILITY, else none. */
+export function pruneRateLimitsIfDue(db: Database, now: number) {
+  return Math.random() < RATE_LIMIT_PRUNE_PROBABILITY ? [pruneStatement(db, now)] : [];
 }
 
 /** Deletes counters whose window has certainly ended; returns how many went. */
 export async function pruneRateLimits(db: Database, now = Date.now()): Promise<number> {
-  const result = await db
-    .delete(rateLimits)
-    .where(lt(rateLimits.windowStart, now - MAX_RATE_LIMIT_WINDOW_SECONDS * 1000))
-    .run();
+  const result = await pruneStatement(db, now).run();
   return result.meta.changes ?? 0;
+}
+
+function pruneStatement(db: Database, now: number) {
+  return db.delete(rateLimits).where(lt(rateLimits.windowStart, now - MAX_RATE_LIMIT_WINDOW_SECONDS * 1000));
 }
 
 /**

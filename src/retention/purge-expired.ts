@@ -8,7 +8,7 @@
 import { lt, lte } from "drizzle-orm";
 import type { Config } from "../config";
 import type { Database } from "../db/client";
-import { authEvents, devMessages, handoffCodes, loginRequests, sessions } from "../db/schema";
+import { authEvents, devMessages, handoffCodes, loginRequests, oidcCodes, oidcTokens, sessions } from "../db/schema";
 import { pruneRateLimits } from "../rate-limit";
 
 const DAY_MS = 86_400_000;
@@ -19,22 +19,29 @@ export interface PurgeCounts {
   rateLimits: number;
   devMessages: number;
   handoffCodes: number;
+  oidcCodes: number;
+  oidcTokens: number;
   authEvents: number;
 }
 
+/** OpenID authorization codes stay this long past expiry, so a replay is still recognised (docs/oidc.md). */
+const OIDC_CODE_KEEP_MS = 10 * 60 * 1000;
+
 /**
  * Deletes expired sessions (revoked ones too, once expired), expired login requests, ended
- * rate-limit windows, expired dev mailbox messages, expired cross-host handoff codes, and audit events older than
+ * rate-limit windows, expired dev mailbox messages, expired cross-host handoff codes, OpenID codes and tokens, and audit events older than
  * RETENTION_DAYS_EVENTS days. Returns how many rows of each went; logs one line.
  */
 export async function purgeExpiredRows(db: Database, config: Config, now = Date.now()): Promise<PurgeCounts> {
   const eventsBefore = now - config.retention.eventsDays * DAY_MS;
-  const [expiredSessions, expiredRequests, oldMessages, expiredHandoffs, oldEvents] = await db.batch([
+  const [expiredSessions, expiredRequests, oldMessages, expiredHandoffs, oldEvents, expiredOidcCodes, expiredOidcTokens] = await db.batch([
     db.delete(sessions).where(lte(sessions.expiresAt, now)),
     db.delete(loginRequests).where(lte(loginRequests.expiresAt, now)),
     db.delete(devMessages).where(lte(devMessages.expiresAt, now)),
     db.delete(handoffCodes).where(lte(handoffCodes.expiresAt, now)),
     db.delete(authEvents).where(lt(authEvents.at, eventsBefore)),
+    db.delete(oidcCodes).where(lte(oidcCodes.expiresAt, now - OIDC_CODE_KEEP_MS)),
+    db.delete(oidcTokens).where(lte(oidcTokens.expiresAt, now)),
   ]);
   const counts: PurgeCounts = {
     sessions: expiredSessions.meta.changes ?? 0,
@@ -42,6 +49,8 @@ export async function purgeExpiredRows(db: Database, config: Config, now = Date.
     rateLimits: await pruneRateLimits(db, now),
     devMessages: oldMessages.meta.changes ?? 0,
     handoffCodes: expiredHandoffs.meta.changes ?? 0,
+    oidcCodes: expiredOidcCodes.meta.changes ?? 0,
+    oidcTokens: expiredOidcTokens.meta.changes ?? 0,
     authEvents: oldEvents.meta.changes ?? 0,
   };
   console.log(JSON.stringify({ level: "info", msg: "retention_purge", deleted: counts }));

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { csrfProtection } from "../middleware/csrf";
+import { oidcCrossSitePaths } from "../oidc";
 import { codeRoutes } from "./code";
 import { continueRoutes } from "./continue";
 import { linkRoutes } from "./link";
@@ -17,8 +18,10 @@ import { meRoutes } from "./me";
 
 export function authRoutes(config: Config) {
   const auth = new Hono<AppEnv>();
-  // The admin API authenticates by bearer token, which no cross-site page can attach.
-  auth.use(csrfProtection(config, { exempt: [`${config.authPrefix}/admin/api`] }));
+  // The admin API authenticates by bearer token, which no cross-site page can attach. The
+  // OpenID provider's token, userinfo and logout endpoints are called by relying parties from
+  // their own sites (docs/oidc.md): token and userinfo read no cookie, and logout asks first.
+  auth.use(csrfProtection(config, { exempt: [`${config.authPrefix}/admin/api`, ...oidcCrossSitePaths(config)] }));
   auth.route("/", loginRoutes(config));
   auth.route("/", linkRoutes(config));
   auth.route("/", codeRoutes(config));

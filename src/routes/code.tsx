@@ -90,7 +90,12 @@ export function codeRoutes(config: Config) {
     if (!code) return htmlPage(c, page(t("code.enterDigits", { length: config.code.length })), 400, withWidget);
 
     const deps = authDeps(c);
-    const result = await redeemCode(deps, { email, code, request: c.req.raw, attempt });
+    const result = await redeemCode(deps, { email, code, request: c.req.raw, attempt }, (userId, newUser) => ({
+      event: "code_redeemed",
+      userId,
+      detail: { newUser },
+      ...audit,
+    }));
     if (!result.ok) {
       await recordEvent(c.var.db, {
         event: "code_failed",
@@ -101,8 +106,7 @@ export function codeRoutes(config: Config) {
       });
       return htmlPage(c, page(t("code.failed")), 400, withWidget);
     }
-    await recordEvent(c.var.db, { event: "code_redeemed", userId: result.user.id, detail: { newUser: result.newUser }, ...audit });
-    const session = await issueSessionCookie(deps, result.session, result.user.email);
+    const session = await issueSessionCookie(deps, result.session, result.user.email, result.groupRows);
     return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });
   });
 

@@ -12,7 +12,7 @@ import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
 import { readForm } from "../login/form";
 import { redeemLink } from "../login/redeem";
-import { judgeLinkDevice } from "../login/same-device";
+import { judgeLinkDevice, judgeSameDevice } from "../login/same-device";
 import { checkLinkToken } from "../login/signup-token";
 import { contentSecurityPolicy, sitePolicy } from "../middleware/security-headers";
 import { LinkConfirmPage, LinkInvalidPage, linkPageScriptHash } from "../pages/link-page";
@@ -60,13 +60,14 @@ export function linkRoutes(config: Config) {
   app.get("/link", async function showLinkConfirmation(c) {
     const token = c.req.query("sesame") ?? "";
     const next = safeNext(c.req.query("next"), config.authPrefix);
+    // One D1 round trip: the user (or pending request) with the request the link was emailed for.
     const check = await checkLinkToken(authDeps(c), token);
     if (!check.ok) return invalidLink(c, next, { ...check, tokenHash: check.token?.hash }, "view");
     const email = check.kind === "user" ? check.user.email : check.request.email;
     const headers = {
       "Content-Security-Policy": contentSecurityPolicy({ ...sitePolicy(config), scriptHashes: [await linkPageScriptHash()] }),
     };
-    const device = await judgeLinkDevice(c.var, token, c.req.raw);
+    const device = await judgeSameDevice(config, check.loginRequest, c.req.raw);
     if (device.verdict === "other") {
       const required = config.sameDevice === "require";
       await otherBrowser(c, { stage: "view", refused: required, userId: check.kind === "user" ? check.user.id : null });
@@ -85,7 +86,11 @@ export function linkRoutes(config: Config) {
     const token = form("sesame", MAX_TOKEN_CHARS);
     const next = safeNext(form("next", MAX_NEXT_FIELD), config.authPrefix);
     const deps = authDeps(c);
-    const device = await judgeLinkDevice(c.var, token, c.req.raw);
+    // Two D1 round trips when it works: the check (as for GET), then the batch that signs in.
+    const check = await checkLinkToken(deps, token);
+    // A link that no longer works is judged by its request too: another browser under
+    // SAME_DEVICE=require learns that, not whether the link still works.
+    const device = check.ok ? await judgeSameDevice(config, check.loginRequest, c.req.raw) : await judgeLinkDevice(c.var, token, c.req.raw);
     if (device.verdict === "other" && config.sameDevice === "require") {
       // Nothing consumed: the asking browser can still use this link or its code.
       await otherBrowser(c, { stage: "redeem", refused: true, userId: null });
@@ -93,17 +98,17 @@ export function linkRoutes(config: Config) {
         "Content-Security-Policy": contentSecurityPolicy({ ...sitePolicy(config), scriptHashes: [await linkPageScriptHash()] }),
       });
     }
-    const result = await redeemLink(deps, token, c.req.raw);
-    if (!result.ok) return invalidLink(c, next, result, "redeem");
-
-    await recordEvent(c.var.db, {
+    if (!check.ok) return invalidLink(c, next, { ...check, tokenHash: check.token?.hash }, "redeem");
+    const tokenHash = auditTokenHash(check.token.hash);
+    const result = await redeemLink(deps, check, c.req.raw, (userId, newUser) => ({
       event: "link_redeemed",
-      userId: result.user.id,
+      userId,
       ip: clientIp(c.req.raw),
       userAgent: userAgent(c.req.raw),
-      detail: { newUser: result.newUser, tokenHash: auditTokenHash(result.tokenHash), sameDevice: device.verdict },
-    });
-    const session = await issueSessionCookie(deps, result.session, result.user.email);
+      detail: { newUser, tokenHash, sameDevice: device.verdict },
+    }));
+    if (!result.ok) return invalidLink(c, next, { ...result, tokenHash: check.token.hash }, "redeem");
+    const session = await issueSessionCookie(deps, result.session, result.user.email, result.groupRows);
     return c.body(null, 303, { Location: next, "Set-Cookie": session.setCookie });
   });
 

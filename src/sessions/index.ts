@@ -3,34 +3,37 @@
  * JWT that names it.
  *
  * Hot path (readSession, called by the gate on every request): verify the JWT (no D1),
- * one KV read for an early revocation, and only when the cookie's `rv` claim is
+ * ask REVOKED whether the session ended early (through the isolate's memo: no KV read for a
+ * session in steady use, src/kv/revocations.ts), and only when the cookie's `rv` claim is
  * SESSION_REVALIDATE old, one D1 check that slides the session and re-issues the cookie.
- * Revocation therefore takes effect at once on the edge that wrote KV, and everywhere
- * within SESSION_REVALIDATE (plus KV's propagation delay).
+ * A revocation therefore refuses the next request in the isolate that wrote it, and
+ * elsewhere within KV's propagation plus REVOCATION_RECHECK_SECONDS; the D1 re-check ends a
+ * revoked session within SESSION_REVALIDATE even if KV never delivers (docs/security.md).
  *
  * A session slides by SESSION_MAX_AGE at each re-check but never lives past
  * SESSION_ABSOLUTE_MAX_AGE from sign-in, however often it is used.
  *
  * Starting a session is two steps, so the row can be written in the same D1 batch that
  * consumes the sign-in (src/login/redeem.ts): `newSessionRow` gives the row (inserted with
- * `insertSessionIf`), `issueSessionCookie` signs the cookie once the batch said it won.
+ * `insertSessionIf`, with `sessionStartStatements` after it), `issueSessionCookie` signs the
+ * cookie once the batch said it won.
  */
 import { hostnameOf } from "../access";
-import { recordEvent } from "../audit/record-event";
+import { type AuthEvent, eventStatementIf, logEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import { describeError } from "../db/errors";
 import type { Session } from "../db/schema";
 import { ServiceUnavailableError } from "../errors";
-import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
+import { sessionGroupsFor, sessionGroupsOf, sessionGroupsQuery, TooManyGroupsError } from "../groups/session-groups";
 import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
 import { revokedSessionKey } from "../kv/keys";
-import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
+import { isRevocationRecorded, readSessionRevocation, recordRevocation } from "../kv/revocations";
 import { signSessionJwt, verifySessionJwt } from "./jwt";
-import { findSessionWithUser, markSessionsRevoked, slideSession } from "./store";
+import { findSessionWithUser, markSessionsRevoked, sessionWritten, slideSession } from "./store";
 import type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
 
-export { insertSessionIf } from "./store";
+export { insertSessionIf, sessionWritten } from "./store";
 export type { SessionCheck, SessionClaims, SessionDeps } from "./types";
 
 /**
@@ -50,7 +53,8 @@ export async function readSession(request: Request, deps: SessionDeps): Promise<
   if (!cookieBelongsHere(deps.config, claims, request)) return { ok: false, reason: "invalid" };
 
   try {
-    if (await isRevocationRecorded(deps.kv, revokedSessionKey(claims.sid))) return { ok: false, reason: "revoked" };
+    const revoked = await readSessionRevocation(deps.kv, revokedSessionKey(claims.sid), { now, expiresAt: claims.exp * 1000 });
+    if (revoked) return { ok: false, reason: "revoked" };
   } catch (error) {
     if (error instanceof ServiceUnavailableError) return { ok: false, reason: "unavailable" };
     throw error;
@@ -159,15 +163,33 @@ export function newSessionRow(deps: SessionDeps, input: { userId: string; amr: "
   };
 }
 
-/** The cookie of a session whose row was written: the Set-Cookie value, and the audit event. */
+/**
+ * What the D1 batch that writes session `row` also carries, so starting a session costs no
+ * round trip of its own (docs/benchmarks.md, "The login path"): the user's carried groups,
+ * read after the session row, and the `session_created` audit row, written only with it.
+ * Hand the groups query's rows to issueSessionCookie.
+ */
+export function sessionStartStatements(deps: SessionDeps, row: Session) {
+  return [
+    sessionGroupsQuery(deps.db, deps.config, row.userId),
+    eventStatementIf(deps.db, sessionCreatedEvent(row), row.createdAt, sessionWritten(row.id)),
+  ] as const;
+}
+
+/**
+ * The cookie of a session whose row was written, from its carried groups (the rows of
+ * sessionStartStatements' query, read in the same batch): the Set-Cookie value. Logs the
+ * `session_created` event that the batch wrote.
+ */
 export async function issueSessionCookie(
   deps: SessionDeps,
   row: Session,
   email: string,
+  groupRows: readonly { name: string }[],
 ): Promise<{ sessionId: string; setCookie: string }> {
   let groups: string[];
   try {
-    groups = await sessionGroupsFor(deps.db, deps.config, row.userId);
+    groups = sessionGroupsOf(deps.config, groupRows);
   } catch (error) {
     // Too many carried groups (TooManyGroupsError's page): the row just written must not stay live.
     if (error instanceof TooManyGroupsError) await markSessionsRevoked(deps.db, { sessionId: row.id }, row.createdAt);
@@ -184,12 +206,18 @@ export async function issueSessionCookie(
     rv: row.createdAt,
     groups,
   });
-  await recordEvent(
-    deps.db,
-    { event: "session_created", userId: row.userId, ip: row.ip, userAgent: row.userAgent, detail: { sessionId: row.id, amr: row.amr } },
-    row.createdAt,
-  );
+  logEvent(sessionCreatedEvent(row));
   return { sessionId: row.id, setCookie: sessionCookie(deps, jwt, exp, row.createdAt) };
+}
+
+function sessionCreatedEvent(row: Session): AuthEvent {
+  return {
+    event: "session_created",
+    userId: row.userId,
+    ip: row.ip,
+    userAgent: row.userAgent,
+    detail: { sessionId: row.id, amr: row.amr },
+  };
 }
 
 /** The Set-Cookie value that deletes the session cookie. */

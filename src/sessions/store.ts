@@ -16,6 +16,11 @@ export function insertSessionIf(db: Database, row: Session, won: SQL) {
   return db.insert(sessions).select(sql`SELECT ${values} WHERE ${won}`).returning({ id: sessions.id });
 }
 
+/** SQL true once a batch has written session `sessionId`: the sign-in won. */
+export function sessionWritten(sessionId: string): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${sessions} WHERE ${sessions.id} = ${sessionId})`;
+}
+
 /** The session row and its user's current state, in one query. */
 export async function findSessionWithUser(db: Database, sessionId: string) {
   return (

@@ -9,12 +9,22 @@ export function newSecurityStamp(): string {
 }
 
 export async function findUserById(db: Database, id: string): Promise<User | null> {
-  return (await db.select().from(users).where(eq(users.id, id)).get()) ?? null;
+  return (await userByIdQuery(db, id).get()) ?? null;
+}
+
+/** The query behind findUserById, for a caller's D1 batch (its rows: none or one). */
+export function userByIdQuery(db: Database, id: string) {
+  return db.select().from(users).where(eq(users.id, id)).limit(1);
 }
 
 /** `email` must already be normalised. */
 export async function findUserByEmail(db: Database, email: string): Promise<User | null> {
-  return (await db.select().from(users).where(eq(users.email, email)).get()) ?? null;
+  return (await userByEmailQuery(db, email).get()) ?? null;
+}
+
+/** The query behind findUserByEmail, for a caller's D1 batch (its rows: none or one). */
+export function userByEmailQuery(db: Database, email: string) {
+  return db.select().from(users).where(eq(users.email, email)).limit(1);
 }
 
 /** Inserts a user; returns null when the email is taken (the unique index decides, atomically). */

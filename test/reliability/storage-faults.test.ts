@@ -7,8 +7,9 @@
  * the storage does. Rows are checked afterwards through the real binding.
  */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { d1OutageOf } from "../../src/db/errors";
+import { REVOCATION_RECHECK_SECONDS } from "../../src/kv/revocations";
 import { createUser } from "../../src/users/store";
 import { adminOk, createUserViaApi } from "../admin-client";
 import { cookieFrom, userWithServiceToken } from "../gate-support";
@@ -284,8 +285,17 @@ describe("KV failing", () => {
     expect((await gateGet(worker, "/reports/42", { Cookie: shareCookie, ...JSON_ACCEPT })).status).toBe(200);
 
     kv.setFailing(true);
-    const service = await gateGet(worker, "/api/x", bearer);
-    const shared = await gateGet(worker, "/reports/42", { Cookie: shareCookie, ...JSON_ACCEPT });
+    // A "not revoked" read moments ago is trusted for REVOCATION_RECHECK_SECONDS (docs/security.md); once
+    // that has passed, the gate must ask KV again, and refuses what it cannot check.
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + REVOCATION_RECHECK_SECONDS * 1000 });
+    let service: Response;
+    let shared: Response;
+    try {
+      service = await gateGet(worker, "/api/x", bearer);
+      shared = await gateGet(worker, "/reports/42", { Cookie: shareCookie, ...JSON_ACCEPT });
+    } finally {
+      vi.useRealTimers();
+    }
     expect(service.status).toBe(401);
     expect(shared.status).toBe(401);
 

@@ -22,6 +22,10 @@ const FLAGS = {
   app: { type: "string" },
   "revoke-all": { type: "boolean" },
   limit: { type: "string" },
+  "redirect-uri": { type: "string" },
+  "post-logout-redirect-uri": { type: "string" },
+  type: { type: "string" },
+  "id-token-alg": { type: "string" },
 };
 /** Flags every command accepts. */
 const GLOBAL_FLAGS = ["url", "token", "prefix", "json", "help"];

@@ -84,5 +84,8 @@ export function createAdminClient({ url, token, prefix = "/.sesame" }) {
     addMember: (name, body) => request("POST", `${group(name)}/members`, body),
     removeMember: (name, ref) => request("DELETE", `${group(name)}/members/${encodeURIComponent(ref)}`),
     checkAccess: (body) => request("POST", "/access/check", body),
+    listClients: () => request("GET", "/clients"),
+    createClient: (body) => request("POST", "/clients", body),
+    deleteClient: (clientId) => request("DELETE", `/clients/${encodeURIComponent(clientId)}`),
   };
 }

@@ -4,6 +4,7 @@
  * and `service-token` is just the URL or token, ready for $(...).
  */
 import { checkFlags, parseBooleanFlag, requirePositional } from "./args.mjs";
+import { clientCommands } from "./client-commands.mjs";
 import { parseDuration, UsageError } from "./duration.mjs";
 import { EVENT_COLUMNS, formatTime, renderTable, renderUser, SESSION_COLUMNS, USER_COLUMNS } from "./format.mjs";
 import { accessCommands, groupCommands } from "./group-commands.mjs";
@@ -173,7 +174,7 @@ function findCommand(positionals) {
       throw new UsageError(second ? `unknown users command: ${second}` : "users needs a command: add, list, show, update, disable, delete");
     return { name: `users ${second}`, command, args: rest };
   }
-  const families = { groups: groupCommands, access: accessCommands };
+  const families = { groups: groupCommands, access: accessCommands, clients: clientCommands };
   if (Object.hasOwn(families, first ?? "")) {
     const family = families[first];
     const command = Object.hasOwn(family, second ?? "") ? family[second] : null;
@@ -205,6 +206,7 @@ export function usageText() {
     ...Object.values(userCommands),
     ...Object.values(groupCommands),
     ...Object.values(accessCommands),
+    ...Object.values(clientCommands),
     ...Object.values(topCommands),
   ].map((c) => `  ${c.usage}`);
   return [

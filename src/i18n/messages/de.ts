@@ -80,6 +80,12 @@ export const de: Catalogue = {
   "handoff.incomplete": "Diese Anmeldung ist unvollständig. Öffnen Sie die App erneut.",
   "handoff.noCode": "Diesem Anmeldelink fehlt der Code. Öffnen Sie die App erneut.",
   "continue.expired": "Diese Seite ist abgelaufen. Gehen Sie zurück zu Ihrem Ausgangspunkt und versuchen Sie es erneut.",
+  "oidc.invalidTitle": "Dieser Anmeldelink ist ungültig",
+  "oidc.repeatedParam": "Die Anmeldeanfrage wiederholt den Parameter „{name}“. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
+  "oidc.unknownClient":
+    "Die Anwendung, die Sie hierher geschickt hat, ist bei diesem Anmeldedienst nicht registriert. Teilen Sie das ihrem Administrator mit.",
+  "oidc.unknownRedirect":
+    "Die Anwendung, die Sie hierher geschickt hat, möchte zu einer Adresse zurückkehren, die sie nicht registriert hat. Teilen Sie das ihrem Administrator mit.",
 
   "error.title.400": "Diese Anfrage war ungültig",
   "error.title.401": "Bitte melden Sie sich an",

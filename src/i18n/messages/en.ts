@@ -81,6 +81,10 @@ export const en = {
   "handoff.incomplete": "This sign-in is incomplete. Open the app again.",
   "handoff.noCode": "This sign-in link has no code. Open the app again.",
   "continue.expired": "This page has expired. Go back to where you started and try again.",
+  "oidc.invalidTitle": "This sign-in link is not valid",
+  "oidc.repeatedParam": 'The sign-in request repeats the parameter "{name}". Go back to the application and try again.',
+  "oidc.unknownClient": "The application that sent you here is not registered with this sign-in service. Tell its administrator.",
+  "oidc.unknownRedirect": "The application that sent you here asked to return to an address it has not registered. Tell its administrator.",
 
   "error.title.400": "That request was not valid",
   "error.title.401": "Please sign in",

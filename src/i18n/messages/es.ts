@@ -80,6 +80,11 @@ export const es: Catalogue = {
   "handoff.incomplete": "Este inicio de sesión está incompleto. Vuelve a abrir la aplicación.",
   "handoff.noCode": "Este enlace de inicio de sesión no tiene código. Vuelve a abrir la aplicación.",
   "continue.expired": "Esta página ha caducado. Vuelve a donde empezaste e inténtalo de nuevo.",
+  "oidc.invalidTitle": "Este enlace de inicio de sesión no es válido",
+  "oidc.repeatedParam": "La solicitud de inicio de sesión repite el parámetro «{name}». Vuelve a la aplicación e inténtalo de nuevo.",
+  "oidc.unknownClient":
+    "La aplicación que te envió aquí no está registrada en este servicio de inicio de sesión. Avisa a su administrador.",
+  "oidc.unknownRedirect": "La aplicación que te envió aquí pidió volver a una dirección que no tiene registrada. Avisa a su administrador.",
 
   "error.title.400": "La solicitud no es válida",
   "error.title.401": "Inicia sesión",

@@ -80,6 +80,12 @@ export const fr: Catalogue = {
   "handoff.incomplete": "Cette connexion est incomplète. Rouvrez l’application.",
   "handoff.noCode": "Ce lien de connexion n’a pas de code. Rouvrez l’application.",
   "continue.expired": "Cette page a expiré. Revenez à votre point de départ et réessayez.",
+  "oidc.invalidTitle": "Ce lien de connexion n’est pas valide",
+  "oidc.repeatedParam": "La demande de connexion répète le paramètre « {name} ». Revenez à l’application et réessayez.",
+  "oidc.unknownClient":
+    "L’application qui vous a envoyé ici n’est pas enregistrée auprès de ce service de connexion. Prévenez son administrateur.",
+  "oidc.unknownRedirect":
+    "L’application qui vous a envoyé ici demande à revenir à une adresse qu’elle n’a pas enregistrée. Prévenez son administrateur.",
 
   "error.title.400": "Cette requête n’est pas valide",
   "error.title.401": "Veuillez vous connecter",

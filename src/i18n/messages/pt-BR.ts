@@ -79,6 +79,11 @@ export const ptBR: Catalogue = {
   "handoff.incomplete": "Este login está incompleto. Abra o aplicativo de novo.",
   "handoff.noCode": "Este link de login não tem código. Abra o aplicativo de novo.",
   "continue.expired": "Esta página expirou. Volte para onde você começou e tente novamente.",
+  "oidc.invalidTitle": "Este link de login não é válido",
+  "oidc.repeatedParam": 'A solicitação de login repete o parâmetro "{name}". Volte ao aplicativo e tente novamente.',
+  "oidc.unknownClient": "O aplicativo que enviou você para cá não está registrado neste serviço de login. Avise o administrador dele.",
+  "oidc.unknownRedirect":
+    "O aplicativo que enviou você para cá pediu para voltar a um endereço que ele não registrou. Avise o administrador dele.",
 
   "error.title.400": "Essa solicitação não é válida",
   "error.title.401": "Faça login",

@@ -10,6 +10,7 @@ import { NotFoundError, UnauthorizedError } from "../../errors";
 import { timingSafeEqualSecrets } from "../../tokens";
 import { accessAdminRoutes } from "./access";
 import { recordAdminFailure } from "./admin-audit";
+import { clientAdminRoutes } from "./clients";
 import { eventAdminRoutes } from "./events";
 import { groupAdminRoutes } from "./groups";
 import { serviceTokenAdminRoutes } from "./service-tokens";
@@ -44,6 +45,7 @@ export function adminRoutes(config: Config) {
   admin.route("/", serviceTokenAdminRoutes(config));
   admin.route("/", groupAdminRoutes(config));
   admin.route("/", accessAdminRoutes(config));
+  admin.route("/", clientAdminRoutes(config));
   admin.all("*", () => {
     throw new NotFoundError("No such admin endpoint");
   });

@@ -89,7 +89,7 @@ export function serviceTokenAdminRoutes(config: Config) {
     // Idempotent: revoking twice answers 204 and keeps the first revocation time.
     if (row.revokedAt === null) {
       const now = Date.now();
-      // KV first: the gate checks it on every request, so the token stops working at once.
+      // KV first: the gate reads it for remembered tokens (docs/security.md, "How fast a revocation is refused").
       if (row.expiresAt > now) {
         await recordRevocation(c.env.REVOKED, revokedTokenKey(row.tokenHash), { expiresAt: row.expiresAt, now });
       }

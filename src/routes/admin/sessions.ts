@@ -1,8 +1,8 @@
 /**
  * Admin endpoints for a user's browser sessions (docs/admin-api.md): list them, and end one
  * or all. Ending a session works as logout does: the row is marked and the id goes into
- * REVOKED, so the session is refused at once on this edge and everywhere within
- * SESSION_REVALIDATE.
+ * REVOKED, so the session is refused on the next request in this isolate and everywhere
+ * within the bound docs/security.md states ("How fast a revocation is refused").
  */
 import { Hono } from "hono";
 import type { Session } from "../../db/schema";
