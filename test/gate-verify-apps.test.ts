@@ -8,7 +8,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { desc, eq } from "drizzle-orm";
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from "jose";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { AppDefinition } from "../src/access/types";
 import { createApp } from "../src/app";
 import { getConfig, parseConfig } from "../src/config";
@@ -272,7 +272,11 @@ describe("client address and country under forward-auth", () => {
       expect((await edge(OFFICE_VERIFY, { headers })).status, String(secret)).toBe(403);
     }
     // Nobody signed in either: no sign-in can make an unproven proxy believable.
+    const log = vi.spyOn(console, "log");
     expect((await edge(OFFICE_VERIFY, { headers: { "X-Forwarded-Uri": "/desk", "X-Forwarded-For": "10.1.2.3" } })).status).toBe(403);
+    const lines = log.mock.calls.map(([line]) => String(line));
+    log.mockRestore();
+    expect(lines.some((line) => line.includes('"msg":"forward_auth_unproven"') && line.includes('"app":"office"'))).toBe(true);
   });
 
   it("never believes these headers on the gate's own routes, secret or not", async () => {
