@@ -218,6 +218,9 @@ describe("the original request the proxy reports", () => {
     const ask = (headers: Record<string, string>) =>
       edge(WIKI_VERIFY, { headers: { Cookie: cookie, Accept: "application/json", ...headers } });
     expect((await ask({})).status).toBe(400);
+    expect(
+      (await ask({ "X-Forwarded-Uri": "/page", "X-Original-URI": "/page", "X-Original-URL": "http://wiki.example.com/page" })).status,
+    ).toBe(204);
     const disagree = await ask({ "X-Forwarded-Uri": "/static/x", "X-Original-URI": "/admin/x" });
     expect(disagree.status).toBe(400);
     expect(((await disagree.json()) as { field: string }).field).toBe("X-Original-URI");
@@ -252,6 +255,7 @@ describe("client address and country under forward-auth", () => {
     expect((await ask({ "X-Forwarded-For": "203.0.113.5, 10.1.2.3" })).status).toBe(204);
     expect((await ask({ "X-Forwarded-For": "10.1.2.3", "Sesame-Forward-Auth-Country": "KP" })).status).toBe(403);
     expect((await ask({ "X-Forwarded-For": "not-an-address" })).status).toBe(403);
+    expect((await ask({})).status).toBe(403);
     // A country that is not a two-letter code is no country: the embargo does not select it.
     expect((await ask({ "X-Forwarded-For": "10.1.2.3", "Sesame-Forward-Auth-Country": "K P" })).status).toBe(204);
   });

@@ -103,7 +103,8 @@ export async function forwardedClient(
   const secret = config.origin.forwardAuthSecret;
   const sent = request.headers.get(FORWARD_AUTH_SECRET_HEADER);
   if (secret === null || sent === null || !(await timingSafeEqualSecrets(sent, secret))) return null;
-  const last = (request.headers.get("X-Forwarded-For") ?? "").split(",").pop()?.trim() ?? "";
+  // split() always gives at least one entry: the last is the one the proxy added.
+  const last = ((request.headers.get("X-Forwarded-For") ?? "").split(",").pop() as string).trim();
   const country = (request.headers.get(FORWARD_AUTH_COUNTRY_HEADER) ?? "").trim().toUpperCase();
   return { ip: parseIp(last) ? last : null, country: /^[A-Z0-9]{2}$/.test(country) ? country : null };
 }
