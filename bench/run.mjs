@@ -6,7 +6,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { describeMachine } from "./lib/machine.mjs";
+import { describeLoad, describeMachine } from "./lib/machine.mjs";
 import { applyOfflineEnv } from "./lib/offline-env.mjs";
 import { ROOT } from "./lib/paths.mjs";
 
@@ -33,11 +33,11 @@ const started = performance.now();
 let failed = 0;
 for (const file of files) {
   const benchStarted = performance.now();
-  console.log(`== ${file}`);
+  console.log(`== ${file} (${describeLoad()})`);
   try {
     const bench = await import(pathToFileURL(join(benchDir, file)).href);
     await bench.default({ log: console.log });
-    console.log(`(${((performance.now() - benchStarted) / 1000).toFixed(1)} s)\n`);
+    console.log(`(${((performance.now() - benchStarted) / 1000).toFixed(1)} s; at the end: ${describeLoad()})\n`);
   } catch (error) {
     failed++;
     console.error(`${file} failed: ${error instanceof Error ? error.stack : error}\n`);

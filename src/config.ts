@@ -78,6 +78,8 @@ export interface Config {
     forwardCompatHeaders: boolean;
     /** headerKey()s of other gates' headers a client may still send to the origin (PASS_CLIENT_HEADERS). */
     passClientHeaders: ReadonlySet<string>;
+    /** What a forward-auth proxy proves itself with before /verify believes its client address (docs/forward-auth.md); null when unset. */
+    forwardAuthSecret: string | null;
   };
   /** The apps (APPS, or the implicit one of ORIGIN_URL) and their policies, compiled (src/access). */
   access: AccessRegistry;
@@ -144,6 +146,7 @@ export const CONFIG_KEYS = {
   APPS: "",
   ADMIN_GROUP: "admins",
   PASS_CLIENT_HEADERS: "",
+  FORWARD_AUTH_SECRET: "",
   TURNSTILE_SITE_KEY: "",
   TURNSTILE_SECRET_KEY: "",
   TURNSTILE_VERIFY_URL: "https://challenges.cloudflare.com/turnstile/v0/siteverify",
@@ -319,6 +322,19 @@ export function parseConfig(env: RawEnv): Config {
     problems,
   );
 
+  const forwardAuthSecret = read("FORWARD_AUTH_SECRET") || null;
+  if (forwardAuthSecret !== null && new TextEncoder().encode(forwardAuthSecret).length < MIN_SECRET_BYTES) {
+    problems.push(`FORWARD_AUTH_SECRET is too short: at least ${MIN_SECRET_BYTES} bytes`);
+  }
+  access?.apps.forEach((app, i) => {
+    // /verify can believe a client address or country only from a proxy that proves itself.
+    if (app.forwardAuth && app.readsClientAddress && forwardAuthSecret === null) {
+      problems.push(
+        `FORWARD_AUTH_SECRET is required: APPS[${i}] (${JSON.stringify(app.name)}) has forwardAuth and ip or country selectors (docs/forward-auth.md)`,
+      );
+    }
+  });
+
   const config: Config = {
     appName: read("APP_NAME"),
     publicUrl,
@@ -366,6 +382,7 @@ export function parseConfig(env: RawEnv): Config {
       assertionTtlSeconds: int("ASSERTION_TTL", 10, 3600),
       forwardCompatHeaders: bool("FORWARD_COMPAT_HEADERS"),
       passClientHeaders: new Set(passClientHeaders.map(headerKey)),
+      forwardAuthSecret,
     },
     // biome-ignore lint/style/noNonNullAssertion: loadAccess returns null only after adding a problem, and then this config is thrown away below
     access: access!,

@@ -7,8 +7,12 @@
  *   login token for each, exactly as POST /login would (issueToken, current secret). One
  *   token per user: redeeming a one-time link moves that user's login marker, which ends
  *   every other one-time link of the same user.
- * - D1 and KV wrapped to count what each request does (statements prepared, KV reads and
- *   writes): GET /__bench/counters, POST /__bench/counters/reset.
+ * - POST /__bench/codes?n=N&prefix=P  -> {codes: [{email, code}]}: N users, each with one
+ *   pending sign-in request holding a known code, written as POST /login writes it
+ *   (generateCode, hashCode), with no attempt cookie bound.
+ * - D1 and KV wrapped to count what each request does (D1 round trips and statements with
+ *   the tests' own counter, test/support/d1-round-trips.ts; KV reads and writes):
+ *   GET /__bench/counters, POST /__bench/counters/reset.
  */
 
 import { issueToken } from "../../src/auth/token-service.ts";
@@ -16,12 +20,16 @@ import { getConfig } from "../../src/config.ts";
 import { createDb } from "../../src/db/client.ts";
 import { users } from "../../src/db/schema.ts";
 import worker from "../../src/index.ts";
+import { generateCode, hashCode } from "../../src/login/codes.ts";
+import { insertLoginRequestStatement } from "../../src/login/requests-store.ts";
 import { newSecurityStamp } from "../../src/users/store.ts";
+import { countingD1RoundTrips } from "../../test/support/d1-round-trips.ts";
 
 /** Users created per D1 batch (one round trip; D1 allows 100 bound values per statement, so one row each). */
 const CHUNK = 100;
 
-const counters = { d1Statements: 0, kvReads: 0, kvWrites: 0 };
+const counters = { kvReads: 0, kvWrites: 0 };
+let d1 = null;
 /** One wrapped env per original env, so the worker's per-isolate config cache still hits. */
 const wrappedEnvs = new WeakMap();
 
@@ -43,9 +51,10 @@ function counting(target, counted) {
 function wrap(env) {
   let wrapped = wrappedEnvs.get(env);
   if (!wrapped) {
+    d1 = countingD1RoundTrips(env.DB);
     wrapped = {
       ...env,
-      DB: counting(env.DB, { prepare: "d1Statements" }),
+      DB: d1.binding,
       REVOKED: counting(env.REVOKED, { get: "kvReads", put: "kvWrites" }),
     };
     wrappedEnvs.set(env, wrapped);
@@ -83,14 +92,52 @@ async function createBenchUsers(env, url) {
   return Response.json({ users: created });
 }
 
+async function createBenchCodes(env, url) {
+  const created = await (await createBenchUsers(env, url)).json();
+  const config = getConfig(env);
+  const db = createDb(env.DB);
+  const now = Date.now();
+  const codes = [];
+  const statements = [];
+  for (const user of created.users) {
+    const code = generateCode(config.code.length);
+    const id = crypto.randomUUID();
+    const row = {
+      id,
+      email: user.email,
+      userId: user.id,
+      codeHash: await hashCode(config.secrets.sesame[0], id, code),
+      createdAt: now,
+      expiresAt: now + config.link.maxAgeSeconds * 1000,
+      attempts: 0,
+      consumedAt: null,
+      consumeNonce: null,
+      ip: "127.0.0.1",
+      userAgent: "bench",
+      attemptHash: null,
+      linkHash: null,
+    };
+    statements.push(insertLoginRequestStatement(db, row));
+    codes.push({ email: user.email, code });
+  }
+  for (let start = 0; start < statements.length; start += CHUNK) await db.batch(statements.slice(start, start + CHUNK));
+  return Response.json({ codes });
+}
+
 export default {
   async fetch(request, env, ctx) {
     const url = new URL(request.url);
     if (url.pathname === "/__bench/users" && request.method === "POST") return createBenchUsers(env, url);
-    if (url.pathname === "/__bench/counters") return Response.json(counters);
+    if (url.pathname === "/__bench/codes" && request.method === "POST") return createBenchCodes(env, url);
+    const d1Counts = () => {
+      const { roundTrips, statements } = d1?.counts() ?? { roundTrips: 0, statements: 0 };
+      return { d1RoundTrips: roundTrips, d1Statements: statements };
+    };
+    if (url.pathname === "/__bench/counters") return Response.json({ ...counters, ...d1Counts() });
     if (url.pathname === "/__bench/counters/reset" && request.method === "POST") {
       for (const key of Object.keys(counters)) counters[key] = 0;
-      return Response.json(counters);
+      d1?.reset();
+      return Response.json({ ...counters, ...d1Counts() });
     }
     return worker.fetch(request, wrap(env), ctx);
   },

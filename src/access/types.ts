@@ -102,6 +102,8 @@ export interface CompiledApp {
   origin: URL;
   audience: string;
   forwardAuth: boolean;
+  /** Some policy of the app has an `ip` or `country` selector (forward-auth must then prove its proxy). */
+  readsClientAddress: boolean;
   /** True for the app made from ORIGIN_URL / PUBLIC_PATHS when APPS is not set. */
   implicit: boolean;
   /** Exact-path policies by canonical path, each list in evaluation order. */

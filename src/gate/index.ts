@@ -19,7 +19,7 @@ import { verifyRoutes } from "../routes/verify";
 import { accessRequestOf, requireApp } from "./app-of-request";
 import { assertionFor } from "./assertion";
 import { authenticate, bearerToken, looksLikeSesameToken } from "./authenticate";
-import { forbiddenResponse } from "./forbidden";
+import { forbiddenResponse, recordAccessDenied } from "./forbidden";
 import { pathAndQueryWithoutShareToken, proxyToOrigin, SHARE_PARAM } from "./proxy";
 import { GATE_ANSWER_HEADERS, refuseRequest } from "./refuse";
 import { authenticateShareToken } from "./token-auth";
@@ -70,13 +70,12 @@ export function gateRoutes(config: Config) {
       return proxyToOrigin(config, app, request, { dropAuthorization: auth.authorizationIsOurs, setCookie: auth.setCookie });
     }
     if (decision.decision !== "allow") {
-      await recordEvent(c.var.db, {
-        event: "access_denied",
-        userId: auth.principal.userId,
-        reason: decision.policy === null ? "no_policy" : "policy",
+      await recordAccessDenied(c, {
+        app,
+        principal: auth.principal,
+        policy: decision.policy,
+        pathname: url.pathname,
         ip: clientIp(request),
-        userAgent: userAgent(request),
-        detail: { app: app.name, policy: decision.policy, path: url.pathname.slice(0, 512), amr: auth.principal.amr },
       });
       const refused = forbiddenResponse(config, request, { email: auth.principal.email, pathAndQuery });
       if (auth.setCookie) refused.headers.append("Set-Cookie", auth.setCookie);
