@@ -45,7 +45,7 @@ export function createApp(config: Config) {
     c.body(STYLESHEET, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "public, max-age=3600" }),
   );
   const auth = new Hono<AppEnv>();
-  auth.use(authResponseHeaders());
+  auth.use(authResponseHeaders(config));
   auth.route("/health", healthRoutes());
   auth.route("/admin/api", adminRoutes(config));
   // The dev mailbox exists only with the dev mailer: in production the route is simply absent.

@@ -9,7 +9,7 @@ import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { userAgent, wantsHtml } from "../http/request-info";
-import { AUTH_RESPONSE_HEADERS } from "../middleware/security-headers";
+import { edgePageHeaders } from "../middleware/security-headers";
 import { ForbiddenPage } from "../pages/forbidden-page";
 import type { Principal } from "./principal";
 import { GATE_ANSWER_HEADERS } from "./refuse";
@@ -34,7 +34,7 @@ export function forbiddenResponse(config: Config, request: Request, input: { ema
     const page = <ForbiddenPage appName={config.appName} prefix={config.authPrefix} email={input.email} next={input.pathAndQuery} />;
     return new Response(`<!doctype html>${page}`, {
       status: 403,
-      headers: { ...AUTH_RESPONSE_HEADERS, "Content-Type": "text/html; charset=utf-8" },
+      headers: { ...edgePageHeaders(config), "Content-Type": "text/html; charset=utf-8" },
     });
   }
   return new Response(JSON.stringify({ error: "forbidden", message: "This account may not open this resource." }), {

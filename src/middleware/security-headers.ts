@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { hostnameOf } from "../access";
 import type { Config } from "../config";
 
 /**
@@ -22,24 +23,68 @@ export function contentSecurityPolicy(scriptHashes: string[] = [], thirdParty: s
   ].join("; ");
 }
 
+/** The CSP of a page without scripts. */
+const PAGE_POLICY = contentSecurityPolicy();
+
 /** Headers every auth response carries (pages, JSON, errors, redirects). */
 export const AUTH_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
   "Cache-Control": "no-store",
   "Referrer-Policy": "no-referrer",
   "X-Content-Type-Options": "nosniff",
   "X-Frame-Options": "DENY",
-  "Content-Security-Policy": contentSecurityPolicy(),
+  "Content-Security-Policy": PAGE_POLICY,
   "Cross-Origin-Opener-Policy": "same-origin",
 };
 
-/** Sets AUTH_RESPONSE_HEADERS on every response under the auth prefix, unless a handler set its own CSP. */
-export function authResponseHeaders(): MiddlewareHandler {
+const formSourcesCache = new WeakMap<Config, string[]>();
+
+/**
+ * Where a form of the edge may lead besides its own origin, under APPS: a sign-in form on
+ * the auth host ends, through redirects, on an app host's handoff, and "use another account"
+ * on an app host goes on to the auth host (docs/access.md, "One sign-in for every app").
+ * Browsers check `form-action` on every redirect of a form's navigation, so each host of
+ * APPS (any port: the handoff binds the exact origin) and the auth host's origin are listed.
+ * Without APPS, none: every form stays on its origin.
+ */
+function formSources(config: Config): string[] {
+  const cached = formSourcesCache.get(config);
+  if (cached) return cached;
+  const authHost = hostnameOf(config.publicUrl.host);
+  const scheme = config.publicUrl.protocol;
+  const appHosts = config.access.apps.flatMap((app) => app.hosts).filter((host) => host !== authHost);
+  const sources = config.access.configured ? [config.publicUrl.origin, ...appHosts.map((host) => `${scheme}//${host}:*`)] : [];
+  formSourcesCache.set(config, sources);
+  return sources;
+}
+
+/** `policy` with `sources` added to its form-action directive. */
+function withFormSources(policy: string, sources: string[]): string {
+  if (sources.length === 0) return policy;
+  return policy
+    .split("; ")
+    .map((directive) => (directive.startsWith("form-action ") ? [directive, ...sources].join(" ") : directive))
+    .join("; ");
+}
+
+/** AUTH_RESPONSE_HEADERS with the form-action of this deployment (see formSources). */
+export function edgePageHeaders(config: Config): Record<string, string> {
+  return { ...AUTH_RESPONSE_HEADERS, "Content-Security-Policy": withFormSources(PAGE_POLICY, formSources(config)) };
+}
+
+/**
+ * Sets AUTH_RESPONSE_HEADERS on every response under the auth prefix, unless a handler set
+ * its own CSP; either way the CSP's form-action gets this deployment's hosts (formSources).
+ */
+export function authResponseHeaders(config: Config): MiddlewareHandler {
+  const sources = formSources(config);
   return async function authResponseHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(AUTH_RESPONSE_HEADERS)) {
       if (name === "Content-Security-Policy" && c.res.headers.has(name)) continue;
       c.res.headers.set(name, value);
     }
+    const csp = c.res.headers.get("Content-Security-Policy");
+    if (csp !== null && sources.length > 0) c.res.headers.set("Content-Security-Policy", withFormSources(csp, sources));
   };
 }
 
