@@ -117,13 +117,12 @@ async function captureHandoffUrl(page, url) {
   }
 }
 
-/** `npm run admin -- ...` against the test's stack. */
+/** `npm run admin -- ...` against the test's stack (the token in the environment, as docs/cli.md advises). */
 async function admin(...args) {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, "scripts", "admin.mjs"), "--url", stack.publicUrl, "--token", stack.secrets.ADMIN_TOKEN, ...args],
-    { cwd: ROOT },
-  );
+  const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, "scripts", "admin.mjs"), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, SESAME_URL: stack.publicUrl, ADMIN_TOKEN: stack.secrets.ADMIN_TOKEN },
+  });
   return stdout;
 }
 
