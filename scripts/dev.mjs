@@ -2,8 +2,10 @@
 // `npm run dev`: the whole product on this machine, offline. Writes .dev.vars if missing,
 // applies D1 migrations, seeds demo@example.com, starts examples/origin and wrangler dev,
 // prints where to go. Ctrl-C stops everything it started; the next run reuses .wrangler/state.
+// Beside the auth host's protected page it serves two demo apps on *.localhost (APPS,
+// scripts/lib/demo-apps.mjs); --single-app leaves APPS unset, the one implicit app.
 //
-//   npm run dev -- [--port 8787] [--origin-port 8788]     (or PORT / ORIGIN_PORT)
+//   npm run dev -- [--port 8787] [--origin-port 8788] [--single-app]     (or PORT / ORIGIN_PORT)
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -21,10 +23,18 @@ const PARENT_CHECK_MS = 1000;
 function readOptions(argv) {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string" }, "origin-port": { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      port: { type: "string" },
+      "origin-port": { type: "string" },
+      "single-app": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
   });
   if (values.help) {
-    console.log("usage: npm run dev -- [--port N] [--origin-port N]   (env PORT, ORIGIN_PORT; defaults 8787, 8788)");
+    console.log(
+      "usage: npm run dev -- [--port N] [--origin-port N] [--single-app]   (env PORT, ORIGIN_PORT; defaults 8787, 8788)\n" +
+        "  --single-app   no demo apps on *.localhost: APPS stays unset, one app on every host",
+    );
     process.exit(0);
   }
   const pick = (flag, envName, fallback) =>
@@ -33,26 +43,30 @@ function readOptions(argv) {
       : process.env[envName]
         ? parsePort(process.env[envName], envName)
         : fallback;
-  return { port: pick("port", "PORT", DEFAULT_PORT), originPort: pick("origin-port", "ORIGIN_PORT", DEFAULT_ORIGIN_PORT) };
+  return {
+    port: pick("port", "PORT", DEFAULT_PORT),
+    originPort: pick("origin-port", "ORIGIN_PORT", DEFAULT_ORIGIN_PORT),
+    demoApps: !values["single-app"],
+  };
 }
 
-/**
- * PUBLIC_URL as the worker sees it: a PUBLIC_URL in .dev.vars (a LAN address, say) wins over
- * wrangler.toml's, unless another --port made the stack set its own.
- */
-function servedUrl(stack, port) {
-  const fromDevVars = readDevVars(join(ROOT, ".dev.vars")).PUBLIC_URL;
-  return (port === DEFAULT_PORT && fromDevVars) || stack.publicUrl;
-}
-
-function printBanner(stack, port) {
-  const publicUrl = servedUrl(stack, port).replace(/\/+$/, "");
+function printBanner(stack) {
+  const publicUrl = stack.servedUrl;
   const secret = readDevVars(join(ROOT, ".dev.vars")).SESAME_SECRET ?? "";
+  const width = Math.max(0, ...stack.apps.map((app) => app.url.length));
+  const apps = stack.apps.map((app, i) => `  ${i === 0 ? "apps    " : "        "}  ${app.url.padEnd(width)}   ${app.note}`);
+  // The CLI's default edge is http://localhost:8787 (docs/cli.md): name another one.
+  const url = publicUrl === `http://localhost:${DEFAULT_PORT}` ? "" : ` --url ${publicUrl}`;
+  const group = stack.demoGroup
+    ? [`  admin     npm run admin --${url} groups add-member ${stack.demoGroup} ${DEMO_EMAIL}   (then sign in again)`]
+    : [];
   console.log(
     [
       "",
       "  sesame-edge is running",
       `  open      ${publicUrl}/   (a protected page: you will be asked to sign in)`,
+      ...apps,
+      ...group,
       `  sign in   ${DEMO_EMAIL}`,
       `  the link  printed below, and at ${devMailboxUrl(publicUrl, AUTH_PREFIX, secret)}`,
       "  stop      Ctrl-C",
@@ -101,7 +115,7 @@ async function main() {
     });
   }
 
-  printBanner(stack, options.port);
+  printBanner(stack);
   stack.worker.forwardOutput(process.stdout, process.stderr);
   stack.origin.forwardOutput(process.stdout, process.stderr);
 }

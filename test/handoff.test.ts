@@ -228,7 +228,7 @@ describe("cookies and routes per host", () => {
     expect((await edge("http://wiki.example.com/.sesame/me", { headers: { Cookie: wikiCookie } })).status).toBe(200);
   });
 
-  it("serves only handoff, logout, me and verify under the prefix on an app host", async () => {
+  it("serves only handoff, logout, me, verify and the stylesheet under the prefix on an app host", async () => {
     for (const path of [
       "/.sesame/login",
       "/.sesame/sso",
@@ -236,12 +236,13 @@ describe("cookies and routes per host", () => {
       "/.sesame/code",
       "/.sesame/admin/api/users",
       "/.sesame/health",
-      "/.sesame/style.css",
+      "/.sesame/style.css/x",
     ]) {
       expect((await edge(`http://wiki.example.com${path}`)).status, path).toBe(404);
     }
     expect((await edge("http://wiki.example.com/.sesame/me")).status).toBe(401);
     expect((await edge("http://wiki.example.com/.sesame/logout")).status).toBe(200);
+    expect((await edge("http://wiki.example.com/.sesame/style.css")).status).toBe(200);
     expect((await edge("http://wiki.example.com/.sesame/handoff?code=x")).status).toBe(400);
     expect((await edge(`${AUTH}/.sesame/handoff?code=x`)).status).toBe(404);
   });

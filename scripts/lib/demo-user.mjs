@@ -19,10 +19,18 @@ function demoUserSql(now = Date.now()) {
   );
 }
 
+/** The INSERT that creates an empty group unless it exists (the name is a constant of ours). */
+function groupSql(name, now = Date.now()) {
+  return `INSERT INTO groups (name, created_at) VALUES ('${name}', ${now}) ON CONFLICT(name) DO NOTHING`;
+}
+
 /**
- * Seeds the demo user straight into the local D1 database before the worker starts, so it
- * works whatever ADMIN_TOKEN says; idempotent, so a second run keeps the user (and its sessions).
+ * Seeds the demo user (and, with `group`, that empty group, so adding a member needs no
+ * other step) straight into the local D1 database before the worker starts, so it works
+ * whatever ADMIN_TOKEN says; idempotent, so a second run keeps the user, its sessions and
+ * the group's members.
  */
-export function seedDemoUser(root, { persistTo } = {}) {
-  return executeLocalSql(root, demoUserSql(), { persistTo });
+export function seedDemoUser(root, { persistTo, group } = {}) {
+  const statements = [demoUserSql(), ...(group ? [groupSql(group)] : [])];
+  return executeLocalSql(root, statements.join("; "), { persistTo });
 }

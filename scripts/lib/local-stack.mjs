@@ -5,8 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { DEMO_APP_NOTES, DEMO_GROUP, demoApps, demoAppUrl } from "./demo-apps.mjs";
 import { seedDemoUser } from "./demo-user.mjs";
-import { ensureDevVars } from "./dev-vars.mjs";
+import { ensureDevVars, readDevVars } from "./dev-vars.mjs";
 import { assertPortFree, findFreePort } from "./ports.mjs";
 import { runCommand, spawnGroup, stopGroup, waitForHttp } from "./processes.mjs";
 import { applyLocalMigrations, spawnWranglerDev, wranglerBin, wranglerEnv } from "./wrangler.mjs";
@@ -35,6 +36,8 @@ const KEPT_OUTPUT_CHARS = 8000;
  * @param {Record<string, string> | ((urls: { publicUrl: string, originUrl: string }) => Record<string, string>)} [options.extraVars]
  *   more worker variables (tests: Turnstile, SAME_DEVICE, a brand), or a function of the
  *   stack's URLs for settings that name them (APPS)
+ * @param {boolean} [options.demoApps]      serve the demo apps of demo-apps.mjs (APPS), unless
+ *   apps.json, .dev.vars or extraVars already set APPS
  */
 export async function startLocalStack({
   root,
@@ -46,6 +49,7 @@ export async function startLocalStack({
   secrets,
   signal,
   extraVars = {},
+  demoApps: withDemoApps = false,
 }) {
   if (port === originPort) throw new Error(`the worker and the origin need different ports (both ${port})`);
   if (!existsSync(wranglerBin(root))) throw new Error("node_modules/.bin/wrangler is missing: run npm install first");
@@ -58,6 +62,14 @@ export async function startLocalStack({
 
   const publicUrl = `http://localhost:${port}`;
   const originUrl = `http://127.0.0.1:${originPort}`;
+  const servedUrl = servedPublicUrl(root, port, secrets !== undefined);
+  const givenVars = typeof extraVars === "function" ? extraVars({ publicUrl, originUrl }) : extraVars;
+  const ownApps = appsAlreadySet(root, secrets !== undefined, givenVars);
+  const authHost = new URL(servedUrl).hostname;
+  if (withDemoApps && ownApps) onStatus(`APPS is set (${ownApps}): serving those apps, not the demo ones`);
+  // An IPv6 literal is no host name an app can list: the auth host then stays the one app.
+  else if (withDemoApps && authHost.startsWith("[")) onStatus(`PUBLIC_URL's host ${authHost} cannot be an app: no demo apps`);
+  const apps = withDemoApps && !ownApps && !authHost.startsWith("[") ? demoApps({ authHost, originUrl }) : null;
   const children = [];
   const stop = () => Promise.all(children.map((child) => stopGroup(child)));
   // Ctrl-C while starting: stop the children now; the waits below then fail and clean up.
@@ -78,13 +90,14 @@ export async function startLocalStack({
 
     onStatus("applying D1 migrations (local)");
     await applyLocalMigrations(root, { persistTo });
-    await seedDemoUser(root, { persistTo });
+    await seedDemoUser(root, { persistTo, group: apps ? DEMO_GROUP : undefined });
     signal?.throwIfAborted();
 
     // Defaults are already in wrangler.toml; other ports need matching URLs.
-    const vars = { ...secrets, ...(typeof extraVars === "function" ? extraVars({ publicUrl, originUrl }) : extraVars) };
+    const vars = { ...secrets, ...givenVars };
     if (port !== DEFAULT_PORT) vars.PUBLIC_URL = publicUrl;
     if (originPort !== DEFAULT_ORIGIN_PORT) vars.ORIGIN_URL = originUrl;
+    if (apps) vars.APPS = JSON.stringify(apps);
     onStatus("starting wrangler dev");
     const worker = spawnWranglerDev(root, {
       port,
@@ -102,7 +115,19 @@ export async function startLocalStack({
       waitForHttp(`http://127.0.0.1:${port}${AUTH_PREFIX}/health`, { child: worker, name: "wrangler dev", timeoutMs: READY_TIMEOUT_MS }),
     ]);
     signal?.throwIfAborted();
-    return { publicUrl, originUrl, mailboxUrl: `${publicUrl}${AUTH_PREFIX}/dev/mailbox`, worker, origin, stop };
+    // The auth host's own app is the protected page of PUBLIC_URL; the others are listed.
+    const demo = (apps ?? []).slice(1).map((app) => ({ name: app.name, url: demoAppUrl(app, port), note: DEMO_APP_NOTES[app.name] }));
+    return {
+      publicUrl,
+      servedUrl,
+      originUrl,
+      mailboxUrl: `${publicUrl}${AUTH_PREFIX}/dev/mailbox`,
+      apps: demo,
+      demoGroup: apps ? DEMO_GROUP : null,
+      worker,
+      origin,
+      stop,
+    };
   } catch (error) {
     await stop();
     if (signal?.aborted) throw signal.reason;
@@ -115,6 +140,23 @@ export async function startLocalStack({
   } finally {
     signal?.removeEventListener("abort", stop);
   }
+}
+
+/**
+ * PUBLIC_URL as the worker sees it: a PUBLIC_URL in .dev.vars (a LAN address, say) wins over
+ * wrangler.toml's, unless another --port made the stack set its own; tests (`isolated`)
+ * never read .dev.vars.
+ */
+function servedPublicUrl(root, port, isolated) {
+  const fromDevVars = isolated ? undefined : readDevVars(join(root, ".dev.vars")).PUBLIC_URL;
+  return ((port === DEFAULT_PORT && fromDevVars) || `http://localhost:${port}`).replace(/\/+$/, "");
+}
+
+/** Where APPS is already set, if anywhere: apps.json (bundled), .dev.vars, or the caller's variables. */
+function appsAlreadySet(root, isolated, extraVars) {
+  if (JSON.parse(readFileSync(join(root, "apps.json"), "utf8")) !== null) return "apps.json";
+  if (!isolated && readDevVars(join(root, ".dev.vars")).APPS) return ".dev.vars";
+  return extraVars.APPS !== undefined ? "the variables given" : null;
 }
 
 /**

@@ -9,7 +9,7 @@ import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { userAgent, wantsHtml } from "../http/request-info";
-import { authResponseHeadersFor } from "../middleware/security-headers";
+import { edgePageHeaders } from "../middleware/security-headers";
 import { ForbiddenPage } from "../pages/forbidden-page";
 import { siteFor } from "../pages/site";
 import type { Principal } from "./principal";
@@ -37,7 +37,7 @@ export function forbiddenResponse(config: Config, request: Request, input: { ema
     return new Response(`<!doctype html>${page}`, {
       status: 403,
       headers: {
-        ...authResponseHeadersFor(config),
+        ...edgePageHeaders(config),
         "Content-Type": "text/html; charset=utf-8",
         "Content-Language": site.i18n.locale,
         Vary: "Accept-Language",

@@ -33,10 +33,14 @@ export function isAppHost(config: Config, url: URL): boolean {
   return config.access.configured && hostnameOf(url.host) !== hostnameOf(config.publicUrl.host);
 }
 
-/** The edge routes an app host serves under AUTH_PREFIX; every other one is a 404 there. */
+/**
+ * The edge routes an app host serves under AUTH_PREFIX; every other one is a 404 there. The
+ * stylesheet too: the pages of these routes (and the gate's 403) link it, and their CSP
+ * allows styles from their own origin only.
+ */
 export function appHostServes(config: Config, pathname: string): boolean {
   const rest = pathname.slice(config.authPrefix.length);
-  return pathname.startsWith(config.authPrefix) && ["/handoff", "/logout", "/me", "/verify"].includes(rest);
+  return pathname.startsWith(config.authPrefix) && ["/handoff", "/logout", "/me", "/verify", "/style.css"].includes(rest);
 }
 
 /** Step 1: the state cookie on the app host and the trip to the auth host. */

@@ -1,4 +1,5 @@
 import type { MiddlewareHandler } from "hono";
+import { hostnameOf } from "../access";
 import type { Config } from "../config";
 
 export interface PolicyOptions {
@@ -50,15 +51,57 @@ export function authResponseHeadersFor(config: Pick<Config, "brand"> | null): Re
   };
 }
 
-/** Sets the auth response headers on every response under the auth prefix, unless a handler set its own CSP. */
+const formSourcesCache = new WeakMap<Config, string[]>();
+
+/**
+ * Where a form of the edge may lead besides its own origin, under APPS: a sign-in form on
+ * the auth host ends, through redirects, on an app host's handoff, and "use another account"
+ * on an app host goes on to the auth host (docs/access.md, "One sign-in for every app").
+ * Browsers check `form-action` on every redirect of a form's navigation, so each host of
+ * APPS (any port: the handoff binds the exact origin) and the auth host's origin are listed.
+ * Without APPS, none: every form stays on its origin.
+ */
+function formSources(config: Config): string[] {
+  const cached = formSourcesCache.get(config);
+  if (cached) return cached;
+  const authHost = hostnameOf(config.publicUrl.host);
+  const scheme = config.publicUrl.protocol;
+  const appHosts = config.access.apps.flatMap((app) => app.hosts).filter((host) => host !== authHost);
+  const sources = config.access.configured ? [config.publicUrl.origin, ...appHosts.map((host) => `${scheme}//${host}:*`)] : [];
+  formSourcesCache.set(config, sources);
+  return sources;
+}
+
+/** `policy` with `sources` added to its form-action directive. */
+function withFormSources(policy: string, sources: string[]): string {
+  if (sources.length === 0) return policy;
+  return policy
+    .split("; ")
+    .map((directive) => (directive.startsWith("form-action ") ? [directive, ...sources].join(" ") : directive))
+    .join("; ");
+}
+
+/** authResponseHeadersFor(config) with the form-action of this deployment (see formSources): for pages answered outside the auth prefix's middleware. */
+export function edgePageHeaders(config: Config): Record<string, string> {
+  const headers = authResponseHeadersFor(config);
+  return { ...headers, "Content-Security-Policy": withFormSources(headers["Content-Security-Policy"] ?? "", formSources(config)) };
+}
+
+/**
+ * Sets the auth response headers on every response under the auth prefix, unless a handler
+ * set its own CSP; either way the CSP's form-action gets this deployment's hosts (formSources).
+ */
 export function authResponseHeaders(config: Config): MiddlewareHandler {
   const headers = authResponseHeadersFor(config);
+  const sources = formSources(config);
   return async function authResponseHeaders(c, next) {
     await next();
     for (const [name, value] of Object.entries(headers)) {
       if (name === "Content-Security-Policy" && c.res.headers.has(name)) continue;
       c.res.headers.set(name, value);
     }
+    const csp = c.res.headers.get("Content-Security-Policy");
+    if (csp !== null && sources.length > 0) c.res.headers.set("Content-Security-Policy", withFormSources(csp, sources));
   };
 }
 

@@ -14,15 +14,19 @@ import { findFreePort } from "../../../scripts/lib/ports.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-/** `extraVars`: worker variables on top of wrangler.toml's (e.g. Turnstile keys, SAME_DEVICE), or a function of the stack's URLs (scripts/lib/local-stack.mjs). */
-export async function startDevStack({ extraVars = {} } = {}) {
+/**
+ * `extraVars`: worker variables on top of wrangler.toml's (e.g. Turnstile keys, SAME_DEVICE), or a
+ * function of the stack's URLs (scripts/lib/local-stack.mjs);
+ * `demoApps`: the demo apps on *.localhost that `npm run dev` serves (scripts/lib/demo-apps.mjs).
+ */
+export async function startDevStack({ extraVars = {}, demoApps = false } = {}) {
   applyOfflineEnv();
   const persistTo = mkdtempSync(join(tmpdir(), "sesame-e2e-"));
   const port = await findFreePort();
   let originPort = await findFreePort();
   while (originPort === port) originPort = await findFreePort();
   const secrets = await freshSecrets();
-  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets, extraVars });
+  const stack = await startLocalStack({ root: ROOT, port, originPort, persistTo, secrets, extraVars, demoApps });
   return {
     ...stack,
     secrets,
