@@ -15,6 +15,7 @@ import {
   authorizeInBrowser,
   browse,
   discover,
+  POST_LOGOUT_URI,
   type Provider,
   REDIRECT_URI,
   registerClient,
@@ -166,6 +167,44 @@ describe("refresh tokens", () => {
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, first.refresh_token!))).toBe("invalid_grant");
     expect(await oauthErrorOf(oidc.refreshTokenGrant(config, second.refresh_token!))).toBe("invalid_grant");
     expect(await oauthErrorOf(oidc.fetchUserInfo(config, second.access_token, user.id))).toBe("invalid_token");
+  });
+});
+
+describe("signing out (RP-initiated logout)", () => {
+  it("ends the edge session at once for a valid id_token_hint and returns to the registered URI", async () => {
+    const user = await signedInUser(provider, "eve");
+    const { clientId, clientSecret } = await registerClient(provider);
+    const config = await discover(provider, clientId, clientSecret);
+    expect(config.serverMetadata().end_session_endpoint).toBe(`${provider.issuer}/.sesame/oidc/logout`);
+    const { callback, checks } = await authorizeInBrowser(config, user.cookie);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, checks);
+
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: POST_LOGOUT_URI,
+      state: "bye",
+    });
+    const answer = await browse(url, user.cookie);
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe(`${POST_LOGOUT_URI}?state=bye`);
+    // The session is over: authorize sends the browser to sign in again.
+    const again = await browse(oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: "openid" }), user.cookie);
+    expect(new URL(again.location!, provider.issuer).pathname).toBe("/.sesame/login");
+  });
+
+  it("asks first without an id_token_hint, and never returns to an unregistered URI", async () => {
+    const user = await signedInUser(provider, "fay");
+    const { clientId, clientSecret } = await registerClient(provider);
+    const config = await discover(provider, clientId, clientSecret);
+    const asked = await browse(oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: POST_LOGOUT_URI }), user.cookie);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain("Sign out of");
+    const refused = await browse(
+      oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: "http://127.0.0.1:9/elsewhere" }),
+      user.cookie,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.location).toBeNull();
   });
 });
 
