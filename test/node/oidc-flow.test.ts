@@ -208,6 +208,9 @@ describe("signing out (RP-initiated logout)", () => {
   });
 });
 
+/** Each CLI run is a fresh Node process: on a loaded machine a few of them take longer than one request. */
+const CLI_TEST_TIMEOUT_MS = 90_000;
+
 describe("npm run admin -- clients", () => {
   function admin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -220,55 +223,63 @@ describe("npm run admin -- clients", () => {
     });
   }
 
-  it("adds a client and prints its secret once, lists it without the secret, and deletes it", async () => {
-    const added = await admin([
-      "clients",
-      "add",
-      "Grafana",
-      "--redirect-uri",
-      "https://grafana.example.com/login/generic_oauth",
-      "--app",
-      "wiki",
-    ]);
-    expect(added.code, added.stderr).toBe(0);
-    const clientId = /^client_id\s+(\S+)$/m.exec(added.stdout)![1]!;
-    const secret = /^client_secret\s+(\S+)$/m.exec(added.stdout)![1]!;
-    expect(added.stderr).toContain("shown once");
+  it(
+    "adds a client and prints its secret once, lists it without the secret, and deletes it",
+    async () => {
+      const added = await admin([
+        "clients",
+        "add",
+        "Grafana",
+        "--redirect-uri",
+        "https://grafana.example.com/login/generic_oauth",
+        "--app",
+        "wiki",
+      ]);
+      expect(added.code, added.stderr).toBe(0);
+      const clientId = /^client_id\s+(\S+)$/m.exec(added.stdout)![1]!;
+      const secret = /^client_secret\s+(\S+)$/m.exec(added.stdout)![1]!;
+      expect(added.stderr).toContain("shown once");
 
-    const listed = await admin(["clients", "list"]);
-    expect(listed.stdout).toMatch(/^CLIENT ID\s+NAME\s+TYPE\s+APP\s+REDIRECT URIS\s+CREATED$/m);
-    expect(listed.stdout).toContain(clientId);
-    expect(listed.stdout).toContain("https://grafana.example.com/login/generic_oauth");
-    expect(listed.stdout).not.toContain(secret);
+      const listed = await admin(["clients", "list"]);
+      expect(listed.stdout).toMatch(/^CLIENT ID\s+NAME\s+TYPE\s+APP\s+REDIRECT URIS\s+CREATED$/m);
+      expect(listed.stdout).toContain(clientId);
+      expect(listed.stdout).toContain("https://grafana.example.com/login/generic_oauth");
+      expect(listed.stdout).not.toContain(secret);
 
-    const json = JSON.parse((await admin(["clients", "list", "--json"])).stdout) as { clients: { clientId: string; app: string }[] };
-    expect(json.clients.find((c) => c.clientId === clientId)).toMatchObject({ app: "wiki" });
+      const json = JSON.parse((await admin(["clients", "list", "--json"])).stdout) as { clients: { clientId: string; app: string }[] };
+      expect(json.clients.find((c) => c.clientId === clientId)).toMatchObject({ app: "wiki" });
 
-    expect(await admin(["clients", "delete", clientId])).toMatchObject({
-      code: 0,
-      stdout: `deleted client ${clientId}; its tokens no longer work\n`,
-    });
-    expect(await admin(["clients", "delete", clientId])).toMatchObject({ code: 1, stderr: "admin: No such client\n" });
-  });
+      expect(await admin(["clients", "delete", clientId])).toMatchObject({
+        code: 0,
+        stdout: `deleted client ${clientId}; its tokens no longer work\n`,
+      });
+      expect(await admin(["clients", "delete", clientId])).toMatchObject({ code: 1, stderr: "admin: No such client\n" });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("adds a public client without a secret, and refuses a bad redirect URI with the field the API names", async () => {
-    const pub = await admin([
-      "clients",
-      "add",
-      "SPA",
-      "--type",
-      "public",
-      "--redirect-uri",
-      "http://127.0.0.1:5173/cb,http://localhost:5173/cb",
-    ]);
-    expect(pub.code).toBe(0);
-    expect(pub.stdout).not.toContain("client_secret");
-    const bad = await admin(["clients", "add", "Bad", "--redirect-uri", "http://rp.example/cb"]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^admin: .*\(field: redirectUris\)\n$/);
-    const missing = await admin(["clients", "add", "NoUri"]);
-    expect(missing).toMatchObject({ code: 2, stderr: "admin: clients add needs --redirect-uri (where the app receives the sign-in)\n" });
-  });
+  it(
+    "adds a public client without a secret, and refuses a bad redirect URI with the field the API names",
+    async () => {
+      const pub = await admin([
+        "clients",
+        "add",
+        "SPA",
+        "--type",
+        "public",
+        "--redirect-uri",
+        "http://127.0.0.1:5173/cb,http://localhost:5173/cb",
+      ]);
+      expect(pub.code).toBe(0);
+      expect(pub.stdout).not.toContain("client_secret");
+      const bad = await admin(["clients", "add", "Bad", "--redirect-uri", "http://rp.example/cb"]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^admin: .*\(field: redirectUris\)\n$/);
+      const missing = await admin(["clients", "add", "NoUri"]);
+      expect(missing).toMatchObject({ code: 2, stderr: "admin: clients add needs --redirect-uri (where the app receives the sign-in)\n" });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("the failures", () => {
