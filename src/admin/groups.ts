@@ -72,8 +72,15 @@ export async function createGroupNamed(caller: AdminCaller, rawName: string): Pr
   return group;
 }
 
-/** Deletes a group and its memberships. */
+/**
+ * Deletes a group and its memberships. ADMIN_GROUP is refused: it decides who may open the
+ * console, and its existence is what keeps ADMIN_EMAILS from seeding it again
+ * (src/groups/seed-admins.ts). Its members can still be removed one by one.
+ */
 export async function deleteGroupNamed(caller: AdminCaller, group: GroupRow): Promise<void> {
+  if (group.name === caller.deps.config.adminGroup) {
+    throw new ConflictError("name", "This is ADMIN_GROUP, the group of the edge's admins: it cannot be deleted. Remove members instead.");
+  }
   if (!(await deleteGroup(caller.deps.db, group.name))) throw new NotFoundError("No such group");
   await recordAdminAction(caller, { event: "group_deleted", detail: { group: group.name, members: group.members } });
 }

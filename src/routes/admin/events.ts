@@ -6,12 +6,12 @@
  */
 import { type Context, Hono } from "hono";
 import { type EventFilter, type EventRow, listEventPage, parseDetail } from "../../admin/events";
+import { resolveUser } from "../../admin/resolve-user";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../admin/users";
 import type { Config } from "../../config";
 import type { AppEnv } from "../../env";
 import { adminCaller } from "./admin-audit";
 import { queryInteger, readQuery } from "./query-params";
-import { resolveUser } from "./resolve-user";
 import { isoTime } from "./user-json";
 
 export function eventAdminRoutes(_config: Config) {

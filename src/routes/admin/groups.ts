@@ -14,6 +14,7 @@ import {
   listMemberPage,
   removeGroupMember,
 } from "../../admin/groups";
+import { resolveUser } from "../../admin/resolve-user";
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../../admin/users";
 import type { Config } from "../../config";
 import type { AppEnv } from "../../env";
@@ -22,7 +23,6 @@ import { readJsonObject, readString, required } from "../../http/json-body";
 import { MAX_EMAIL_LENGTH } from "../../users/email";
 import { adminCaller } from "./admin-audit";
 import { queryInteger, readQuery } from "./query-params";
-import { resolveUser } from "./resolve-user";
 import { isoTime } from "./user-json";
 
 function groupJson(row: GroupRow) {

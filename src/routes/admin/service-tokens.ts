@@ -16,12 +16,12 @@ import {
   SERVICE_TOKEN_DEFAULT_MAX_AGE_SECONDS,
   SHARE_LINK_DEFAULT_MAX_AGE_SECONDS,
 } from "../../admin/credentials";
+import { resolveUser } from "../../admin/resolve-user";
 import { MAX_TOKEN_AGE_SECONDS } from "../../config";
 import type { ServiceToken } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { adminCaller } from "./admin-audit";
-import { resolveUser } from "./resolve-user";
 import { isoTime, isoTimeOrNull } from "./user-json";
 
 function serviceTokenJson(row: ServiceToken) {

@@ -5,12 +5,12 @@
  * within the bound docs/security.md states ("How fast a revocation is refused").
  */
 import { Hono } from "hono";
+import { resolveUser } from "../../admin/resolve-user";
 import { endSessions, listSessionsOf } from "../../admin/sessions";
 import type { Session } from "../../db/schema";
 import type { AppEnv } from "../../env";
 import { readJsonObject, readString } from "../../http/json-body";
 import { adminCaller } from "./admin-audit";
-import { resolveUser } from "./resolve-user";
 import { isoTime, isoTimeOrNull } from "./user-json";
 
 function sessionJson(row: Session) {

@@ -5,6 +5,7 @@
  */
 import { Hono } from "hono";
 import { MIN_TOKEN_AGE_SECONDS, requireActive, revokeOneToken } from "../../admin/credentials";
+import { resolveUser } from "../../admin/resolve-user";
 import { checkTokenScope, MAX_SCOPE_LENGTH, tokenUrl } from "../../admin/token-scope";
 import { auditTokenHash } from "../../audit/record-event";
 import { issueToken, revokeUserTokens } from "../../auth/token-service";
@@ -14,7 +15,6 @@ import { readBoolean, readInteger, readJsonObject, readString, required } from "
 import { MAX_TOKEN_CHARS } from "../../tokens/format";
 import { findUserById, rotateSecurityStamp } from "../../users/store";
 import { adminCaller, recordAdminEvent } from "./admin-audit";
-import { resolveUser } from "./resolve-user";
 import { isoTime, userJson } from "./user-json";
 
 export function tokenAdminRoutes(config: Config) {

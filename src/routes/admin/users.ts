@@ -3,6 +3,7 @@
  * operations live in src/admin/users.ts, shared with the console; this file reads JSON.
  */
 import { Hono } from "hono";
+import { resolveUser } from "../../admin/resolve-user";
 import {
   createUserAccount,
   DEFAULT_PAGE_SIZE,
@@ -18,7 +19,6 @@ import { groupsOfUser } from "../../groups/store";
 import { readBoolean, readEmail, readJsonObject, readString, required } from "../../http/json-body";
 import { adminCaller } from "./admin-audit";
 import { queryInteger, readQuery } from "./query-params";
-import { resolveUser } from "./resolve-user";
 import { userJson } from "./user-json";
 
 export function userAdminRoutes(_config: Config) {
