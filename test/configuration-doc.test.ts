@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import doc from "../docs/configuration.md?raw";
 import readme from "../README.md?raw";
-import { CONFIG_KEYS, type ConfigKey } from "../src/config";
+import { CONFIG_KEYS, type ConfigKey, isSecretConfigKey } from "../src/config";
 
 /** Finds the table row documenting `key`: `| \`KEY\` | default | meaning |`. */
 function rowFor(key: string, text = doc): string[] | null {
@@ -33,5 +33,14 @@ describe("README.md", () => {
     const actual = CONFIG_KEYS[key];
     if (actual === "") expect(row![2]).toMatch(/^\(|^origin of|^`APP_NAME`$/);
     else expect(row![2]).toBe(`\`${actual}\``);
+  });
+});
+
+describe("the admin console's settings page", () => {
+  it("hides every key of the Secrets table, showing only whether it is set", () => {
+    const section = doc.slice(doc.indexOf("## Secrets"), doc.indexOf("\n## ", doc.indexOf("## Secrets") + 1));
+    const secrets = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
+    expect(secrets.length).toBeGreaterThan(3);
+    expect(secrets.filter((key) => !isSecretConfigKey(key))).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { removeMember } from "../src/groups/store";
 import { revokeSession } from "../src/sessions";
+import { findUserById } from "../src/users/store";
 import {
   ADMIN_GROUP,
   auditRows,
@@ -19,7 +20,6 @@ import {
   sessionFor,
   signedInAdmin,
 } from "./console-support";
-import { findUserById } from "../src/users/store";
 import { deps, userWithServiceToken } from "./gate-support";
 import { worker } from "./login-helpers";
 

@@ -9,8 +9,7 @@ import { describe, expect, it } from "vitest";
 import { groupsOfUser } from "../src/groups/store";
 import { findUserByEmail, findUserById } from "../src/users/store";
 import { auditRows, CONSOLE, consoleGet, consolePost, newUser, pageText, sessionFor, signedInAdmin } from "./console-support";
-import { deps } from "./gate-support";
-import { gate } from "./gate-support";
+import { deps, gate } from "./gate-support";
 
 function locationOf(res: Response): string {
   return res.headers.get("Location") ?? "";
@@ -195,6 +194,7 @@ describe("credentials from a user's page", () => {
   it("asks for a fresh sign-in before issuing when the admin signed in more than 15 minutes ago", async () => {
     const { cookie } = await signedInAdmin({ ageMs: 16 * 60 * 1000 });
     const user = await newUser("stale");
+    expect(await pageText(await consoleGet(`/users/${user.id}`, cookie))).toContain("asks you to sign in again first");
     const html = await pageText(await consolePost(`/users/${user.id}/service-tokens`, { name: "late", days: "1" }, cookie), 403);
     expect(html).toContain("Sign in again");
     expect(html).toMatch(/href="\/\.sesame\/login\?next=%2F\.sesame%2Fcontinue%2F/);

@@ -15,7 +15,7 @@ import { isUuid } from "../tokens";
 import { findUserByEmail, findUserById } from "../users/store";
 import type { AdminCaller } from "./caller";
 
-export const ACCESS_AMRS: readonly AuthMethod[] = ["link", "code", "service", "share"];
+const ACCESS_AMRS: readonly AuthMethod[] = ["link", "code", "service", "share"];
 const METHODS = /^[A-Z]{1,16}$/;
 export const MAX_URL_LENGTH = 4096;
 

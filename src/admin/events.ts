@@ -28,12 +28,12 @@ export interface EventFilter {
 const EVENT_NAME = /^[a-z_]{1,64}$/;
 const USER_ID = /^[0-9a-f-]{36}$/;
 
-export function checkEventName(event: string, field = "event"): string {
+function checkEventName(event: string, field = "event"): string {
   if (!EVENT_NAME.test(event)) throw new BadRequestError(field, `${field} must be an event name like token_issued`);
   return event;
 }
 
-export function checkUserId(userId: string, field = "userId"): string {
+function checkUserId(userId: string, field = "userId"): string {
   if (!USER_ID.test(userId)) throw new BadRequestError(field, `${field} must be a user id (UUID)`);
   return userId;
 }

@@ -23,7 +23,7 @@ import { type AdminCaller, recordAdminAction } from "./caller";
 const NAME_RULE = "a group name: a-z, 0-9, and _ . - after the first character, at most 64";
 
 /** A group name from input: a 404 for a malformed name would hide the typo, so it is a 400 naming the field. */
-export function checkGroupName(raw: string, field = "name"): string {
+function checkGroupName(raw: string, field = "name"): string {
   if (!NAME_PATTERN.test(raw)) throw new BadRequestError(field, `${field} must be ${NAME_RULE}`);
   return raw;
 }

@@ -21,7 +21,7 @@ import { ConsoleForbiddenPage } from "./pages/forbidden-page";
 import { consolePage } from "./pages/layout";
 
 /** Issuing a credential needs a sign-in at most this old (docs/admin-console.md, "Fresh sign-in"). */
-export const FRESH_SIGN_IN_SECONDS = 15 * 60;
+const FRESH_SIGN_IN_SECONDS = 15 * 60;
 
 export interface ConsoleAdmin {
   userId: string;

@@ -11,10 +11,10 @@ import { AppError } from "../errors";
 import { csrfProtection } from "../middleware/csrf";
 import { type ConsoleEnv, requireConsoleAdmin } from "./auth";
 import { consoleGroupRoutes } from "./groups";
+import { consoleInsightRoutes } from "./insight";
 import { consolePage } from "./pages/layout";
 import { MessagePage } from "./pages/message-page";
 import { CONSOLE_STYLESHEET } from "./pages/style";
-import { consoleInsightRoutes } from "./insight";
 import { consoleTokenRoutes, consoleUserRoutes } from "./users";
 
 /** Where "back" leads from a failed action: the user's or group's page it came from, else the console's front page. */

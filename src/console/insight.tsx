@@ -16,7 +16,7 @@ import { consoleCaller } from "./forms";
 import { AccessPage } from "./pages/access-page";
 import { EventPage, EventsPage } from "./pages/events-page";
 import { consolePage } from "./pages/layout";
-import { SettingsPage, type SettingRow } from "./pages/settings-page";
+import { type SettingRow, SettingsPage } from "./pages/settings-page";
 
 /** Longest value the settings page prints in full (APPS may be long). */
 const MAX_SHOWN_VALUE = 2000;
@@ -32,7 +32,7 @@ function utcTime(raw: string, field: string): number | undefined {
 }
 
 /** The settings rows: each key's effective value, secrets only as set or not set. */
-export function settingRows(env: Record<string, unknown>, config: Config): SettingRow[] {
+function settingRows(env: Record<string, unknown>, config: Config): SettingRow[] {
   return (Object.keys(CONFIG_KEYS) as ConfigKey[]).map((key) => {
     const raw = env[key];
     const given = typeof raw === "string" ? raw.trim() : raw === undefined || raw === null ? "" : JSON.stringify(raw);

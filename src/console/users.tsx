@@ -22,6 +22,7 @@ import type { Config } from "../config";
 import { AppError, BadRequestError, NotFoundError } from "../errors";
 import { groupsOfUser, listGroups } from "../groups/store";
 import { checkEmail } from "../http/json-body";
+import { isUuid } from "../tokens";
 import { MAX_EMAIL_LENGTH } from "../users/email";
 import { type ConsoleEnv, hasFreshSignIn, signInUrl } from "./auth";
 import { consoleCaller, doneRedirect, type FormFields, optional, readConsoleForm, unlessConfirmed } from "./forms";
@@ -30,10 +31,9 @@ import { consolePage } from "./pages/layout";
 import { MessagePage } from "./pages/message-page";
 import { UserPage } from "./pages/user-page";
 import { UsersPage } from "./pages/users-page";
-import { isUuid } from "../tokens";
 
 /** What `?done=` says on the page an action returns to. */
-export const DONE_NOTICES: Record<string, string> = {
+const DONE_NOTICES: Record<string, string> = {
   created: "The user was created.",
   saved: "The changes were saved.",
   disabled: "The user was disabled: their sessions and tokens have ended.",
@@ -50,7 +50,7 @@ export const DONE_NOTICES: Record<string, string> = {
 /** Days in a lifetime field: 1 to 365. */
 const MAX_DAYS = 365;
 
-export function noticeOf(c: Context<ConsoleEnv>): string | null {
+function noticeOf(c: Context<ConsoleEnv>): string | null {
   return DONE_NOTICES[c.req.query("done") ?? ""] ?? null;
 }
 
@@ -264,7 +264,7 @@ export function consoleUserRoutes(config: Config) {
 }
 
 /** A pasted share link or login link is reduced to its token (`?sesame=`); a bare token stays as it is. */
-export function tokenFromPaste(pasted: string): string {
+function tokenFromPaste(pasted: string): string {
   const text = pasted.trim();
   try {
     const url = new URL(text);

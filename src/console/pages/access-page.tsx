@@ -2,7 +2,7 @@ import type { AccessAnswer } from "../../admin/access-check";
 import type { Config } from "../../config";
 import { ConsoleLayout } from "./layout";
 
-export interface AccessForm {
+interface AccessForm {
   email: string;
   url: string;
   method: string;

@@ -3,7 +3,7 @@ import type { Config } from "../../config";
 import { ConsoleLayout, when } from "./layout";
 import { EventTable } from "./user-page";
 
-export interface EventsFilterForm {
+interface EventsFilterForm {
   event: string;
   user: string;
   since: string;

@@ -8,7 +8,7 @@ import type { Child } from "hono/jsx";
 import type { Config } from "../../config";
 import { htmlPage } from "../../routes/auth-context";
 
-export type Section = "users" | "groups" | "events" | "access" | "settings" | null;
+type Section = "users" | "groups" | "events" | "access" | "settings" | null;
 
 const SECTIONS: { id: Exclude<Section, null>; label: string; path: string }[] = [
   { id: "users", label: "Users", path: "/users" },
