@@ -244,13 +244,17 @@ export function consoleUserRoutes(config: Config) {
     const form = await readConsoleForm(c);
     const stale = await refuseStaleSignIn(c, config, user.id);
     if (stale) return stale;
-    const link = await issueShareLink(consoleCaller(c), user, { path: form("path", 400), maxAge: daysField(form) });
+    const link = await issueShareLink(consoleCaller(c), user, {
+      app: optional(form, "app", 200) ?? null,
+      path: form("path", 400),
+      maxAge: daysField(form),
+    });
     const page = (
       <IssuedPage
         config={config}
         email={c.var.admin.email}
         title="Share link issued"
-        summary={`A link that opens ${link.scope.slice("path:".length)} as ${user.email}, without signing in.`}
+        summary={`A link that opens ${new URL(link.url).host}${new URL(link.url).pathname} as ${user.email}, without signing in.`}
         secret={link.url}
         secretLabel="Link"
         expiresAt={link.expiresAt}

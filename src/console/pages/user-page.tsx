@@ -213,6 +213,16 @@ export function UserPage(props: UserPageProps) {
       <h2 id="share-links">Share links</h2>
       <p>A share link opens one path (or, ending in /*, everything below it) without a sign-in, until it expires or is revoked.</p>
       <form method="post" action={`${self}/share-links`} class="inline">
+        {config.access.configured && (
+          <div>
+            <label for="share-app">App</label>
+            <select id="share-app" name="app" required>
+              {config.access.apps.map((app) => (
+                <option value={app.name}>{app.name}</option>
+              ))}
+            </select>
+          </div>
+        )}
         <div>
           <label for="share-path">Path</label>
           <input id="share-path" name="path" type="text" required maxlength={190} autocomplete="off" placeholder="/reports/42" />
