@@ -30,6 +30,17 @@ describe("the admin console's door", () => {
     const location = new URL(res.headers.get("Location") ?? "", "http://localhost:8787");
     expect(location.pathname).toBe("/.sesame/login");
     expect(location.searchParams.get("next")).toMatch(/^\/\.sesame\/continue\//);
+    // After the sign-in, the continue value leads back to the page that was asked for.
+    const back = await worker(location.searchParams.get("next") ?? "");
+    expect(back.status).toBe(302);
+    expect(back.headers.get("Location")).toBe(`${CONSOLE}/users?email=ab`);
+  });
+
+  it("sends a form POST without a session to sign in and back to the console's front page, never replaying the form", async () => {
+    const res = await consolePost("/users", { email: "replay@example.com" }, null);
+    expect(res.status).toBe(303);
+    const next = new URL(res.headers.get("Location") ?? "", "http://localhost:8787").searchParams.get("next") ?? "";
+    expect((await worker(next)).headers.get("Location")).toBe(CONSOLE);
   });
 
   it("shows the console to an admin, with no-store, no-referrer, a strict CSP and no framing", async () => {
