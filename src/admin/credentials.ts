@@ -89,8 +89,8 @@ export async function findServiceToken(caller: Pick<AdminCaller, "deps">, rawId:
 
 /**
  * Revokes a service token. Idempotent: a second revocation changes nothing and keeps the
- * first revocation time. KV first: the gate checks it on every request, so the token stops
- * working at once.
+ * first revocation time. KV first: the gate reads it for remembered tokens (docs/security.md,
+ * "How fast a revocation is refused").
  */
 export async function revokeServiceToken(caller: AdminCaller, row: ServiceToken): Promise<void> {
   if (row.revokedAt !== null) return;
