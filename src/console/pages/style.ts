@@ -15,7 +15,7 @@ header.console button{width:auto;margin:0;padding:.3rem .7rem}
 main.console{max-width:72rem;margin:1rem auto;border-radius:0;padding:1rem}
 @media (min-width:40rem){main.console{border-radius:12px;padding:1.5rem 2rem}}
 main.console h2{font-size:1.1rem;margin:1.75rem 0 .5rem}
-.scroll{overflow-x:auto;max-width:100%}
+.scroll{overflow-x:auto;max-width:100%;position:relative}
 table{min-width:32rem}
 td form{display:inline;margin:0}
 td button,.inline button{width:auto;margin:0;padding:.3rem .7rem;font-size:.9rem}
