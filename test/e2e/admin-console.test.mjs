@@ -8,8 +8,8 @@
  * test-results/e2e/console/ (docs/admin-console/ holds a copy of each).
  */
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
 import { mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { findUnlabelledControls, tabUntil } from "./support/accessibility.mjs";
@@ -61,7 +61,10 @@ async function submit(page, button) {
 
 /** Confirms on the confirmation page the last action led to. */
 async function confirm(page, name) {
-  await page.getByText(/cannot be undone|at once|stops working|no longer be a member/).first().waitFor();
+  await page
+    .getByText(/cannot be undone|at once|stops working|no longer be a member/)
+    .first()
+    .waitFor();
   await submit(page, page.getByRole("button", { name }));
 }
 
@@ -196,7 +199,10 @@ describe("the new user", () => {
   it("is signed out everywhere once the admin ends the session", async () => {
     const { page } = admin;
     await page.goto(userPageUrl);
-    await page.getByRole("button", { name: /^End the session/ }).first().waitFor();
+    await page
+      .getByRole("button", { name: /^End the session/ })
+      .first()
+      .waitFor();
     await screenshot(page, "user");
     await submit(page, page.getByRole("button", { name: /^End the session/ }).first());
     await confirm(page, "End session");
