@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { hostnameOf } from "./access";
 import type { Config } from "./config";
+import { consoleRoutes } from "./console";
 import { createDb } from "./db/client";
 import type { AppEnv } from "./env";
 import { NotFoundError } from "./errors";
@@ -49,6 +50,7 @@ export function createApp(config: Config) {
   auth.use(authResponseHeaders(config));
   auth.route("/health", healthRoutes());
   auth.route("/admin/api", adminRoutes(config));
+  auth.route("/admin", consoleRoutes(config));
   // The dev mailbox exists only with the dev mailer: in production the route is simply absent.
   if (config.mail.providers[0] === "dev") auth.route("/dev/mailbox", devMailboxRoutes(config));
   auth.route("/", authRoutes(config));

@@ -13,6 +13,7 @@ import { headerKey, passClientHeaderProblem } from "./gate/client-headers";
 import { isDevHost } from "./http/dev-hosts";
 import { type Locale, matchLocale, SUPPORTED_LOCALES, toSupportedLocale } from "./i18n";
 import { type OidcSigningKey, parseOidcSigningKeys } from "./oidc/signing-keys";
+import { isValidEmail, normalizeEmail } from "./users/email";
 
 type NonEmpty<T> = [T, ...T[]];
 /** A private EC P-256 JWK with a key id, as parseSigningKeys checks it. */
@@ -85,6 +86,8 @@ export interface Config {
   access: AccessRegistry;
   /** The group whose members administer the edge; sessions always carry it. */
   adminGroup: string;
+  /** ADMIN_EMAILS, normalised: the first members of ADMIN_GROUP while it does not exist yet (src/groups/seed-admins.ts). */
+  adminEmails: string[];
   /** Cloudflare Turnstile on POST /login and /code; null when off. */
   turnstile: { siteKey: string; secretKey: string; verifyUrl: string; timeoutMs: number } | null;
   /** Whether a link or code must be used in the browser that asked for it (docs/security.md). */
@@ -145,6 +148,7 @@ export const CONFIG_KEYS = {
   PUBLIC_PATHS: "",
   APPS: "",
   ADMIN_GROUP: "admins",
+  ADMIN_EMAILS: "",
   PASS_CLIENT_HEADERS: "",
   FORWARD_AUTH_SECRET: "",
   TURNSTILE_SITE_KEY: "",
@@ -164,6 +168,16 @@ export const CONFIG_KEYS = {
 } as const;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
+
+/**
+ * Whether a key holds a secret, which the console's settings page shows only as "set" or
+ * "not set". By name, so a secret added later is hidden without anyone remembering to list
+ * it (a public key that merely looks secret, like TURNSTILE_SITE_KEY, is hidden too); a test
+ * checks it covers every key of docs/configuration.md's "Secrets" table.
+ */
+export function isSecretConfigKey(key: string): boolean {
+  return /SECRET|TOKEN|PASSWORD|PRIVATE|_KEYS?$/.test(key);
+}
 type RawEnv = Partial<Record<ConfigKey, unknown>>;
 
 /** HMAC keys shorter than this are refused: brute-forcing them offline must stay out of reach. */
@@ -310,6 +324,10 @@ export function parseConfig(env: RawEnv): Config {
   });
   const adminGroup = read("ADMIN_GROUP");
   if (!NAME_PATTERN.test(adminGroup)) problems.push("ADMIN_GROUP must be a group name like admins");
+  const adminEmails = [...new Set(list("ADMIN_EMAILS").map(normalizeEmail))];
+  for (const email of adminEmails) {
+    if (!isValidEmail(email)) problems.push(`ADMIN_EMAILS entry ${JSON.stringify(email.slice(0, 100))} must be an email address`);
+  }
 
   const passClientHeaders = list("PASS_CLIENT_HEADERS");
   for (const name of passClientHeaders) {
@@ -387,6 +405,7 @@ export function parseConfig(env: RawEnv): Config {
     // biome-ignore lint/style/noNonNullAssertion: loadAccess returns null only after adding a problem, and then this config is thrown away below
     access: access!,
     adminGroup,
+    adminEmails,
     turnstile: parseTurnstile(
       {
         siteKey: read("TURNSTILE_SITE_KEY"),

@@ -22,6 +22,6 @@ export interface AppEnv {
  * What the login, session, token and gate functions need, from the request's context: the
  * one place the deps object is built.
  */
-export function authDeps(c: Context<AppEnv>): TokenDeps {
+export function authDeps(c: Pick<Context<AppEnv>, "var" | "env">): TokenDeps {
   return { config: c.var.config, db: c.var.db, kv: c.env.REVOKED };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import devVarsExample from "../.dev.vars.example?raw";
 import doc from "../docs/configuration.md?raw";
 import readme from "../README.md?raw";
-import { CONFIG_KEYS, type ConfigKey } from "../src/config";
+import { CONFIG_KEYS, type ConfigKey, isSecretConfigKey } from "../src/config";
 
 /** Finds the table row documenting `key`: `| \`KEY\` | default | meaning |`. */
 function rowFor(key: string, text = doc): string[] | null {
@@ -60,5 +60,14 @@ describe(".dev.vars.example", () => {
       expect(named).toContain(key);
     }
     expect(named.filter((key) => !(key in CONFIG_KEYS))).toEqual([]);
+  });
+});
+
+describe("the admin console's settings page", () => {
+  it("hides every key of the Secrets table, showing only whether it is set", () => {
+    const section = doc.slice(doc.indexOf("## Secrets"), doc.indexOf("\n## ", doc.indexOf("## Secrets") + 1));
+    const secrets = [...section.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
+    expect(secrets.length).toBeGreaterThan(3);
+    expect(secrets.filter((key) => !isSecretConfigKey(key))).toEqual([]);
   });
 });

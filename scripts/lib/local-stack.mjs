@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DEMO_APP_NOTES, DEMO_GROUP, demoApps, demoAppUrl } from "./demo-apps.mjs";
-import { seedDemoUser } from "./demo-user.mjs";
+import { DEMO_EMAIL, seedDemoUser } from "./demo-user.mjs";
 import { ensureDevVars, readDevVars } from "./dev-vars.mjs";
 import { assertPortFree, findFreePort } from "./ports.mjs";
 import { runCommand, spawnGroup, stopGroup, waitForHttp } from "./processes.mjs";
@@ -93,8 +93,9 @@ export async function startLocalStack({
     await seedDemoUser(root, { persistTo, group: apps ? DEMO_GROUP : undefined });
     signal?.throwIfAborted();
 
-    // Defaults are already in wrangler.toml; other ports need matching URLs.
-    const vars = { ...secrets, ...givenVars };
+    // Defaults are already in wrangler.toml; other ports need matching URLs. The demo user
+    // is the first admin (ADMIN_EMAILS seeds ADMIN_GROUP while it does not exist: docs/admin-console.md).
+    const vars = { ADMIN_EMAILS: DEMO_EMAIL, ...secrets, ...givenVars };
     if (port !== DEFAULT_PORT) vars.PUBLIC_URL = publicUrl;
     if (originPort !== DEFAULT_ORIGIN_PORT) vars.ORIGIN_URL = originUrl;
     if (apps) vars.APPS = JSON.stringify(apps);

@@ -96,7 +96,7 @@ export function readEmail(body: JsonObject, field: string): string | undefined {
 }
 
 /** Normalises and validates an email given anywhere (body, query); 400 naming `field` if invalid. */
-function checkEmail(raw: string, field: string): string {
+export function checkEmail(raw: string, field: string): string {
   const email = normalizeEmail(raw);
   if (!isValidEmail(email)) throw new BadRequestError(field, `${field} must be a valid email address`);
   return email;

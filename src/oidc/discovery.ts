@@ -16,6 +16,7 @@ export function providerMetadata(config: Config) {
     authorization_endpoint: `${base}/authorize`,
     token_endpoint: `${base}/token`,
     userinfo_endpoint: `${base}/userinfo`,
+    end_session_endpoint: `${base}/logout`,
     jwks_uri: `${issuer}/.well-known/jwks.json`,
     scopes_supported: [...SUPPORTED_SCOPES],
     response_types_supported: ["code"],

@@ -11,6 +11,7 @@ import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { authorize } from "./authorize";
 import { providerMetadata } from "./discovery";
+import { confirmLogout, logout } from "./logout";
 import { corsPreflight } from "./responses";
 import { token } from "./token";
 import { userinfo } from "./userinfo";
@@ -29,6 +30,9 @@ export function oidcRoutes(_config: Config) {
   router.get("/userinfo", userinfo);
   router.post("/userinfo", userinfo);
   router.options("/userinfo", corsPreflight);
+  router.get("/logout", logout);
+  router.post("/logout", logout);
+  router.post("/end-session", confirmLogout);
   return router;
 }
 

@@ -15,6 +15,7 @@ import {
   authorizeInBrowser,
   browse,
   discover,
+  POST_LOGOUT_URI,
   type Provider,
   REDIRECT_URI,
   registerClient,
@@ -169,6 +170,47 @@ describe("refresh tokens", () => {
   });
 });
 
+describe("signing out (RP-initiated logout)", () => {
+  it("ends the edge session at once for a valid id_token_hint and returns to the registered URI", async () => {
+    const user = await signedInUser(provider, "eve");
+    const { clientId, clientSecret } = await registerClient(provider);
+    const config = await discover(provider, clientId, clientSecret);
+    expect(config.serverMetadata().end_session_endpoint).toBe(`${provider.issuer}/.sesame/oidc/logout`);
+    const { callback, checks } = await authorizeInBrowser(config, user.cookie);
+    const tokens = await oidc.authorizationCodeGrant(config, callback, checks);
+
+    const url = oidc.buildEndSessionUrl(config, {
+      id_token_hint: tokens.id_token!,
+      post_logout_redirect_uri: POST_LOGOUT_URI,
+      state: "bye",
+    });
+    const answer = await browse(url, user.cookie);
+    expect(answer.status).toBe(303);
+    expect(answer.location).toBe(`${POST_LOGOUT_URI}?state=bye`);
+    // The session is over: authorize sends the browser to sign in again.
+    const again = await browse(oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: "openid" }), user.cookie);
+    expect(new URL(again.location!, provider.issuer).pathname).toBe("/.sesame/login");
+  });
+
+  it("asks first without an id_token_hint, and never returns to an unregistered URI", async () => {
+    const user = await signedInUser(provider, "fay");
+    const { clientId, clientSecret } = await registerClient(provider);
+    const config = await discover(provider, clientId, clientSecret);
+    const asked = await browse(oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: POST_LOGOUT_URI }), user.cookie);
+    expect(asked.status).toBe(200);
+    expect(asked.body).toContain("Sign out of");
+    const refused = await browse(
+      oidc.buildEndSessionUrl(config, { post_logout_redirect_uri: "http://127.0.0.1:9/elsewhere" }),
+      user.cookie,
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.location).toBeNull();
+  });
+});
+
+/** Each CLI run is a fresh Node process: on a loaded machine a few of them take longer than one request. */
+const CLI_TEST_TIMEOUT_MS = 90_000;
+
 describe("npm run admin -- clients", () => {
   function admin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     return new Promise((resolve) => {
@@ -181,55 +223,63 @@ describe("npm run admin -- clients", () => {
     });
   }
 
-  it("adds a client and prints its secret once, lists it without the secret, and deletes it", async () => {
-    const added = await admin([
-      "clients",
-      "add",
-      "Grafana",
-      "--redirect-uri",
-      "https://grafana.example.com/login/generic_oauth",
-      "--app",
-      "wiki",
-    ]);
-    expect(added.code, added.stderr).toBe(0);
-    const clientId = /^client_id\s+(\S+)$/m.exec(added.stdout)![1]!;
-    const secret = /^client_secret\s+(\S+)$/m.exec(added.stdout)![1]!;
-    expect(added.stderr).toContain("shown once");
+  it(
+    "adds a client and prints its secret once, lists it without the secret, and deletes it",
+    async () => {
+      const added = await admin([
+        "clients",
+        "add",
+        "Grafana",
+        "--redirect-uri",
+        "https://grafana.example.com/login/generic_oauth",
+        "--app",
+        "wiki",
+      ]);
+      expect(added.code, added.stderr).toBe(0);
+      const clientId = /^client_id\s+(\S+)$/m.exec(added.stdout)![1]!;
+      const secret = /^client_secret\s+(\S+)$/m.exec(added.stdout)![1]!;
+      expect(added.stderr).toContain("shown once");
 
-    const listed = await admin(["clients", "list"]);
-    expect(listed.stdout).toMatch(/^CLIENT ID\s+NAME\s+TYPE\s+APP\s+REDIRECT URIS\s+CREATED$/m);
-    expect(listed.stdout).toContain(clientId);
-    expect(listed.stdout).toContain("https://grafana.example.com/login/generic_oauth");
-    expect(listed.stdout).not.toContain(secret);
+      const listed = await admin(["clients", "list"]);
+      expect(listed.stdout).toMatch(/^CLIENT ID\s+NAME\s+TYPE\s+APP\s+REDIRECT URIS\s+CREATED$/m);
+      expect(listed.stdout).toContain(clientId);
+      expect(listed.stdout).toContain("https://grafana.example.com/login/generic_oauth");
+      expect(listed.stdout).not.toContain(secret);
 
-    const json = JSON.parse((await admin(["clients", "list", "--json"])).stdout) as { clients: { clientId: string; app: string }[] };
-    expect(json.clients.find((c) => c.clientId === clientId)).toMatchObject({ app: "wiki" });
+      const json = JSON.parse((await admin(["clients", "list", "--json"])).stdout) as { clients: { clientId: string; app: string }[] };
+      expect(json.clients.find((c) => c.clientId === clientId)).toMatchObject({ app: "wiki" });
 
-    expect(await admin(["clients", "delete", clientId])).toMatchObject({
-      code: 0,
-      stdout: `deleted client ${clientId}; its tokens no longer work\n`,
-    });
-    expect(await admin(["clients", "delete", clientId])).toMatchObject({ code: 1, stderr: "admin: No such client\n" });
-  });
+      expect(await admin(["clients", "delete", clientId])).toMatchObject({
+        code: 0,
+        stdout: `deleted client ${clientId}; its tokens no longer work\n`,
+      });
+      expect(await admin(["clients", "delete", clientId])).toMatchObject({ code: 1, stderr: "admin: No such client\n" });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 
-  it("adds a public client without a secret, and refuses a bad redirect URI with the field the API names", async () => {
-    const pub = await admin([
-      "clients",
-      "add",
-      "SPA",
-      "--type",
-      "public",
-      "--redirect-uri",
-      "http://127.0.0.1:5173/cb,http://localhost:5173/cb",
-    ]);
-    expect(pub.code).toBe(0);
-    expect(pub.stdout).not.toContain("client_secret");
-    const bad = await admin(["clients", "add", "Bad", "--redirect-uri", "http://rp.example/cb"]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^admin: .*\(field: redirectUris\)\n$/);
-    const missing = await admin(["clients", "add", "NoUri"]);
-    expect(missing).toMatchObject({ code: 2, stderr: "admin: clients add needs --redirect-uri (where the app receives the sign-in)\n" });
-  });
+  it(
+    "adds a public client without a secret, and refuses a bad redirect URI with the field the API names",
+    async () => {
+      const pub = await admin([
+        "clients",
+        "add",
+        "SPA",
+        "--type",
+        "public",
+        "--redirect-uri",
+        "http://127.0.0.1:5173/cb,http://localhost:5173/cb",
+      ]);
+      expect(pub.code).toBe(0);
+      expect(pub.stdout).not.toContain("client_secret");
+      const bad = await admin(["clients", "add", "Bad", "--redirect-uri", "http://rp.example/cb"]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/^admin: .*\(field: redirectUris\)\n$/);
+      const missing = await admin(["clients", "add", "NoUri"]);
+      expect(missing).toMatchObject({ code: 2, stderr: "admin: clients add needs --redirect-uri (where the app receives the sign-in)\n" });
+    },
+    CLI_TEST_TIMEOUT_MS,
+  );
 });
 
 describe("the failures", () => {

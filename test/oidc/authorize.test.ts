@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getConfig } from "../../src/config";
 import { readContinue } from "../../src/login/continue";
-import { createUserViaApi } from "../admin-client";
+import { adminOk, createUserViaApi } from "../admin-client";
 import { cookieFrom, userWithSession } from "../gate-support";
 import { authorizePath, codeFor, ISSUER, oidcWorker, pkcePair, REDIRECT_URI, registerClient } from "./support";
 
@@ -167,6 +167,12 @@ describe("who may sign in: the client's app's policies for GET /", () => {
     expect(refused.status).toBe(403);
     expect(refused.headers.get("Location")).toBeNull();
     expect(await refused.text()).toContain(staff.user.email);
+    const { events } = await adminOk<{ events: { event: string; detail: Record<string, unknown> | null }[] }>(
+      "GET",
+      `/users/${staff.user.id}/events`,
+      200,
+    );
+    expect(events.find((e) => e.event === "access_denied")?.detail).toMatchObject({ client: clientId, app: "wiki" });
   });
 
   it("admits no one for a client naming an app that does not exist", async () => {

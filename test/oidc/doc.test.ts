@@ -21,6 +21,8 @@ describe("docs/oidc.md", () => {
     expect(docForTestIssuer).toContain(`OIDC_AUTH_URI=${metadata.authorization_endpoint}`);
     expect(docForTestIssuer).toContain(`OIDC_TOKEN_URI=${metadata.token_endpoint}`);
     expect(docForTestIssuer).toContain(`OIDC_USERINFO_URI=${metadata.userinfo_endpoint}`);
+    expect(docForTestIssuer).toContain(`signout_redirect_url = ${metadata.end_session_endpoint}?`);
+    expect(docForTestIssuer).toContain(`OIDC_LOGOUT_URI=${metadata.end_session_endpoint}`);
     expect(docForTestIssuer).toContain(`--auto-discover-url ${ISSUER}/.well-known/openid-configuration`);
     expect(metadata.issuer).toBe(ISSUER);
   });

@@ -86,6 +86,19 @@ export const de: Catalogue = {
     "Die Anwendung, die Sie hierher geschickt hat, ist bei diesem Anmeldedienst nicht registriert. Teilen Sie das ihrem Administrator mit.",
   "oidc.unknownRedirect":
     "Die Anwendung, die Sie hierher geschickt hat, möchte zu einer Adresse zurückkehren, die sie nicht registriert hat. Teilen Sie das ihrem Administrator mit.",
+  "oidcLogout.title": "Abmelden",
+  "oidcLogout.heading": "Von {app} abmelden?",
+  "oidcLogout.clientAsks": "{client} möchte Sie abmelden.",
+  "oidcLogout.someAppAsks": "Eine Anwendung möchte Sie abmelden.",
+  "oidcLogout.signedInAs": "Sie sind angemeldet als {email}.",
+  "oidcLogout.confirm": "Abmelden",
+  "oidcLogout.stay": "Angemeldet bleiben",
+  "oidcLogout.errorTitle": "Abmelden nicht möglich",
+  "oidcLogout.repeatedParam": "Die Abmeldeanfrage wiederholt einen Parameter. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
+  "oidcLogout.twoClients":
+    "Die Abmeldeanfrage nennt zwei verschiedene Anwendungen. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
+  "oidcLogout.unknownRedirect":
+    "Die Anwendung möchte zu einer Adresse zurückkehren, die sie nicht registriert hat. Sie wurden nicht abgemeldet.",
 
   "error.title.400": "Diese Anfrage war ungültig",
   "error.title.401": "Bitte melden Sie sich an",

@@ -85,6 +85,18 @@ export const es: Catalogue = {
   "oidc.unknownClient":
     "La aplicación que te envió aquí no está registrada en este servicio de inicio de sesión. Avisa a su administrador.",
   "oidc.unknownRedirect": "La aplicación que te envió aquí pidió volver a una dirección que no tiene registrada. Avisa a su administrador.",
+  "oidcLogout.title": "Cerrar sesión",
+  "oidcLogout.heading": "¿Cerrar sesión en {app}?",
+  "oidcLogout.clientAsks": "{client} pide cerrar tu sesión.",
+  "oidcLogout.someAppAsks": "Una aplicación pide cerrar tu sesión.",
+  "oidcLogout.signedInAs": "Has iniciado sesión como {email}.",
+  "oidcLogout.confirm": "Cerrar sesión",
+  "oidcLogout.stay": "Mantener la sesión",
+  "oidcLogout.errorTitle": "No se puede cerrar la sesión",
+  "oidcLogout.repeatedParam": "La solicitud de cierre de sesión repite un parámetro. Vuelve a la aplicación e inténtalo de nuevo.",
+  "oidcLogout.twoClients":
+    "La solicitud de cierre de sesión nombra dos aplicaciones distintas. Vuelve a la aplicación e inténtalo de nuevo.",
+  "oidcLogout.unknownRedirect": "La aplicación pidió volver a una dirección que no ha registrado. No se cerró tu sesión.",
 
   "error.title.400": "La solicitud no es válida",
   "error.title.401": "Inicia sesión",

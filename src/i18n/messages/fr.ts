@@ -86,6 +86,18 @@ export const fr: Catalogue = {
     "L’application qui vous a envoyé ici n’est pas enregistrée auprès de ce service de connexion. Prévenez son administrateur.",
   "oidc.unknownRedirect":
     "L’application qui vous a envoyé ici demande à revenir à une adresse qu’elle n’a pas enregistrée. Prévenez son administrateur.",
+  "oidcLogout.title": "Se déconnecter",
+  "oidcLogout.heading": "Se déconnecter de {app} ?",
+  "oidcLogout.clientAsks": "{client} demande à vous déconnecter.",
+  "oidcLogout.someAppAsks": "Une application demande à vous déconnecter.",
+  "oidcLogout.signedInAs": "Vous êtes connecté en tant que {email}.",
+  "oidcLogout.confirm": "Se déconnecter",
+  "oidcLogout.stay": "Rester connecté",
+  "oidcLogout.errorTitle": "Déconnexion impossible",
+  "oidcLogout.repeatedParam": "La demande de déconnexion répète un paramètre. Revenez à l’application et réessayez.",
+  "oidcLogout.twoClients": "La demande de déconnexion nomme deux applications différentes. Revenez à l’application et réessayez.",
+  "oidcLogout.unknownRedirect":
+    "L’application demande à revenir à une adresse qu’elle n’a pas enregistrée. Vous n’avez pas été déconnecté.",
 
   "error.title.400": "Cette requête n’est pas valide",
   "error.title.401": "Veuillez vous connecter",

@@ -87,6 +87,18 @@ export const ja: Catalogue = {
     "ここに移動してきたアプリケーションは、このサインインサービスに登録されていません。アプリケーションの管理者にお知らせください。",
   "oidc.unknownRedirect":
     "ここに移動してきたアプリケーションは、登録されていないアドレスへの戻りを求めています。アプリケーションの管理者にお知らせください。",
+  "oidcLogout.title": "サインアウト",
+  "oidcLogout.heading": "{app} からサインアウトしますか？",
+  "oidcLogout.clientAsks": "{client} がサインアウトを求めています。",
+  "oidcLogout.someAppAsks": "アプリケーションがサインアウトを求めています。",
+  "oidcLogout.signedInAs": "{email} としてサインインしています。",
+  "oidcLogout.confirm": "サインアウト",
+  "oidcLogout.stay": "サインインしたままにする",
+  "oidcLogout.errorTitle": "サインアウトできません",
+  "oidcLogout.repeatedParam": "サインアウトの要求でパラメーターが重複しています。アプリケーションに戻って、もう一度お試しください。",
+  "oidcLogout.twoClients":
+    "サインアウトの要求に 2 つの異なるアプリケーションが指定されています。アプリケーションに戻って、もう一度お試しください。",
+  "oidcLogout.unknownRedirect": "アプリケーションが登録されていないアドレスへの戻りを求めました。サインアウトしていません。",
 
   "error.title.400": "無効なリクエストです",
   "error.title.401": "サインインしてください",

@@ -84,6 +84,17 @@ export const ptBR: Catalogue = {
   "oidc.unknownClient": "O aplicativo que enviou você para cá não está registrado neste serviço de login. Avise o administrador dele.",
   "oidc.unknownRedirect":
     "O aplicativo que enviou você para cá pediu para voltar a um endereço que ele não registrou. Avise o administrador dele.",
+  "oidcLogout.title": "Sair",
+  "oidcLogout.heading": "Sair de {app}?",
+  "oidcLogout.clientAsks": "{client} pede para encerrar sua sessão.",
+  "oidcLogout.someAppAsks": "Um aplicativo pede para encerrar sua sessão.",
+  "oidcLogout.signedInAs": "Você está conectado como {email}.",
+  "oidcLogout.confirm": "Sair",
+  "oidcLogout.stay": "Continuar conectado",
+  "oidcLogout.errorTitle": "Não foi possível sair",
+  "oidcLogout.repeatedParam": "O pedido de saída repete um parâmetro. Volte ao aplicativo e tente novamente.",
+  "oidcLogout.twoClients": "O pedido de saída indica dois aplicativos diferentes. Volte ao aplicativo e tente novamente.",
+  "oidcLogout.unknownRedirect": "O aplicativo pediu para voltar a um endereço que não registrou. Sua sessão não foi encerrada.",
 
   "error.title.400": "Essa solicitação não é válida",
   "error.title.401": "Faça login",

@@ -42,7 +42,7 @@ export function adminRoutes(config: Config) {
   admin.route("/", tokenAdminRoutes(config));
   admin.route("/", eventAdminRoutes(config));
   admin.route("/", sessionAdminRoutes());
-  admin.route("/", serviceTokenAdminRoutes(config));
+  admin.route("/", serviceTokenAdminRoutes());
   admin.route("/", groupAdminRoutes(config));
   admin.route("/", accessAdminRoutes(config));
   admin.route("/", clientAdminRoutes(config));

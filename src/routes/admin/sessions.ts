@@ -5,19 +5,13 @@
  * within the bound docs/security.md states ("How fast a revocation is refused").
  */
 import { Hono } from "hono";
+import { resolveUser } from "../../admin/resolve-user";
+import { endSessions, listSessionsOf } from "../../admin/sessions";
 import type { Session } from "../../db/schema";
-import { type AppEnv, authDeps } from "../../env";
-import { BadRequestError, NotFoundError } from "../../errors";
+import type { AppEnv } from "../../env";
 import { readJsonObject, readString } from "../../http/json-body";
-import { revokeSession, revokeUserSessions } from "../../sessions";
-import { findSession, listUserSessions } from "../../sessions/store";
-import { isUuid } from "../../tokens";
-import { recordAdminEvent } from "./admin-audit";
-import { resolveUser } from "./resolve-user";
+import { adminCaller } from "./admin-audit";
 import { isoTime, isoTimeOrNull } from "./user-json";
-
-/** A listing of one user's sessions, newest first, is cut at this many rows. */
-const MAX_LISTED_SESSIONS = 200;
 
 function sessionJson(row: Session) {
   return {
@@ -37,28 +31,14 @@ export function sessionAdminRoutes() {
 
   app.get("/users/:user/sessions", async function listSessionsRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
-    const rows = await listUserSessions(c.var.db, user.id, MAX_LISTED_SESSIONS);
-    return c.json({ sessions: rows.map(sessionJson) });
+    return c.json({ sessions: (await listSessionsOf(adminCaller(c), user)).map(sessionJson) });
   });
 
   app.post("/users/:user/sessions/revoke", async function revokeSessionsRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
     const body = await readJsonObject(c.req.raw, ["sessionId"]);
     const sessionId = readString(body, "sessionId", { maxLength: 64, nonEmpty: true });
-    const deps = authDeps(c);
-
-    let revoked: number;
-    if (sessionId === undefined) {
-      revoked = await revokeUserSessions(deps, user.id);
-    } else {
-      if (!isUuid(sessionId)) throw new BadRequestError("sessionId", "sessionId must be a session id from the listing");
-      const session = await findSession(c.var.db, sessionId);
-      // Another user's session is as absent as a made-up one: no probing across users.
-      if (!session || session.userId !== user.id) throw new NotFoundError("No such session for this user");
-      revoked = (await revokeSession(deps, sessionId)) ? 1 : 0;
-    }
-    await recordAdminEvent(c, { event: "session_revoked", userId: user.id, detail: { sessionId: sessionId ?? null, revoked } });
-    return c.json({ revoked });
+    return c.json({ revoked: await endSessions(adminCaller(c), user, sessionId) });
   });
 
   return app;

@@ -4,21 +4,18 @@
  * response that issues it: the audit trail keeps a hash prefix.
  */
 import { Hono } from "hono";
+import { MIN_TOKEN_AGE_SECONDS, requireActive, revokeOneToken } from "../../admin/credentials";
+import { resolveUser } from "../../admin/resolve-user";
+import { checkTokenScope, MAX_SCOPE_LENGTH, tokenUrl } from "../../admin/token-scope";
 import { auditTokenHash } from "../../audit/record-event";
-import { issueToken, revokeToken, revokeUserTokens } from "../../auth/token-service";
+import { issueToken, revokeUserTokens } from "../../auth/token-service";
 import { type Config, MAX_TOKEN_AGE_SECONDS } from "../../config";
 import { type AppEnv, authDeps } from "../../env";
-import { BadRequestError, ConflictError } from "../../errors";
 import { readBoolean, readInteger, readJsonObject, readString, required } from "../../http/json-body";
 import { MAX_TOKEN_CHARS } from "../../tokens/format";
 import { findUserById, rotateSecurityStamp } from "../../users/store";
-import { recordAdminEvent } from "./admin-audit";
-import { resolveUser } from "./resolve-user";
-import { checkTokenScope, MAX_SCOPE_LENGTH, tokenUrl } from "./token-scope";
+import { adminCaller, recordAdminEvent } from "./admin-audit";
 import { isoTime, userJson } from "./user-json";
-
-/** Shortest lifetime worth minting: a link must survive a mail round trip; also KV's minimum TTL. */
-export const MIN_TOKEN_AGE_SECONDS = 60;
 
 export function tokenAdminRoutes(config: Config) {
   const app = new Hono<AppEnv>();
@@ -30,8 +27,7 @@ export function tokenAdminRoutes(config: Config) {
     const scope = checkTokenScope(config, readString(body, "scope", { maxLength: MAX_SCOPE_LENGTH, trim: false }) ?? "");
     const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS);
     const oneTime = readBoolean(body, "oneTime");
-    // A token for an inactive user could never be redeemed, and would come back to life on reactivation.
-    if (!user.isActive) throw new ConflictError("user", "The user is inactive: activate it before issuing a token");
+    requireActive(user);
 
     const { token, info } = await issueToken(authDeps(c), user, { scope, maxAge, oneTime });
     await recordAdminEvent(c, {
@@ -55,15 +51,8 @@ export function tokenAdminRoutes(config: Config) {
   app.post("/tokens/revoke", async function revokeTokenRoute(c) {
     const body = await readJsonObject(c.req.raw, ["token"]);
     const token = required(readString(body, "token", { maxLength: MAX_TOKEN_CHARS, trim: false }), "token");
-    const result = await revokeToken(authDeps(c), token);
-    // Never echo the token: the message is the same whatever was wrong with it.
-    if (!result.revoked) throw new BadRequestError("token", "token is not a live token issued by this edge");
-    await recordAdminEvent(c, {
-      event: "token_revoked",
-      userId: result.userId,
-      detail: { scope: result.token.scope, tokenHash: auditTokenHash(result.token.hash) },
-    });
-    return c.json({ revoked: true, expiresAt: isoTime(result.token.expiresAt) });
+    const result = await revokeOneToken(adminCaller(c), token);
+    return c.json({ revoked: true, expiresAt: isoTime(result.expiresAt) });
   });
 
   return app;

@@ -4,12 +4,12 @@
  * here: anything a browser or URL parser would rewrite (dot segments, %-escapes, "//",
  * non-ASCII) could never match, or could match more than the operator meant.
  */
-import type { CompiledApp } from "../../access";
-import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX, parseShareScope } from "../../auth/scopes";
-import type { Config } from "../../config";
-import { BadRequestError } from "../../errors";
-import { refuseControlCharacters } from "../../http/control-characters";
-import { magicLinkUrl } from "../../login/link-url";
+import type { CompiledApp } from "../access";
+import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX, parseShareScope } from "../auth/scopes";
+import type { Config } from "../config";
+import { BadRequestError } from "../errors";
+import { refuseControlCharacters } from "../http/control-characters";
+import { magicLinkUrl } from "../login/link-url";
 
 export const MAX_SCOPE_LENGTH = 200;
 

@@ -2,12 +2,12 @@
  * `:user` in admin paths is a user id (UUID) or an email address. Shared by every admin
  * route file, so all of them accept the same references and fail the same way.
  */
-import type { Database } from "../../db/client";
-import type { User } from "../../db/schema";
-import { NotFoundError } from "../../errors";
-import { isUuid } from "../../tokens";
-import { MAX_EMAIL_LENGTH, normalizeEmail } from "../../users/email";
-import { findUserByEmail, findUserById } from "../../users/store";
+import type { Database } from "../db/client";
+import type { User } from "../db/schema";
+import { NotFoundError } from "../errors";
+import { isUuid } from "../tokens";
+import { MAX_EMAIL_LENGTH, normalizeEmail } from "../users/email";
+import { findUserByEmail, findUserById } from "../users/store";
 
 /**
  * Finds the user named by `ref`: a UUID (any case) is looked up as an id, anything with an

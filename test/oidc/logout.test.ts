@@ -1,0 +1,148 @@
+/** RP-initiated logout (docs/oidc.md, "Signing out"): at once with a valid id_token_hint, after asking without one, and only ever back to a registered URI. */
+import { SignJWT } from "jose";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { userWithSession } from "../gate-support";
+import { authorizePath, codeFor, ISSUER, newRsaKey, oidcWorker, REDIRECT_URI, registerClient, tokenRequest } from "./support";
+
+afterEach(() => vi.useRealTimers());
+
+const SIGNED_OUT = "https://rp.example/signed-out";
+
+/** A signed-in user, a client with a registered post-logout URI, and the ID token it got. */
+async function signedIn() {
+  const edge = await oidcWorker();
+  const client = await registerClient(edge, { postLogoutRedirectUris: [SIGNED_OUT] });
+  const session = await userWithSession();
+  const code = await codeFor(edge, session.cookie, authorizePath(client.clientId, { scope: "openid" }));
+  const basic = { id: client.clientId, secret: client.clientSecret! };
+  const { id_token } = (await (
+    await tokenRequest(edge, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI }, basic)
+  ).json()) as {
+    id_token: string;
+  };
+  const alive = async () => (await edge("/.sesame/me", { headers: { Cookie: session.cookie } })).status === 200;
+  return { edge, client, session, idToken: id_token, alive };
+}
+
+const logoutPath = (params: Record<string, string>) => `/.sesame/oidc/logout?${new URLSearchParams(params)}`;
+
+describe("with a valid id_token_hint for the signed-in user", () => {
+  it("ends the session and returns to the registered URI with state", async () => {
+    const { edge, session, idToken, alive } = await signedIn();
+    expect(await alive()).toBe(true);
+    const res = await edge(logoutPath({ id_token_hint: idToken, post_logout_redirect_uri: SIGNED_OUT, state: "s-1" }), {
+      headers: { Cookie: session.cookie, Accept: "text/html" },
+    });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe(`${SIGNED_OUT}?state=s-1`);
+    expect(res.headers.get("Set-Cookie")).toMatch(/Max-Age=0/);
+    expect(await alive()).toBe(false);
+  });
+
+  it("accepts a hint that has expired, and a cross-site form POST from the relying party", async () => {
+    const { edge, session, idToken, alive } = await signedIn();
+    // An hour on: the ID token (10 minutes) has expired.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 3600_000);
+    const res = await edge("/.sesame/oidc/logout", {
+      method: "POST",
+      headers: {
+        Cookie: session.cookie,
+        "Content-Type": "application/x-www-form-urlencoded",
+        Origin: "https://rp.example",
+        "Sec-Fetch-Site": "cross-site",
+      },
+      body: new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: SIGNED_OUT }),
+    });
+    vi.useRealTimers();
+    expect(res.status).toBe(303);
+    expect(await alive()).toBe(false);
+  });
+});
+
+describe("without a valid id_token_hint", () => {
+  it("asks first; the confirmation's same-origin POST ends the session and returns to the registered URI", async () => {
+    const { edge, client, session, alive } = await signedIn();
+    const ask = await edge(logoutPath({ client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT, state: "s-2" }), {
+      headers: { Cookie: session.cookie, Accept: "text/html" },
+    });
+    expect(ask.status).toBe(200);
+    const page = await ask.text();
+    expect(page).toContain("Sign out of");
+    expect(page).toContain('action="/.sesame/oidc/end-session"');
+    expect(await alive()).toBe(true);
+
+    const form = { client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT, state: "s-2" };
+    const crossSite = await edge("/.sesame/oidc/end-session", {
+      method: "POST",
+      headers: { Cookie: session.cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: "https://evil.example" },
+      body: new URLSearchParams(form),
+    });
+    expect(crossSite.status).toBe(403);
+    expect(await alive()).toBe(true);
+
+    const confirmed = await edge("/.sesame/oidc/end-session", {
+      method: "POST",
+      headers: { Cookie: session.cookie, "Content-Type": "application/x-www-form-urlencoded", Origin: ISSUER },
+      body: new URLSearchParams(form),
+    });
+    expect(confirmed.status).toBe(303);
+    expect(confirmed.headers.get("Location")).toBe(`${SIGNED_OUT}?state=s-2`);
+    expect(await alive()).toBe(false);
+  });
+
+  it("asks for a hint signed by another key, and for a hint naming another user", async () => {
+    const { edge, client, idToken } = await signedIn();
+    const other = await userWithSession();
+    // Forged for the very user who is signed in: only the signature gives it away.
+    const forged = await new SignJWT({})
+      .setProtectedHeader({ alg: "RS256", kid: "oidc-rs-1", typ: "JWT" })
+      .setIssuer(ISSUER)
+      .setAudience(client.clientId)
+      .setSubject(other.user.id)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(
+        await crypto.subtle.importKey(
+          "jwk",
+          { ...(await newRsaKey("x")), alg: "RS256" } as JsonWebKey,
+          { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" },
+          false,
+          ["sign"],
+        ),
+      );
+    for (const [hint, cookie] of [
+      [forged, other.cookie],
+      [idToken, other.cookie],
+    ] as const) {
+      const params = { id_token_hint: hint, client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT };
+      const res = await edge(logoutPath(params), { headers: { Cookie: cookie, Accept: "text/html" } });
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("Sign out of");
+      expect((await edge("/.sesame/me", { headers: { Cookie: other.cookie } })).status).toBe(200);
+    }
+  });
+});
+
+describe("never to an unregistered address", () => {
+  it("shows an error page, does not redirect and does not sign out", async () => {
+    const { edge, client, session, idToken, alive } = await signedIn();
+    const attempts: Record<string, string>[] = [
+      { id_token_hint: idToken, post_logout_redirect_uri: "https://evil.example/" },
+      { client_id: client.clientId, post_logout_redirect_uri: `${SIGNED_OUT}/x` },
+      { post_logout_redirect_uri: SIGNED_OUT },
+    ];
+    for (const params of attempts) {
+      const res = await edge(logoutPath(params), { headers: { Cookie: session.cookie, Accept: "text/html" } });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("Location")).toBeNull();
+    }
+    expect(await alive()).toBe(true);
+  });
+
+  it("is advertised in discovery", async () => {
+    const edge = await oidcWorker();
+    const metadata = (await (await edge("/.well-known/openid-configuration")).json()) as Record<string, string>;
+    expect(metadata.end_session_endpoint).toBe(`${ISSUER}/.sesame/oidc/logout`);
+  });
+});
