@@ -116,6 +116,19 @@ describe("signing in once for every app", () => {
     expect((await echoOf(res)).url).toBe("/wiki-base/notes");
   });
 
+  it("brings a page address too long to carry through sign-in back to the app's home page, never a server error", async () => {
+    const browser = new Browser(edge);
+    const start = await browser.open(`http://wiki.example.com/${"a".repeat(1300)}`);
+    const sso = await browser.open(start.headers.get("Location")!);
+    expect(sso.status).toBe(302);
+    const next = new URL(sso.headers.get("Location")!, AUTH).searchParams.get("next")!;
+    const { cookie } = await userWithSession();
+    const [name, value] = cookie.split("=") as [string, string];
+    browser.setCookie("localhost", name, value);
+    const { res } = await browser.follow(new URL(next, AUTH).href);
+    expect((await echoOf(res)).url).toBe("/wiki-base/");
+  });
+
   it("keeps the state of a browser that already has one, so two tabs signing in at once both come back", async () => {
     const { browser } = await signedInBrowser();
     const first = await handoffUrlFor(browser, "http://wiki.example.com/one");

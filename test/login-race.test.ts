@@ -26,11 +26,14 @@ import {
   testConfig,
   uniqueEmail,
 } from "./login-helpers";
-import { d1WithBatchHook, d1WithStatementHook, once } from "./support/d1-hooks";
+import { d1WithBatchHook, d1WithStatementHook, once, writesSession } from "./support/d1-hooks";
 
-/** The worker, with `change` run just before the first D1 batch of the requests it serves. */
+/**
+ * The worker, with `change` run just before the first D1 batch that writes a session: after
+ * the check (whose own reads are a batch too), before the consumption.
+ */
 function workerChangingBeforeBatch(change: () => Promise<void>) {
-  return workerWith({}, { DB: d1WithBatchHook(env.DB, once(change)) });
+  return workerWith({}, { DB: d1WithBatchHook(env.DB, once(change), { when: writesSession }) });
 }
 
 async function liveSessionsOf(userId: string): Promise<number> {

@@ -20,7 +20,7 @@ import { BadRequestError, NotFoundError } from "../errors";
 import { GATE_ANSWER_HEADERS } from "../gate/refuse";
 import { clientIp, userAgent } from "../http/request-info";
 import { safeNext } from "../http/safe-next";
-import { continueNext } from "../login/continue";
+import { continueNext, fitsContinue } from "../login/continue";
 import { ErrorPage } from "../pages/error-page";
 import { htmlPage, siteOf } from "../routes/auth-context";
 import { continueSessionOnHost, readSession } from "../sessions";
@@ -89,6 +89,8 @@ export function handoffRoutes(config: Config) {
       const back = new URL(`${config.authPrefix}/sso`, config.publicUrl.origin);
       for (const [name, value] of Object.entries({ app: app.name, origin, next: path, state: query.state }))
         back.searchParams.set(name, value);
+      // A page address too long to carry through sign-in: the browser comes back to the app's home page instead.
+      if (!fitsContinue(back.pathname + back.search)) back.searchParams.set("next", "/");
       const next = await continueNext(config, back.pathname + back.search);
       return c.redirect(`${config.authPrefix}/login?next=${encodeURIComponent(next)}`, 302);
     }

@@ -37,6 +37,11 @@ function allowedRoute(config: Config, pathAndQuery: string): string | null {
   return CONTINUE_ROUTES.some((allowed) => allowed(route)) ? route : null;
 }
 
+/** True when `pathAndQuery` is short enough to be a continue value's target (continueNext throws beyond it). */
+export function fitsContinue(pathAndQuery: string): boolean {
+  return pathAndQuery.length <= MAX_TARGET_LENGTH;
+}
+
 async function signature(secret: string, payload: string): Promise<string> {
   return encodeBase64url(await hmac(await deriveKey(secret, "continue"), encoder.encode(payload)));
 }

@@ -126,6 +126,10 @@ export async function authorize(c: Context<AppEnv>): Promise<Response> {
       for (const value of prompts) if (value !== "login") back.searchParams.append("prompt", value);
       if (!back.searchParams.getAll("prompt").length) back.searchParams.delete("prompt");
       back.searchParams.set(FRESH_PARAM, String(now));
+      // Re-serialising percent-encodes what browsers send raw, like "(" or "'": up to three times longer.
+      if (back.search.length > MAX_QUERY_LENGTH) {
+        return fail("invalid_request", `the request must be at most ${MAX_QUERY_LENGTH} characters`);
+      }
     }
     return signInFirst(config, `${config.authPrefix}/oidc/authorize${back.search}`);
   }

@@ -134,6 +134,16 @@ describe("a signed-in browser", () => {
     await codeFor(edge, fresh.cookie, backAsFresh);
   });
 
+  it("answers invalid_request, not a server error, when prompt=login's way back would outgrow the request limit", async () => {
+    const edge = await oidcWorker();
+    const { clientId } = await registerClient(edge);
+    // Browsers send "(" raw; the way back percent-encodes it to three characters.
+    const res = await edge(`${authorizePath(clientId, { prompt: "login", state: undefined })}&state=${"(".repeat(500)}`, html());
+    const query = redirectParams(res);
+    expect(query.get("error")).toBe("invalid_request");
+    expect(query.get("code")).toBeNull();
+  });
+
   it("signs in again when the session is older than max_age", async () => {
     const edge = await oidcWorker();
     const { clientId } = await registerClient(edge);

@@ -1,16 +1,30 @@
 /**
- * A real local D1 binding with a hook that runs before each `batch()` reaches the database:
+ * A real local D1 binding with a hook that runs before each `batch()` (or each that `when`
+ * picks) reaches the database:
  * lets a test put something exactly between a redemption's check and its consuming batch
  * (an admin email change, "sign out everywhere"), or hold every redemption at that point
  * until all have checked. Statements are the real ones; only the moment changes.
  */
-export function d1WithBatchHook(real: D1Database, beforeBatch: () => Promise<void>): D1Database {
+export function d1WithBatchHook(
+  real: D1Database,
+  beforeBatch: () => Promise<void>,
+  options: { when?: (sql: readonly string[]) => boolean } = {},
+): D1Database {
+  // The SQL of each statement, so `when` can pick the batch (the check's own reads are batched too).
+  const sqlOf = new WeakMap<D1PreparedStatement, string>();
+  const remembered = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
+    sqlOf.set(statement, sql);
+    const bind = statement.bind.bind(statement);
+    statement.bind = (...args: unknown[]) => remembered(bind(...args), sql);
+    return statement;
+  };
   return new Proxy(real, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
+      if (property === "prepare") return (sql: string) => remembered(value.call(target, sql), sql);
       if (property === "batch") {
         return async (statements: D1PreparedStatement[]) => {
-          await beforeBatch();
+          if (!options.when || options.when(statements.map((statement) => sqlOf.get(statement) ?? ""))) await beforeBatch();
           return value.call(target, statements);
         };
       }
@@ -18,6 +32,9 @@ export function d1WithBatchHook(real: D1Database, beforeBatch: () => Promise<voi
     },
   });
 }
+
+/** For `when`: the batch that writes a session, i.e. the one that consumes a sign-in (src/login/redeem.ts). */
+export const writesSession = (sql: readonly string[]): boolean => sql.some((text) => /^insert into "sessions"/i.test(text));
 
 /** Resolves for everyone once `parties` callers are waiting. */
 export function barrier(parties: number): () => Promise<void> {
