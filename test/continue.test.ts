@@ -42,6 +42,8 @@ describe("the continue value", () => {
       "/.sesame/admin/../logout",
       "/.sesame/admin/%2e%2e/logout",
       "/.sesame/admin%2fapi/users",
+      "/.sesame/admin/%61pi/users",
+      "/.sesame/%61dmin",
       "/home",
       "//evil.example/.sesame/sso",
       "https://evil.example/.sesame/sso",

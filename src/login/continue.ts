@@ -28,11 +28,14 @@ const MAX_TARGET_LENGTH = 1400;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** The route under `authPrefix` of `pathAndQuery`, if it is written plainly (no dot segments, no encoded slashes). */
+/**
+ * The route under `authPrefix` of `pathAndQuery`, if it is written plainly: no dot segments and
+ * no percent-encoding in the path at all (the router decodes `/admin/%61pi` to the admin API).
+ */
 function allowedRoute(config: Config, pathAndQuery: string): string | null {
   const url = new URL(pathAndQuery, config.publicUrl.origin);
   if (url.origin !== config.publicUrl.origin || url.pathname + url.search !== pathAndQuery) return null;
-  if (!url.pathname.startsWith(`${config.authPrefix}/`) || /%2f|%5c/i.test(url.pathname)) return null;
+  if (!url.pathname.startsWith(`${config.authPrefix}/`) || url.pathname.includes("%")) return null;
   const route = url.pathname.slice(config.authPrefix.length);
   return CONTINUE_ROUTES.some((allowed) => allowed(route)) ? route : null;
 }
