@@ -35,14 +35,19 @@ export function isSameOriginRequest(request: Request, expectedOrigin: string): b
   return request.headers.get("Sec-Fetch-Site") === "same-origin";
 }
 
-/** Refuses (403) POSTs under the auth prefix that are not same-origin; `exempt` paths pass. */
-export function csrfProtection(config: Config, options: { exempt?: string[] } = {}): MiddlewareHandler {
+/**
+ * Refuses (403) POSTs under the auth prefix that are not same-origin. `exemptPrefixes` pass with
+ * everything below them (the bearer-token admin API); `exemptPaths` pass only as written, so a
+ * route added later below one of them is checked unless someone exempts it on purpose.
+ */
+export function csrfProtection(config: Config, options: { exemptPrefixes?: string[]; exemptPaths?: string[] } = {}): MiddlewareHandler {
   const expectedOrigin = config.publicUrl.origin;
-  const exempt = options.exempt ?? [];
+  const prefixes = options.exemptPrefixes ?? [];
+  const paths = options.exemptPaths ?? [];
   return async function csrfProtection(c, next) {
     if (c.req.method === CHECKED_METHOD) {
       const path = new URL(c.req.url).pathname;
-      const isExempt = exempt.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+      const isExempt = paths.includes(path) || prefixes.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
       // An app host's own forms (logout) post to that host: its origin is the expected one.
       const url = new URL(c.req.url);
       const expected = isAppHost(config, url) ? url.origin : expectedOrigin;

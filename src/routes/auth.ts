@@ -21,7 +21,7 @@ export function authRoutes(config: Config) {
   // The admin API authenticates by bearer token, which no cross-site page can attach. The
   // OpenID provider's token, userinfo and logout endpoints are called by relying parties from
   // their own sites (docs/oidc.md): token and userinfo read no cookie, and logout asks first.
-  auth.use(csrfProtection(config, { exempt: [`${config.authPrefix}/admin/api`, ...oidcCrossSitePaths(config)] }));
+  auth.use(csrfProtection(config, { exemptPrefixes: [`${config.authPrefix}/admin/api`], exemptPaths: oidcCrossSitePaths(config) }));
   auth.route("/", loginRoutes(config));
   auth.route("/", linkRoutes(config));
   auth.route("/", codeRoutes(config));

@@ -109,6 +109,18 @@ describe("exchanging a code", () => {
     expect((await pub.exchange({ client_id: pub.client.clientId }, null)).status).toBe(200);
   });
 
+  it("exempts exactly the relying parties' paths from the same-origin check, nothing below them", async () => {
+    const edge = await oidcWorker({});
+    for (const path of ["/.sesame/oidc/token/x", "/.sesame/oidc/userinfo/x", "/.sesame/oidc/logout/x"]) {
+      const res = await edge(path, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://rp.example", "Sec-Fetch-Site": "cross-site" },
+        body: "a=b",
+      });
+      expect(res.status, path).toBe(403);
+    }
+  });
+
   it("is not subject to the same-origin check: relying parties post from their own sites", async () => {
     const { edge, code, verifier, client } = await codeGranted();
     const res = await edge("/.sesame/oidc/token", {
