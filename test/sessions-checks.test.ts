@@ -1,7 +1,9 @@
 import { env } from "cloudflare:workers";
 import { SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
+import { createDb } from "../src/db/client";
 import { readSession, type SessionDeps } from "../src/sessions";
+import { verifySessionJwt } from "../src/sessions/jwt";
 import { deriveKey, hmac } from "../src/tokens";
 import { admin, expectError } from "./admin-client";
 import { db, makeUser, me, PREFIX, postForm, rows, signInByLink, testConfig } from "./login-helpers";
@@ -47,6 +49,10 @@ describe("the session JWT's claims", () => {
     ["a negative rv", { rv: -1 }],
     ["an rv beyond safe integers", { rv: 2 ** 60 }],
     ["an rv given as text", { rv: "0" }],
+    ["groups given as one name", { grp: "admins" }],
+    ["an empty group name", { grp: ["admins", ""] }],
+    ["a numeric group name", { grp: [42] }],
+    ["a group name over 64 characters", { grp: ["g".repeat(65)] }],
   ])("refuse a genuine signature over %s", async (_label, change) => {
     const jwt = await signedSession({ ...goodClaims(), ...change });
     expect(await readSession(withCookie(`sesame=${jwt}`), deps())).toEqual({ ok: false, reason: "invalid" });
@@ -56,6 +62,23 @@ describe("the session JWT's claims", () => {
     const jwt = await signedSession({ ...goodClaims(), email: `${"a".repeat(2800)}@example.com` });
     expect(jwt.length).toBeGreaterThan(3600);
     expect(await readSession(withCookie(`sesame=${jwt}`), deps())).toEqual({ ok: false, reason: "invalid" });
+  });
+});
+
+describe("the session JWT's host claim", () => {
+  // verifySessionJwt on its own: readSession would also refuse most of these for naming another host.
+  it.each([
+    ["an empty host", ""],
+    ["a numeric host", 42],
+    ["a host over 253 characters", `${"h".repeat(250)}.example`],
+  ])("is refused when it is %s", async (_label, hst) => {
+    const jwt = await signedSession({ ...goodClaims(), hst });
+    expect(await verifySessionJwt(testConfig(), jwt, Date.now())).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("is read when it names a host (the control for the cases above)", async () => {
+    const check = await verifySessionJwt(testConfig(), await signedSession({ ...goodClaims(), hst: "wiki.example.com" }), Date.now());
+    expect(check).toMatchObject({ ok: true, claims: { host: "wiki.example.com" } });
   });
 });
 
@@ -79,6 +102,56 @@ describe("revalidation against D1", () => {
     await rows("UPDATE sessions SET expires_at = ? WHERE id = ?", now + revalidate, sessionId);
     expect((await readSession(withCookie(cookie), deps({ now: now + revalidate - 1 }))).ok).toBe(true);
     expect(await readSession(withCookie(cookie), deps({ now: now + revalidate }))).toEqual({ ok: false, reason: "expired" });
+  });
+});
+
+/**
+ * The real D1, except that `write` runs once, just before the first statement whose SQL
+ * matches `before` executes: another request's write landing between two of this one's queries.
+ */
+function d1WithWriteBefore(real: D1Database, before: RegExp, write: () => Promise<unknown>): D1Database {
+  let pending = true;
+  const wrap = (statement: D1PreparedStatement): D1PreparedStatement =>
+    new Proxy(statement, {
+      get(target, property) {
+        const value = Reflect.get(target, property, target);
+        if (property === "bind") return (...args: unknown[]) => wrap(value.apply(target, args));
+        if (typeof value !== "function") return value;
+        if (!["run", "all", "first", "raw"].includes(String(property))) return value.bind(target);
+        return async (...args: unknown[]) => {
+          if (pending) {
+            pending = false;
+            await write();
+          }
+          return value.apply(target, args);
+        };
+      },
+    });
+  return new Proxy(real, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (property === "prepare") return (sql: string) => (before.test(sql) ? wrap(target.prepare(sql)) : target.prepare(sql));
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+describe("a revocation racing a revalidation", () => {
+  it("wins: a session revoked between its D1 check and its slide is refused, and stays revoked with its old expiry", async () => {
+    // The user first: a session that began before its user's last security change is refused for that.
+    const user = await makeUser();
+    const now = Date.now();
+    const { setCookie, sessionId } = await createSession(deps({ now }), { user, amr: "link", request: new Request("http://x/") });
+    const [before] = await rows<{ expires_at: number }>("SELECT expires_at FROM sessions WHERE id = ?", sessionId);
+    const revokedAt = now + 1;
+    const racing = d1WithWriteBefore(env.DB, /^update "sessions" set .*"last_seen_at"/i, () =>
+      rows("UPDATE sessions SET revoked_at = ? WHERE id = ?", revokedAt, sessionId),
+    );
+    const due = now + testConfig().session.revalidateSeconds * 1000;
+    const check = await readSession(withCookie(setCookie.split(";")[0]!), deps({ now: due, db: createDb(racing) }));
+    expect(check).toEqual({ ok: false, reason: "revoked" });
+    const [after] = await rows("SELECT revoked_at, expires_at, last_seen_at FROM sessions WHERE id = ?", sessionId);
+    expect(after).toEqual({ revoked_at: revokedAt, expires_at: before!.expires_at, last_seen_at: now });
   });
 });
 
