@@ -192,11 +192,22 @@ describe("policies at the gate", () => {
     });
     const row = await lastDenial(user.id);
     expect(row).toBeTruthy();
+    // No policy let the user in: the reason says so.
+    expect(row!.reason).toBe("no_policy");
     expect(JSON.parse(row!.detail!)).toMatchObject({ app: "wiki", policy: null, path: "/admin/x", amr: "link" });
     await edge("http://wiki.example.com/api/jobs", {
       headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/api/jobs") },
     });
     expect(JSON.parse((await lastDenial(user.id))!.detail!)).toMatchObject({ app: "wiki", path: "/api/jobs" });
+    // A deny policy refused the signed-in user: the reason and the policy name it.
+    const refused = await edge("http://wiki.example.com/embargo/x", {
+      headers: { Cookie: await cookieOnHost(sessionId, "http://wiki.example.com/embargo/x"), "CF-Connecting-IP": "203.0.113.9" },
+      cf: { country: "KP" },
+    } as RequestInit);
+    expect(refused.status).toBe(403);
+    const denied = await lastDenial(user.id);
+    expect(denied!.reason).toBe("policy");
+    expect(JSON.parse(denied!.detail!)).toMatchObject({ app: "wiki", policy: "embargo", path: "/embargo/x" });
   });
 
   it("lets a user in where the most specific policy admits them", async () => {
