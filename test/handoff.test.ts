@@ -9,9 +9,11 @@ import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
 import type { AppDefinition, PolicyDefinition } from "../src/access/types";
 import { createDb } from "../src/db/client";
-import { authEvents, handoffCodes } from "../src/db/schema";
+import { authEvents, handoffCodes, sessions, users } from "../src/db/schema";
 import { revokeSession } from "../src/sessions";
+import { rotateSecurityStamp } from "../src/users/store";
 import { deps, echoOf, userWithSession } from "./gate-support";
+import { failingD1 } from "./reliability/support/failing-bindings";
 import { Browser, edgeAt } from "./support/browser";
 
 const ORIGIN: string = env.ORIGIN_URL;
@@ -33,13 +35,16 @@ function appsOn(wiki: string, tools: string): AppDefinition[] {
 const edge = edgeAt({ APPS: JSON.stringify(appsOn("wiki.example.com", "tools.example.org")) });
 const db = createDb(env.DB);
 
-/** A browser already signed in on the auth host (its own cookie there, none on any app host). */
-async function signedInBrowser(): Promise<{ browser: Browser; sessionId: string; email: string }> {
-  const { cookie, sessionId, user } = await userWithSession();
-  const browser = new Browser(edge);
+/** A browser already signed in (by link, or by `amr`) on the auth host: its own cookie there, none on any app host. */
+async function signedInBrowser(
+  amr: "link" | "code" = "link",
+  through = edge,
+): Promise<{ browser: Browser; sessionId: string; userId: string; email: string }> {
+  const { cookie, sessionId, user } = await userWithSession(amr);
+  const browser = new Browser(through);
   const [name, value] = cookie.split("=") as [string, string];
   browser.setCookie("localhost", name, value);
-  return { browser, sessionId, email: user.email };
+  return { browser, sessionId, userId: user.id, email: user.email };
 }
 
 /** Runs the trip up to the handoff URL and returns it, without opening it. */
@@ -86,6 +91,14 @@ describe("signing in once for every app", () => {
     const claims = decodeJwt(browser.cookie("wiki.example.com", "sesame")!);
     expect(claims.hst).toBe("wiki.example.com");
     expect(claims.sid).toBe(sessionId);
+  });
+
+  it("carries how the user signed in: a session begun with a code is one on the app host too", async () => {
+    const { browser } = await signedInBrowser("code");
+    const { res } = await browser.follow("http://wiki.example.com/page");
+    const echo = await echoOf(res);
+    expect(decodeJwt(echo.headers["sesame-assertion"]!).amr).toBe("code");
+    expect(decodeJwt(browser.cookie("wiki.example.com", "sesame")!).amr).toBe("code");
   });
 
   it("sets the app host's session cookie host-only and HttpOnly", async () => {
@@ -213,6 +226,61 @@ describe("refused handoffs (login CSRF)", () => {
     await revokeSession(deps(), sessionId);
     expect((await browser.open(url)).status).toBe(400);
     expect((await lastRefusal())?.reason).toBe("session_ended");
+  });
+
+  // D1 alone knows these until the next revalidation (KV holds only explicit revocations).
+  const HOUR = 3_600_000;
+  it.each([
+    ["its row was revoked in D1", (id: string) => db.update(sessions).set({ revokedAt: Date.now() }).where(eq(sessions.id, id)).run()],
+    [
+      "its row expired",
+      (id: string) =>
+        db
+          .update(sessions)
+          .set({ expiresAt: Date.now() - 1 })
+          .where(eq(sessions.id, id))
+          .run(),
+    ],
+    [
+      "it is older than SESSION_ABSOLUTE_MAX_AGE",
+      async (id: string, userId: string) => {
+        const signedIn = Date.now() - deps().config.session.absoluteMaxAgeSeconds * 1000 - HOUR;
+        await db
+          .update(users)
+          .set({ stateChangedAt: signedIn - HOUR })
+          .where(eq(users.id, userId))
+          .run();
+        await db.update(sessions).set({ createdAt: signedIn }).where(eq(sessions.id, id)).run();
+      },
+    ],
+    [
+      "its user was deactivated",
+      (_id: string, userId: string) => db.update(users).set({ isActive: false }).where(eq(users.id, userId)).run(),
+    ],
+    [
+      "its user's security state changed (revoke all, new email)",
+      (_id: string, userId: string) => rotateSecurityStamp(db, userId, Date.now() + 1),
+    ],
+  ])("refuses a code whose session ended in D1 after it was issued: %s", async (_label, end) => {
+    const { browser, sessionId, userId } = await signedInBrowser();
+    const url = await handoffUrlFor(browser, "http://wiki.example.com/page");
+    await end(sessionId, userId);
+    const res = await browser.open(url);
+    expect(res.status).toBe(400);
+    expect(res.headers.getSetCookie().some((line) => line.startsWith("sesame="))).toBe(false);
+    expect((await lastRefusal())?.reason).toBe("session_ended");
+  });
+
+  it("answers 503, not a refusal, when D1 cannot read the user's groups for the app host's cookie", async () => {
+    const groupsRead = failingD1(env.DB, "none");
+    const flaky = edgeAt({ APPS: JSON.stringify(appsOn("wiki.example.com", "tools.example.org")), DB: groupsRead.binding });
+    const { browser } = await signedInBrowser("link", flaky);
+    const url = await handoffUrlFor(browser, "http://wiki.example.com/page");
+    groupsRead.setMode((sql) => /from "group_members"/i.test(sql));
+    const res = await browser.open(url);
+    expect(res.status).toBe(503);
+    expect(res.headers.getSetCookie().some((line) => line.startsWith("sesame="))).toBe(false);
+    expect(groupsRead.refused).toHaveLength(1);
   });
 
   it("issues no code for an origin that is not one of the app's hosts", async () => {
