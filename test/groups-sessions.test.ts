@@ -9,7 +9,7 @@ import { createDb } from "../src/db/client";
 import { MAX_SESSION_GROUPS_BYTES, TooManyGroupsError } from "../src/groups/session-groups";
 import { addMember, createGroup, removeMember } from "../src/groups/store";
 import { edgeCookieName } from "../src/http/cookies";
-import type { SessionClaims } from "../src/sessions";
+import { continueSessionOnHost, readSession, type SessionClaims } from "../src/sessions";
 import { signSessionJwt, verifySessionJwt } from "../src/sessions/jwt";
 import { findUserById } from "../src/users/store";
 import { adminOk, createUserViaApi } from "./admin-client";
@@ -136,6 +136,45 @@ describe("a user in too many carried groups", () => {
     expect(res.headers.get("Location")).toBeNull();
     expect(res.headers.get("Set-Cookie") ?? "").not.toMatch(/sesame=ey/);
     expect(await res.text()).toContain("more groups used by this site");
+  });
+
+  /** Puts the user in every one of `many` (the policies of `appsWith(many)` name them all). */
+  async function joinMany(userId: string) {
+    for (const name of many) {
+      await ensureGroup(name);
+      await addMember(db(), name, userId);
+    }
+  }
+
+  it("loses a live session at its next revalidation, and cannot carry it onto another host", async () => {
+    const user = await createUserViaApi();
+    const edge = workerWith({ APPS: appsWith(many) });
+    const deps = { config: edge.config, db: db(), kv: env.REVOKED };
+    const dbUser = (await findUserById(db(), user.id))!;
+    const { sessionId, setCookie } = await createSession(deps, { user: dbUser, amr: "link", request: new Request("http://localhost") });
+    // The control: before joining, the session slides and carries onto another host.
+    const due = () => Date.now() + (edge.config.session.revalidateSeconds + 1) * 1000;
+    const request = new Request("http://localhost/x", { headers: { Cookie: cookieFrom(setCookie) } });
+    expect((await readSession(request, { ...deps, now: due() })).ok).toBe(true);
+    expect(await continueSessionOnHost(deps, sessionId, "wiki.example.com")).toMatch(/^sesame=ey/);
+
+    await joinMany(user.id);
+    // Within SESSION_REVALIDATE the cookie stands; at the re-check the session ends (signing in again says why).
+    expect((await readSession(request, deps)).ok).toBe(true);
+    expect(await readSession(request, { ...deps, now: due() })).toEqual({ ok: false, reason: "revoked" });
+    expect(await continueSessionOnHost(deps, sessionId, "wiki.example.com")).toBeNull();
+  });
+
+  it("cannot use a service token: 401, as for any token that does not verify", async () => {
+    const user = await createUserViaApi();
+    await joinMany(user.id);
+    const { token } = await adminOk<{ token: string }>("POST", `/users/${user.id}/service-tokens`, 201, { json: { name: "ci" } });
+    const bearer = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+    // The control: the same token where no policy names those groups.
+    expect((await echoOf(await workerWith({ APPS: appsWith() })("/x", { headers: bearer }))).url).toBe("/x");
+    const res = await workerWith({ APPS: appsWith(many) })("/x", { headers: bearer });
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toContain('error="invalid_token"');
   });
 
   it("carries up to the limit", async () => {

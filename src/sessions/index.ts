@@ -23,7 +23,6 @@ import { type AuthEvent, eventStatementIf, logEvent } from "../audit/record-even
 import type { Config } from "../config";
 import { describeError } from "../db/errors";
 import type { Session } from "../db/schema";
-import { ServiceUnavailableError } from "../errors";
 import { sessionGroupsFor, sessionGroupsOf, sessionGroupsQuery, TooManyGroupsError } from "../groups/session-groups";
 import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
@@ -55,9 +54,9 @@ export async function readSession(request: Request, deps: SessionDeps): Promise<
   try {
     const revoked = await readSessionRevocation(deps.kv, revokedSessionKey(claims.sid), { now, expiresAt: claims.exp * 1000 });
     if (revoked) return { ok: false, reason: "revoked" };
-  } catch (error) {
-    if (error instanceof ServiceUnavailableError) return { ok: false, reason: "unavailable" };
-    throw error;
+  } catch {
+    // Its only error is ServiceUnavailableError, after its own log line (src/kv/revocations.ts).
+    return { ok: false, reason: "unavailable" };
   }
 
   if (now - claims.rv < deps.config.session.revalidateSeconds * 1000) {
@@ -191,8 +190,9 @@ export async function issueSessionCookie(
   try {
     groups = sessionGroupsOf(deps.config, groupRows);
   } catch (error) {
-    // Too many carried groups (TooManyGroupsError's page): the row just written must not stay live.
-    if (error instanceof TooManyGroupsError) await markSessionsRevoked(deps.db, { sessionId: row.id }, row.createdAt);
+    // Too many carried groups (TooManyGroupsError's page, sessionGroupsOf's only error): the row
+    // just written gets no cookie, so it must not stay live.
+    await markSessionsRevoked(deps.db, { sessionId: row.id }, row.createdAt);
     throw error;
   }
   const exp = row.expiresAt / 1000;

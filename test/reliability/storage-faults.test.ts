@@ -223,6 +223,49 @@ describe("D1 unreachable", () => {
   });
 });
 
+describe("D1 failing only at the read of a user's groups", () => {
+  // Memberships are read at sign-in, at each re-check and when a token is verified (docs/access.md, "Groups").
+  const groupsRead = (sql: string) => /from "group_members"/i.test(sql);
+
+  it("fails a session's re-check closed as unavailable (503 from /me), never as signed out", async () => {
+    const cookie = await sessionDueForRevalidation();
+    const d1 = failingD1(env.DB, groupsRead);
+    const worker = workerWithBindings({ DB: d1.binding });
+    logs.clear();
+    const identity = await worker(`${PREFIX}/me`, { headers: { Cookie: cookie } });
+    expect(identity.status).toBe(503);
+    expect((await gateGet(worker, "/items/1", { Cookie: cookie, ...JSON_ACCEPT })).status).toBe(401);
+    expect(d1.refused.length).toBeGreaterThan(0);
+    expect(logs.lines.some((l) => l.includes('"msg":"session_revalidation_failed"'))).toBe(true);
+  });
+
+  it("refuses a service token it cannot confirm (401), logged as unavailable", async () => {
+    const { token } = await userWithServiceToken("groups-unread");
+    const worker = workerWithBindings({ DB: failingD1(env.DB, groupsRead).binding });
+    logs.clear();
+    const res = await gateGet(worker, "/api/x", { Authorization: `Bearer ${token}`, ...JSON_ACCEPT });
+    expect(res.status).toBe(401);
+    const rejections = logs.lines.filter((l) => l.includes('"msg":"gate_token_rejected"')).map((l) => JSON.parse(l).reason);
+    expect(rejections).toEqual(["unavailable"]);
+  });
+
+  it("answers a sign-in 503 and writes nothing: the groups are read in the batch that signs in, and the same link then works", async () => {
+    const user = await makeUser();
+    expect((await askForLink(user.email)).status).toBe(200);
+    const fields = linkFields((await latestMail(user.email)).link);
+    const d1 = failingD1(env.DB, groupsRead);
+    const worker = workerWithBindings({ DB: d1.binding });
+    const res = await postForm(`${PREFIX}/link`, fields, { fetcher: worker });
+    expect(res.status).toBe(503);
+    expect(sessionCookie(res)).toBeNull();
+    expect(await countRows("SELECT id FROM sessions WHERE user_id = ?", user.id)).toBe(0);
+    d1.setMode("none");
+    const redeemed = await postForm(`${PREFIX}/link`, fields, { fetcher: worker });
+    expect(redeemed.status).toBe(303);
+    expect(sessionCookie(redeemed)).toMatch(/^sesame=/);
+  });
+});
+
 describe("telling a D1 outage from a bug", () => {
   it("finds D1's outage errors, also under drizzle's wrapper, and leaves SQL errors to be 500s", () => {
     const outages = [
