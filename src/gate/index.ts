@@ -112,7 +112,7 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, app: CompiledApp, toke
       reason: "share_link",
       ip: clientIp(request),
       userAgent: userAgent(request),
-      detail: { scope: share.principal.scope ?? null, tokenHash: share.principal.sid },
+      detail: { scope: share.principal.scope, tokenHash: share.principal.sid },
     });
     return new Response(null, { status: 303, headers });
   }

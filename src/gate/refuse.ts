@@ -48,7 +48,7 @@ export function unauthenticatedResponse(config: Config, options: { invalidToken:
  * navigation whose bearer token was refused: whoever sent one is a client that cannot use
  * a sign-in page, and RFC 6750 section 3.1 asks us to say the token is invalid.
  */
-export async function refuseRequest(config: Config, request: Request, pathAndQuery: string, invalidToken = false): Promise<Response> {
+export async function refuseRequest(config: Config, request: Request, pathAndQuery: string, invalidToken: boolean): Promise<Response> {
   if (isNavigation(request) && !invalidToken) {
     // An app host has no sign-in page: it signs in through the auth host (docs/access.md).
     if (isAppHost(config, new URL(request.url))) return startHandoff(config, request, pathAndQuery);
