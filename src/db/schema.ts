@@ -222,10 +222,17 @@ export const oidcCodes = sqliteTable(
     /** The browser's address and country at authorize, for policies with `ip` or `country` at refresh. */
     ip: text("ip"),
     country: text("country"),
+    /** The ID token's `sid`: an opaque value derived from the edge session (src/oidc/session-sid.ts); null before 0007. */
+    sid: text("sid"),
     expiresAt: integer("expires_at").notNull(),
     usedAt: integer("used_at"),
+    /**
+     * Set when the code was presented again: its grant is revoked, and a token insert of the
+     * grant that lands after this (the first exchange, still running) revokes itself.
+     */
+    revokedAt: integer("revoked_at"),
   },
-  (t) => [index("oidc_codes_expires").on(t.expiresAt)],
+  (t) => [index("oidc_codes_expires").on(t.expiresAt), index("oidc_codes_grant").on(t.grantId)],
 );
 
 /**
@@ -251,6 +258,8 @@ export const oidcTokens = sqliteTable(
     amr: text("amr").notNull(),
     ip: text("ip"),
     country: text("country"),
+    /** The `sid` of the session the grant was issued under, for the ID tokens of each refresh; null before 0007. */
+    sid: text("sid"),
     createdAt: integer("created_at").notNull(),
     expiresAt: integer("expires_at").notNull(),
     rotatedAt: integer("rotated_at"),

@@ -23,6 +23,7 @@ import { findClient } from "./clients";
 import { issueCode } from "./codes";
 import { repeatedParam } from "./params";
 import { grantedScopes } from "./scopes";
+import { sidOfSession } from "./session-sid";
 import { maySignIn } from "./who-may-sign-in";
 
 /** RFC 7636 section 4.2: BASE64URL(SHA256(verifier)) is always 43 characters. */
@@ -168,6 +169,7 @@ export async function authorize(c: Context<AppEnv>): Promise<Response> {
       amr,
       ip: facts.ip,
       country: facts.country,
+      sid: await sidOfSession(config, session.id),
     },
     // biome-ignore lint/style/noNonNullAssertion: the routes exist only when config.oidc is set
     config.oidc!.codeTtlSeconds,

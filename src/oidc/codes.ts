@@ -14,7 +14,7 @@ import { encodeBase64url, hashToken } from "../tokens";
 const KEEP_AFTER_EXPIRY_MS = 10 * 60 * 1000;
 const CODE_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
-export type CodeBinding = Omit<OidcCode, "codeHash" | "grantId" | "expiresAt" | "usedAt">;
+export type CodeBinding = Omit<OidcCode, "codeHash" | "grantId" | "expiresAt" | "usedAt" | "revokedAt">;
 
 /** Stores a new code for `binding`, alive `ttlSeconds`; returns the code. Old rows are swept on the way. */
 export async function issueCode(db: Database, binding: CodeBinding, ttlSeconds: number, now = Date.now()): Promise<string> {

@@ -26,7 +26,7 @@ export function providerMetadata(config: Config) {
     id_token_signing_alg_values_supported: ID_TOKEN_ALGS.filter((alg) => keys.some((key) => key.alg === alg)),
     token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post", "none"],
     code_challenge_methods_supported: ["S256"],
-    claims_supported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email", "email_verified", "name", "groups"],
+    claims_supported: ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid", "email", "email_verified", "name", "groups"],
     prompt_values_supported: ["none", "login"],
     claims_parameter_supported: false,
     request_parameter_supported: false,

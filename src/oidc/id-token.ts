@@ -1,7 +1,8 @@
 /**
  * ID tokens (OpenID Connect Core section 2): signed with the client's algorithm by the first
  * OIDC_SIGNING_KEYS key of that algorithm, never with the gate's keys. `amr` is an array
- * (RFC 8176); `typ` is plain `JWT`, which origins refuse as an assertion (docs/origin.md).
+ * (RFC 8176); `sid` names the edge session, for logout (docs/oidc.md, "Signing out"); `typ` is
+ * plain `JWT`, which origins refuse as an assertion (docs/origin.md).
  */
 import { SignJWT } from "jose";
 import type { Config } from "../config";
@@ -20,6 +21,8 @@ export interface IdTokenInput {
   authTime: number;
   amr: string;
   nonce: string | null;
+  /** The session the grant came from (src/oidc/session-sid.ts); null for a grant older than the claim. */
+  sid: string | null;
   /** The user's groups, for the `groups` scope. */
   groups: readonly string[];
 }
@@ -50,6 +53,7 @@ export async function signIdToken(config: Config, input: IdTokenInput, nowMs = D
     amr: [input.amr],
   };
   if (input.nonce !== null) claims.nonce = input.nonce;
+  if (input.sid !== null) claims.sid = input.sid;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: key.alg, kid: key.kid, typ: "JWT" })
     .setIssuer(config.publicUrl.origin)

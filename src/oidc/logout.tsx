@@ -1,8 +1,8 @@
 /**
  * RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0; docs/oidc.md, "Signing out"):
  * GET or POST AUTH_PREFIX/oidc/logout ends the edge session and returns only to a
- * post_logout_redirect_uri the client registered. With a valid id_token_hint for the signed-in
- * user it signs out at once; without one it asks first, and the person's answer is a
+ * post_logout_redirect_uri the client registered. With a valid id_token_hint issued under this
+ * browser's session (its `sid`) it signs out at once; without one it asks first, and the person's answer is a
  * same-origin POST to AUTH_PREFIX/oidc/end-session, so no other site can sign anybody out.
  */
 import type { Context } from "hono";
@@ -20,6 +20,7 @@ import { clearSessionCookie, readSession, readSessionClaims, revokeSession } fro
 import { type Client, findClient } from "./clients";
 import { OidcLogoutPage } from "./logout-page";
 import { repeatedParam } from "./params";
+import { isSidOfSession } from "./session-sid";
 import { ID_TOKEN_ALGS, publicOidcJwk } from "./signing-keys";
 
 const FIELDS = ["id_token_hint", "post_logout_redirect_uri", "client_id", "state"] as const;
@@ -37,12 +38,19 @@ async function readParams(c: Context<AppEnv>): Promise<URLSearchParams> {
   return params;
 }
 
+interface IdTokenHint {
+  sub: string;
+  clientId: string;
+  /** The session the ID token was issued under (src/oidc/session-sid.ts); null for a token without one. */
+  sid: string | null;
+}
+
 /**
- * The subject and client of an ID token this provider signed, or null. An expired one still
- * counts (the spec's hint is often older than the token's ten minutes); the signature, the
- * issuer and the audience must hold.
+ * The subject, client and session of an ID token this provider signed, or null. An expired one
+ * still counts (the spec's hint is often older than the token's ten minutes); the signature, the
+ * issuer and the audience must hold. Whether it may sign anyone out is `signsOutAtOnce`'s call.
  */
-async function readIdTokenHint(config: Config, hint: string): Promise<{ sub: string; clientId: string } | null> {
+async function readIdTokenHint(config: Config, hint: string): Promise<IdTokenHint | null> {
   // biome-ignore lint/style/noNonNullAssertion: the routes exist only when config.oidc is set
   const keys = createLocalJWKSet({ keys: config.oidc!.signingKeys.map(publicOidcJwk) });
   try {
@@ -55,10 +63,20 @@ async function readIdTokenHint(config: Config, hint: string): Promise<{ sub: str
     });
     const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (typeof payload.sub !== "string" || aud.length !== 1 || typeof aud[0] !== "string") return null;
-    return { sub: payload.sub, clientId: aud[0] };
+    return { sub: payload.sub, clientId: aud[0], sid: typeof payload.sid === "string" ? payload.sid : null };
   } catch {
     return null;
   }
+}
+
+/**
+ * True when `hint` was issued under this very session: same user, and a `sid` that is this
+ * session's. Any other hint (an old session's, another user's, one without `sid`) proves only
+ * that somebody once held an ID token, so the person is asked first.
+ */
+async function signsOutAtOnce(config: Config, hint: IdTokenHint | null, session: { userId: string; sessionId: string }): Promise<boolean> {
+  if (!hint || hint.sid === null || hint.sub !== session.userId) return false;
+  return isSidOfSession(config, hint.sid, session.sessionId);
 }
 
 type Target =
@@ -122,8 +140,8 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
   const state = params.get("state");
 
   const check = await readSession(c.req.raw, authDeps(c));
-  // Nobody signed in here, or the hint names this very user: nothing to ask.
-  if (!check.ok || hint?.sub === check.identity.userId) return endSession(c, target, state);
+  // Nobody signed in here, or the hint comes from this very session: nothing to ask.
+  if (!check.ok || (await signsOutAtOnce(config, hint, check.identity))) return endSession(c, target, state);
   const fields: Record<string, string> = {};
   if (target.client) fields.client_id = target.client.clientId;
   if (target.redirect !== null) fields.post_logout_redirect_uri = target.redirect;

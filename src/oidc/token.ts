@@ -23,7 +23,16 @@ import { exchangeCode } from "./codes";
 import { signIdToken } from "./id-token";
 import { repeatedParam } from "./params";
 import { oauthError, oauthJson } from "./responses";
-import { ACCESS_TOKEN_SECONDS, type GrantFacts, revokeGrant, rotateRefreshToken, tokenRows } from "./tokens";
+import { grantedScopes } from "./scopes";
+import {
+  ACCESS_TOKEN_SECONDS,
+  type GrantFacts,
+  revokeCodeGrant,
+  revokeGrant,
+  revokeIfGrantRevoked,
+  rotateRefreshToken,
+  tokenRows,
+} from "./tokens";
 import { maySignIn } from "./who-may-sign-in";
 
 /** A token request is a handful of short fields; this leaves room for long codes and verifiers. */
@@ -49,15 +58,22 @@ async function readParams(request: Request): Promise<URLSearchParams | Response>
   return params;
 }
 
-/** The answer with a fresh access token, an ID token, and a refresh token when `offline_access` was granted. */
+/**
+ * The answer with a fresh access token and ID token for `accessScope` (the grant's scope, or the
+ * narrower one a refresh asked for), and a refresh token of the grant's whole scope when it holds
+ * `offline_access` (RFC 6749 section 6). Null when the grant was revoked while this request ran
+ * (a replay of its code): the tokens just inserted are revoked with it, and nothing is issued.
+ */
 async function issueTokens(
   config: Config,
   db: Database,
-  input: { client: Client; user: User; grant: GrantFacts; nonce: string | null },
-): Promise<Response> {
-  const scopes = new Set(input.grant.scope.split(" "));
-  const { accessToken, refreshToken, insert } = await tokenRows(db, input.grant, scopes.has("offline_access"));
-  await insert.run();
+  input: { client: Client; user: User; grant: GrantFacts; accessScope: string; nonce: string | null },
+): Promise<Response | null> {
+  const scopes = new Set(input.accessScope.split(" "));
+  const withRefresh = input.grant.scope.split(" ").includes("offline_access");
+  const { accessToken, refreshToken, insert } = await tokenRows(db, input.grant, { accessScope: input.accessScope, withRefresh });
+  const [, revoked] = await db.batch([insert, revokeIfGrantRevoked(db, input.grant.grantId)]);
+  if (revoked.length > 0) return null;
   const groups = scopes.has("groups") ? await groupsOfUser(db, input.user.id) : [];
   const idToken = await signIdToken(config, {
     client: input.client,
@@ -66,6 +82,7 @@ async function issueTokens(
     authTime: input.grant.authTime,
     amr: input.grant.amr,
     nonce: input.nonce,
+    sid: input.grant.sid,
     groups,
   });
   return oauthJson({
@@ -74,7 +91,7 @@ async function issueTokens(
     expires_in: ACCESS_TOKEN_SECONDS,
     id_token: idToken,
     ...(refreshToken ? { refresh_token: refreshToken } : {}),
-    scope: input.grant.scope,
+    scope: input.accessScope,
   });
 }
 
@@ -114,8 +131,8 @@ async function codeGrant(c: Context<AppEnv>, client: Client, params: URLSearchPa
   const exchange = await exchangeCode(db, code);
   if (!exchange.ok) {
     if (exchange.reason === "replayed") {
-      // RFC 6749 section 4.1.2: a code used twice revokes what its first use issued.
-      const revoked = await revokeGrant(db, exchange.grantId);
+      // RFC 6749 section 4.1.2: a code used twice revokes what its first use issued, even what it has not inserted yet.
+      const revoked = await revokeCodeGrant(db, exchange.grantId);
       return refused("code_replayed", { revoked });
     }
     return refused(`code_${exchange.reason}`);
@@ -134,10 +151,11 @@ async function codeGrant(c: Context<AppEnv>, client: Client, params: URLSearchPa
   }
   const user = await findUserById(db, row.userId);
   if (!user?.isActive || user.securityStamp !== row.securityStamp) return refused("user_state_changed");
-  return issueTokens(config, db, {
+  const issued = await issueTokens(config, db, {
     client,
     user,
     nonce: row.nonce,
+    accessScope: row.scope,
     grant: {
       grantId: row.grantId,
       clientId: client.clientId,
@@ -148,13 +166,31 @@ async function codeGrant(c: Context<AppEnv>, client: Client, params: URLSearchPa
       amr: row.amr,
       ip: row.ip,
       country: row.country,
+      sid: row.sid,
     },
   });
+  return issued ?? refused("code_replayed_during_exchange");
+}
+
+/**
+ * The scopes a refresh asks for (RFC 6749 section 6): null when it names none (the grant's
+ * whole scope), or an error answer when it names one this provider does not know or leaves out
+ * `openid`. Whether the grant holds them is checked when the token is rotated.
+ */
+function refreshScopes(params: URLSearchParams): string[] | null | Response {
+  const raw = params.get("scope");
+  if (raw === null) return null;
+  const asked = raw.split(" ").filter(Boolean);
+  const known = grantedScopes(raw);
+  if (asked.some((scope) => !known.includes(scope))) return oauthError("invalid_scope", "scope may only name scopes of the original grant");
+  if (!known.includes("openid")) return oauthError("invalid_scope", "scope must include openid");
+  return known;
 }
 
 /**
  * RFC 6749 section 6, with rotation (RFC 9700 section 4.14.2): the refresh token is replaced
- * by one conditional update; a second use of an old one revokes the whole grant, unless it
+ * by one conditional update, which also checks the client and the scope, so a refused request
+ * leaves the token as it was; a second use of an old one revokes the whole grant, unless it
  * comes within OIDC_REFRESH_REUSE_GRACE of the rotation (two concurrent refreshes of one
  * relying party). The user and the client's app's policies are checked again each time.
  */
@@ -163,11 +199,18 @@ async function refreshGrant(c: Context<AppEnv>, client: Client, params: URLSearc
   const db = c.var.db;
   const presented = params.get("refresh_token");
   if (!presented) return oauthError("invalid_request", "refresh_token is required");
+  const narrower = refreshScopes(params);
+  if (narrower instanceof Response) return narrower;
   const refused = (reason: string, detail: Record<string, string | number> = {}) =>
     refuseGrant(c, client, "the refresh token is invalid, expired, revoked or already used", reason, detail);
+  const request = { clientId: client.clientId, scopes: narrower ?? [] };
   // biome-ignore lint/style/noNonNullAssertion: the routes exist only when config.oidc is set
-  const rotation = await rotateRefreshToken(db, presented, config.oidc!.refreshReuseGraceSeconds);
+  const rotation = await rotateRefreshToken(db, presented, request, config.oidc!.refreshReuseGraceSeconds);
   if (!rotation.ok) {
+    if (rotation.reason === "scope") return oauthError("invalid_scope", "scope may only name scopes of the original grant");
+    if (rotation.reason === "other_client") {
+      return refused("refresh_other_client", { revoked: await revokeGrant(db, rotation.token.grantId) });
+    }
     if (rotation.reason !== "reused") return refused(`refresh_${rotation.reason}`);
     if (rotation.withinGrace && rotation.token.clientId === client.clientId) return refused("refresh_reused_within_grace");
     // A rotated token used again: someone else holds a copy (RFC 9700 section 4.14.2).
@@ -175,30 +218,20 @@ async function refreshGrant(c: Context<AppEnv>, client: Client, params: URLSearc
   }
   const row = rotation.token;
   const revokeAndRefuse = async (reason: string) => refused(reason, { revoked: await revokeGrant(db, row.grantId) });
-  if (row.clientId !== client.clientId) return revokeAndRefuse("refresh_other_client");
-  const scope = params.get("scope");
-  const granted = new Set(row.scope.split(" "));
-  if (
-    scope !== null &&
-    !scope
-      .split(" ")
-      .filter(Boolean)
-      .every((s) => granted.has(s))
-  ) {
-    return oauthError("invalid_scope", "scope may only name scopes of the original grant");
-  }
   const user = await findUserById(db, row.userId);
   // Sign-out everywhere, revoke-all and deactivation replace the stamp (docs/oidc.md, "Refresh tokens").
   if (!user?.isActive || user.securityStamp !== row.securityStamp) return revokeAndRefuse("user_state_changed");
   const verdict = await maySignIn(config, db, client, user, { amr: row.amr as AuthMethod, ip: row.ip, country: row.country });
   if (!verdict.ok) return revokeAndRefuse(`policy_${verdict.reason}`);
-  const { grantId, clientId, userId, securityStamp, authTime, amr, ip, country } = row;
-  return issueTokens(config, db, {
+  const { grantId, clientId, userId, scope, securityStamp, authTime, amr, ip, country, sid } = row;
+  const issued = await issueTokens(config, db, {
     client,
     user,
     nonce: null,
-    grant: { grantId, clientId, userId, scope: row.scope, securityStamp, authTime, amr, ip, country },
+    accessScope: narrower ? narrower.join(" ") : scope,
+    grant: { grantId, clientId, userId, scope, securityStamp, authTime, amr, ip, country, sid },
   });
+  return issued ?? refused("refresh_grant_revoked");
 }
 
 export async function token(c: Context<AppEnv>): Promise<Response> {

@@ -1,27 +1,47 @@
 /** RP-initiated logout (docs/oidc.md, "Signing out"): at once with a valid id_token_hint, after asking without one, and only ever back to a registered URI. */
-import { SignJWT } from "jose";
+import { decodeJwt, SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { userWithSession } from "../gate-support";
-import { authorizePath, codeFor, ISSUER, newRsaKey, oidcWorker, REDIRECT_URI, registerClient, tokenRequest } from "./support";
+import type { User } from "../../src/db/schema";
+import { cookieFrom, deps, EDGE, type Fetcher, userWithSession } from "../gate-support";
+import { createSession } from "../support/sessions";
+import {
+  authorizePath,
+  codeFor,
+  ISSUER,
+  newRsaKey,
+  oidcSigningKeys,
+  oidcWorker,
+  REDIRECT_URI,
+  type RegisteredClient,
+  registerClient,
+  tokenRequest,
+} from "./support";
 
 afterEach(() => vi.useRealTimers());
 
 const SIGNED_OUT = "https://rp.example/signed-out";
+
+/** The ID token `client` gets for the browser holding `cookie`. */
+async function idTokenFor(edge: Fetcher, client: RegisteredClient, cookie: string): Promise<string> {
+  const code = await codeFor(edge, cookie, authorizePath(client.clientId, { scope: "openid" }));
+  const basic = { id: client.clientId, secret: client.clientSecret! };
+  const res = await tokenRequest(edge, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI }, basic);
+  return ((await res.json()) as { id_token: string }).id_token;
+}
 
 /** A signed-in user, a client with a registered post-logout URI, and the ID token it got. */
 async function signedIn() {
   const edge = await oidcWorker();
   const client = await registerClient(edge, { postLogoutRedirectUris: [SIGNED_OUT] });
   const session = await userWithSession();
-  const code = await codeFor(edge, session.cookie, authorizePath(client.clientId, { scope: "openid" }));
-  const basic = { id: client.clientId, secret: client.clientSecret! };
-  const { id_token } = (await (
-    await tokenRequest(edge, { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI }, basic)
-  ).json()) as {
-    id_token: string;
-  };
-  const alive = async () => (await edge("/.sesame/me", { headers: { Cookie: session.cookie } })).status === 200;
-  return { edge, client, session, idToken: id_token, alive };
+  const idToken = await idTokenFor(edge, client, session.cookie);
+  const alive = async (cookie = session.cookie) => (await edge("/.sesame/me", { headers: { Cookie: cookie } })).status === 200;
+  return { edge, client, session, idToken, alive };
+}
+
+/** Another session of `user`, as when the person signs in again (the old one ended or in another browser). */
+async function anotherSessionOf(user: User): Promise<string> {
+  return cookieFrom((await createSession(deps(), { user, amr: "link", request: new Request(EDGE) })).setCookie);
 }
 
 const logoutPath = (params: Record<string, string>) => `/.sesame/oidc/logout?${new URLSearchParams(params)}`;
@@ -57,6 +77,50 @@ describe("with a valid id_token_hint for the signed-in user", () => {
     vi.useRealTimers();
     expect(res.status).toBe(303);
     expect(await alive()).toBe(false);
+  });
+});
+
+describe("a hint is bound to the session it was issued under (its sid)", () => {
+  it("carries a sid that names the edge session without revealing its id", async () => {
+    const { session, idToken } = await signedIn();
+    const { sid } = decodeJwt(idToken);
+    expect(sid).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(sid).not.toContain(session.sessionId);
+    expect(sid).not.toContain(session.sessionId.replaceAll("-", ""));
+  });
+
+  it("asks for an old session's ID token, and signs out at once with the current session's", async () => {
+    const { edge, client, session, idToken: oldToken, alive } = await signedIn();
+    const now = await anotherSessionOf(session.user);
+    const params = { client_id: client.clientId, post_logout_redirect_uri: SIGNED_OUT };
+    const ask = await edge(logoutPath({ id_token_hint: oldToken, ...params }), { headers: { Cookie: now, Accept: "text/html" } });
+    expect(ask.status).toBe(200);
+    expect(await ask.text()).toContain("Sign out of");
+    expect(await alive(now)).toBe(true);
+
+    const current = await idTokenFor(edge, client, now);
+    const res = await edge(logoutPath({ id_token_hint: current, ...params }), { headers: { Cookie: now, Accept: "text/html" } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe(SIGNED_OUT);
+    expect(await alive(now)).toBe(false);
+  });
+
+  it("asks for a genuine ID token of the signed-in user that has no sid", async () => {
+    const { edge, client, session, alive } = await signedIn();
+    const rsa = (await oidcSigningKeys()).find((key) => key.alg === "RS256")!;
+    const withoutSid = await new SignJWT({ auth_time: Math.floor(Date.now() / 1000), amr: ["link"] })
+      .setProtectedHeader({ alg: "RS256", kid: rsa.kid, typ: "JWT" })
+      .setIssuer(ISSUER)
+      .setAudience(client.clientId)
+      .setSubject(session.user.id)
+      .setIssuedAt()
+      .setExpirationTime("10m")
+      .sign(await crypto.subtle.importKey("jwk", rsa, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]));
+    const params = { id_token_hint: withoutSid, post_logout_redirect_uri: SIGNED_OUT };
+    const res = await edge(logoutPath(params), { headers: { Cookie: session.cookie, Accept: "text/html" } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("Sign out of");
+    expect(await alive()).toBe(true);
   });
 });
 

@@ -1,8 +1,10 @@
 /** Refresh tokens (docs/oidc.md, "Refresh tokens"): rotation, reuse, the grace, and everything they die with. */
 import { env } from "cloudflare:workers";
+import { decodeJwt } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { adminOk } from "../admin-client";
 import { userWithSession } from "../gate-support";
+import { d1WithStatementHook, once } from "../support/d1-hooks";
 import { adminOf, authorizePath, codeFor, oidcWorker, pkcePair, REDIRECT_URI, registerClient, tokenRequest } from "./support";
 
 afterEach(() => vi.restoreAllMocks());
@@ -13,14 +15,18 @@ interface Tokens {
   id_token: string;
 }
 
-/** A signed-in user's tokens with offline_access, and helpers to refresh and call userinfo. */
-async function offlineGrant(overrides: Record<string, string> = {}, clientFields: Record<string, unknown> = {}) {
+/** A signed-in user's tokens with offline_access (and `scope`), and helpers to refresh and call userinfo. */
+async function offlineGrant(
+  overrides: Record<string, string> = {},
+  clientFields: Record<string, unknown> = {},
+  scope = "openid email offline_access",
+) {
   const edge = await oidcWorker(overrides);
   const client = await registerClient(edge, clientFields);
   const session = await userWithSession();
   const { verifier, challenge } = await pkcePair();
   const path = authorizePath(client.clientId, {
-    scope: "openid email offline_access",
+    scope,
     code_challenge: challenge,
     code_challenge_method: "S256",
   });
@@ -32,8 +38,8 @@ async function offlineGrant(overrides: Record<string, string> = {}, clientFields
     basic,
   );
   const tokens = (await res.json()) as Tokens;
-  const refresh = (refreshToken: string, auth = basic) =>
-    tokenRequest(edge, { grant_type: "refresh_token", refresh_token: refreshToken }, auth);
+  const refresh = (refreshToken: string, auth = basic, form: Record<string, string> = {}) =>
+    tokenRequest(edge, { grant_type: "refresh_token", refresh_token: refreshToken, ...form }, auth);
   const userinfo = (accessToken: string) => edge("/.sesame/oidc/userinfo", { headers: { Authorization: `Bearer ${accessToken}` } });
   return { edge, client, session, tokens, refresh, userinfo, basic };
 }
@@ -85,6 +91,30 @@ describe("a refresh token", () => {
     expect((await userinfo(tokens.access_token)).status).toBe(401);
   });
 
+  it("revokes a refresh's new tokens when its grant is revoked between the rotation and their insert", async () => {
+    const { edge, client, tokens, basic } = await offlineGrant();
+    const other = await registerClient(edge);
+    let hijack: Response | null = null;
+    // Another client presents the token the refresh just rotated: the grant is revoked mid-refresh.
+    const hijackFirst = once(async () => {
+      hijack = await tokenRequest(
+        edge,
+        { grant_type: "refresh_token", refresh_token: tokens.refresh_token },
+        { id: other.clientId, secret: other.clientSecret! },
+      );
+    });
+    const insertsTokens = (sql: string) => /^insert into "oidc_tokens"/i.test(sql);
+    const racing = await oidcWorker({}, { DB: d1WithStatementHook(env.DB, insertsTokens, hijackFirst) });
+    const res = await tokenRequest(racing, { grant_type: "refresh_token", refresh_token: tokens.refresh_token }, basic);
+    expect(hijack).not.toBeNull();
+    await expectInvalidGrant(hijack!);
+    await expectInvalidGrant(res);
+    const live = await env.DB.prepare("SELECT count(*) AS n FROM oidc_tokens WHERE client_id = ? AND revoked_at IS NULL")
+      .bind(client.clientId)
+      .first<{ n: number }>();
+    expect(live?.n).toBe(0);
+  });
+
   it.each([
     ["the user signs out everywhere", (userId: string) => adminOk("POST", `/users/${userId}/revoke-tokens`, 200)],
     ["the user is deactivated", (userId: string) => adminOk("PATCH", `/users/${userId}`, 200, { json: { active: false } })],
@@ -130,13 +160,41 @@ describe("a refresh token", () => {
     await expectInvalidGrant(await tokenRequest(edge, { grant_type: "refresh_token", refresh_token: next.refresh_token }, basic));
   });
 
-  it("refuses a scope the grant did not have", async () => {
-    const { tokens, basic, edge } = await offlineGrant();
-    const res = await tokenRequest(
-      edge,
-      { grant_type: "refresh_token", refresh_token: tokens.refresh_token, scope: "openid groups" },
-      basic,
-    );
-    expect(await res.json()).toMatchObject({ error: "invalid_scope" });
+  it("refuses a scope the grant did not have, an unknown one, or one without openid, and stays usable", async () => {
+    const { tokens, basic, refresh } = await offlineGrant();
+    for (const scope of ["openid groups", "openid email wiki:write", "email offline_access"]) {
+      const res = await refresh(tokens.refresh_token!, basic, { scope });
+      expect(res.status).toBe(400);
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      expect([scope, await res.json()]).toEqual([scope, expect.objectContaining({ error: "invalid_scope" })]);
+    }
+    // RFC 6749 section 6: a refused request changes nothing, so the relying party's token still works.
+    expect((await refresh(tokens.refresh_token!)).status).toBe(200);
+  });
+
+  it("narrows the access token, the ID token and the answer to a smaller scope; the refresh token keeps the grant's", async () => {
+    const group = `oidc-narrow-${Date.now()}`;
+    await adminOk("POST", "/groups", 201, { json: { name: group } });
+    const { session, tokens, refresh, userinfo, basic } = await offlineGrant({}, {}, "openid email profile groups offline_access");
+    await adminOk("POST", `/groups/${group}/members`, 201, { json: { user: session.user.id } });
+
+    const narrowed = await refresh(tokens.refresh_token!, basic, { scope: "openid email" });
+    expect(narrowed.status).toBe(200);
+    const narrow = (await narrowed.json()) as Tokens & { scope: string };
+    expect(narrow.scope).toBe("openid email");
+    const idClaims = decodeJwt(narrow.id_token);
+    expect(idClaims.email).toBe(session.user.email);
+    expect(idClaims).not.toHaveProperty("groups");
+    expect(idClaims).not.toHaveProperty("name");
+    const info = (await (await userinfo(narrow.access_token)).json()) as Record<string, unknown>;
+    expect(info.email).toBe(session.user.email);
+    expect(info).not.toHaveProperty("groups");
+    expect(info).not.toHaveProperty("name");
+
+    // The new refresh token still carries the whole grant: without `scope`, everything comes back.
+    const whole = (await (await refresh(narrow.refresh_token!)).json()) as Tokens & { scope: string };
+    expect(whole.scope).toBe("openid email profile groups offline_access");
+    expect(decodeJwt(whole.id_token).groups).toEqual([group]);
+    expect(((await (await userinfo(whole.access_token)).json()) as Record<string, unknown>).groups).toEqual([group]);
   });
 });

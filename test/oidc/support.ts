@@ -31,9 +31,9 @@ export function oidcSigningKeys(): Promise<PrivateJwk[]> {
   return keys;
 }
 
-/** The worker under test with the provider on (OIDC_SIGNING_KEYS set) and `overrides` on top. */
-export async function oidcWorker(overrides: Record<string, string> = {}): Promise<Fetcher & { env: Env }> {
-  return workerWith({ OIDC_SIGNING_KEYS: JSON.stringify(await oidcSigningKeys()), ...overrides });
+/** The worker under test with the provider on (OIDC_SIGNING_KEYS set), `overrides` on top, and `bindings` (a hooked D1) if given. */
+export async function oidcWorker(overrides: Record<string, string> = {}, bindings: Partial<Env> = {}): Promise<Fetcher & { env: Env }> {
+  return workerWith({ OIDC_SIGNING_KEYS: JSON.stringify(await oidcSigningKeys()), ...overrides }, bindings);
 }
 
 export const ISSUER = "http://localhost:8787";

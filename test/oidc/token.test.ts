@@ -1,8 +1,10 @@
 /** POST /.sesame/oidc/token and GET /.sesame/oidc/userinfo (docs/oidc.md): the code exchange, the ID token, and every refusal. */
+import { env } from "cloudflare:workers";
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { adminOk } from "../admin-client";
 import { userWithSession } from "../gate-support";
+import { d1WithStatementHook, once } from "../support/d1-hooks";
 import { authorizePath, codeFor, ISSUER, oidcWorker, pkcePair, REDIRECT_URI, registerClient, tokenRequest } from "./support";
 
 afterEach(() => vi.restoreAllMocks());
@@ -169,6 +171,28 @@ describe("refusals", () => {
     expect((await userinfo(edge, first.access_token)).status).toBe(200);
     await expectOAuthError(await exchange(), "invalid_grant");
     expect((await userinfo(edge, first.access_token)).status).toBe(401);
+  });
+
+  it("revokes what the first exchange issues when a replay lands between its code check and its token insert", async () => {
+    const { client, code, verifier, basic, exchange } = await codeGranted();
+    let replay: Response | null = null;
+    const replayFirst = once(async () => {
+      replay = await exchange();
+    });
+    const insertsTokens = (sql: string) => /^insert into "oidc_tokens"/i.test(sql);
+    const racing = await oidcWorker({}, { DB: d1WithStatementHook(env.DB, insertsTokens, replayFirst) });
+    const first = await tokenRequest(
+      racing,
+      { grant_type: "authorization_code", code, redirect_uri: REDIRECT_URI, code_verifier: verifier },
+      basic,
+    );
+    expect(replay).not.toBeNull();
+    await expectOAuthError(replay!, "invalid_grant");
+    await expectOAuthError(first, "invalid_grant");
+    const live = await env.DB.prepare("SELECT count(*) AS n FROM oidc_tokens WHERE client_id = ? AND revoked_at IS NULL")
+      .bind(client.clientId)
+      .first<{ n: number }>();
+    expect(live?.n).toBe(0);
   });
 
   it("refuses a redirect_uri other than the authorize request's", async () => {

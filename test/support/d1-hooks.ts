@@ -62,11 +62,13 @@ export function once(action: () => Promise<void>): () => Promise<void> {
 
 /**
  * A real local D1 binding that runs `beforeStatement` before executing any statement whose
- * SQL `matches`: places a concurrent request exactly between two steps of another.
+ * SQL `matches`, run alone or in a batch (then before the whole batch): places a concurrent
+ * request exactly between two steps of another.
  */
 export function d1WithStatementHook(real: D1Database, matches: (sql: string) => boolean, beforeStatement: () => Promise<void>): D1Database {
-  const hooked = (statement: D1PreparedStatement, sql: string): D1PreparedStatement =>
-    new Proxy(statement, {
+  const sqlOf = new WeakMap<D1PreparedStatement, string>();
+  const hooked = (statement: D1PreparedStatement, sql: string): D1PreparedStatement => {
+    const proxy = new Proxy(statement, {
       get(target, property) {
         const value = Reflect.get(target, property, target);
         if (property === "bind") return (...args: unknown[]) => hooked(value.apply(target, args), sql);
@@ -79,10 +81,19 @@ export function d1WithStatementHook(real: D1Database, matches: (sql: string) => 
         return typeof value === "function" ? value.bind(target) : value;
       },
     });
+    sqlOf.set(proxy, sql);
+    return proxy;
+  };
   return new Proxy(real, {
     get(target, property) {
       const value = Reflect.get(target, property, target);
       if (property === "prepare") return (sql: string) => hooked(value.call(target, sql), sql);
+      if (property === "batch") {
+        return async (statements: D1PreparedStatement[]) => {
+          if (statements.some((statement) => matches(sqlOf.get(statement) ?? ""))) await beforeStatement();
+          return value.call(target, statements);
+        };
+      }
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
