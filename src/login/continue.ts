@@ -22,6 +22,11 @@ const CONTINUE_ROUTES: readonly ((route: string) => boolean)[] = [
 /** Long enough to read the email and use its link or code, so no longer than one of those lives, plus the time on the form. */
 const FORM_TIME_SECONDS = 15 * 60;
 
+/** How long a sign-in may take from the page that asked for it: the lifetime of a continue value. */
+export function continueSeconds(config: Config): number {
+  return config.link.maxAgeSeconds + FORM_TIME_SECONDS;
+}
+
 /** Keeps the whole `next` under safe-next.ts's 2,048 characters after base64url (4/3) and the signature. */
 const MAX_TARGET_LENGTH = 1400;
 
@@ -58,7 +63,7 @@ export async function continueNext(config: Config, pathAndQuery: string, now = D
   if (pathAndQuery.length > MAX_TARGET_LENGTH || !allowedRoute(config, pathAndQuery)) {
     throw new Error(`continueNext: not an allowed internal route: ${pathAndQuery.slice(0, 100)}`);
   }
-  const expires = Math.floor(now / 1000) + config.link.maxAgeSeconds + FORM_TIME_SECONDS;
+  const expires = Math.floor(now / 1000) + continueSeconds(config);
   const payload = encodeBase64url(encoder.encode(JSON.stringify([pathAndQuery, expires])));
   return `${config.authPrefix}/continue/${payload}.${await signature(config.secrets.sesame[0], payload)}`;
 }

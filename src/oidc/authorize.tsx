@@ -21,6 +21,7 @@ import { findSession } from "../sessions/store";
 import { findUserById } from "../users/store";
 import { findClient } from "./clients";
 import { issueCode } from "./codes";
+import { readFreshAfter, setFreshAfter } from "./fresh-sign-in";
 import { repeatedParam } from "./params";
 import { grantedScopes } from "./scopes";
 import { sidOfSession } from "./session-sid";
@@ -35,11 +36,6 @@ const MAX_NONCE_LENGTH = 256;
  * `next` short), with room for the prefix and our own parameter: real requests are about 400.
  */
 const MAX_QUERY_LENGTH = 1200;
-/**
- * Our own parameter on the way back from a forced sign-in (prompt=login, max_age): the session
- * must have started at or after this Unix ms. A relying party that sends it only asks for more.
- */
-const FRESH_PARAM = "sesame_fresh";
 
 /** Redirects to the client with an error (RFC 6749 section 4.1.2.1), `state` as given and `iss` (RFC 9207). */
 function redirectWithError(config: Config, redirectUri: string, state: string | null, error: string, description: string): Response {
@@ -106,27 +102,25 @@ export async function authorize(c: Context<AppEnv>): Promise<Response> {
   if (prompts.has("none") && prompts.size > 1) return fail("invalid_request", "prompt=none cannot be combined with other values");
   const maxAgeRaw = q.get("max_age");
   if (maxAgeRaw !== null && !/^\d{1,9}$/.test(maxAgeRaw)) return fail("invalid_request", "max_age must be a whole number of seconds");
-  const freshRaw = q.get(FRESH_PARAM);
-  const freshAfter = freshRaw !== null && /^\d{1,15}$/.test(freshRaw) ? Number(freshRaw) : null;
-
   const now = Date.now();
+  // Only a value this edge signed for this very request counts (src/oidc/fresh-sign-in.ts).
+  const freshAfter = await readFreshAfter(config, q, now);
+
   const deps = authDeps(c);
   const check = await readSession(c.req.raw, deps);
   const session = check.ok ? await findSession(c.var.db, check.identity.sessionId) : null;
   const authTimeMs = session?.createdAt ?? 0;
+  // prompt=login stays in the request: on the way back only a session started after the signed moment satisfies it.
   const tooOld =
     (prompts.has("login") && freshAfter === null) ||
     (freshAfter !== null && authTimeMs < freshAfter) ||
     (maxAgeRaw !== null && now - authTimeMs > Number(maxAgeRaw) * 1000);
   if (!check.ok || !session || tooOld) {
     if (prompts.has("none")) return fail("login_required", "the user is not signed in");
-    // Coming back, a forced sign-in is recognised by when the session started, not by `prompt`.
+    // Coming back, a forced sign-in is recognised by when the session started, under our signature.
     const back = new URL(url);
     if (tooOld) {
-      back.searchParams.delete("prompt");
-      for (const value of prompts) if (value !== "login") back.searchParams.append("prompt", value);
-      if (!back.searchParams.getAll("prompt").length) back.searchParams.delete("prompt");
-      back.searchParams.set(FRESH_PARAM, String(now));
+      await setFreshAfter(config, back.searchParams, now);
       // Re-serialising percent-encodes what browsers send raw, like "(" or "'": up to three times longer.
       if (back.search.length > MAX_QUERY_LENGTH) {
         return fail("invalid_request", `the request must be at most ${MAX_QUERY_LENGTH} characters`);

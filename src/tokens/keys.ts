@@ -3,7 +3,7 @@
  * signed for one purpose (a session cookie) can never be replayed as another (a token).
  * Derived keys are cached per isolate: importing a key costs more than using it.
  */
-export type KeyPurpose = "token" | "session" | "code" | "rate-limit" | "dev-mailbox" | "attempt" | "continue" | "oidc-sid";
+export type KeyPurpose = "token" | "session" | "code" | "rate-limit" | "dev-mailbox" | "attempt" | "continue" | "oidc-sid" | "oidc-fresh";
 
 const encoder = new TextEncoder();
 const cache = new Map<string, Promise<CryptoKey>>();

@@ -1,11 +1,13 @@
 /** GET /.sesame/oidc/authorize (docs/oidc.md, "Authorize"): who gets a code, who gets an error, and where. */
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { getConfig } from "../../src/config";
-import { readContinue } from "../../src/login/continue";
+import { continueSeconds, readContinue } from "../../src/login/continue";
 import { adminOk, createUserViaApi } from "../admin-client";
 import { cookieFrom, userWithSession } from "../gate-support";
 import { authorizePath, codeFor, ISSUER, oidcWorker, pkcePair, REDIRECT_URI, registerClient } from "./support";
+
+afterEach(() => vi.useRealTimers());
 
 const html = (cookie?: string) => ({ headers: { Accept: "text/html", ...(cookie ? { Cookie: cookie } : {}) } });
 
@@ -125,13 +127,56 @@ describe("a signed-in browser", () => {
     expect(new URL(res.headers.get("Location")!, ISSUER).pathname).toBe("/.sesame/login");
     const next = new URL(res.headers.get("Location")!, ISSUER).searchParams.get("next")!;
     const back = (await readContinue(getConfig(edge.env), next.slice("/.sesame/continue/".length)))!;
-    expect(new URL(back, ISSUER).searchParams.get("prompt")).toBeNull();
+    // prompt=login stays; a moment signed by the edge says which sessions satisfy it.
+    expect(new URL(back, ISSUER).searchParams.get("prompt")).toBe("login");
+    expect(new URL(back, ISSUER).searchParams.get("sesame_fresh")).toMatch(/^\d+\.[A-Za-z0-9_-]{43}$/);
     // The old session does not satisfy the way back; a session started after the request does.
     expect((await edge(back, html(cookie))).headers.get("Location")).toMatch(/^\/\.sesame\/login/);
     await new Promise((resolve) => setTimeout(resolve, 5));
     const fresh = await userWithSession();
     const backAsFresh = back.replace(/client_id=[^&]+/, `client_id=${clientId}`);
     await codeFor(edge, fresh.cookie, backAsFresh);
+  });
+
+  it("ignores a sesame_fresh it did not sign: prompt=login still asks for a new sign-in", async () => {
+    const edge = await oidcWorker();
+    const { clientId } = await registerClient(edge);
+    const { cookie } = await userWithSession();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const now = Date.now();
+    for (const fresh of ["0", "1", String(now - 1000), String(now + 3600_000), `${now - 1000}.${"A".repeat(43)}`]) {
+      const res = await edge(authorizePath(clientId, { prompt: "login", sesame_fresh: fresh }), html(cookie));
+      expect([fresh, res.status, new URL(res.headers.get("Location")!, ISSUER).pathname]).toEqual([fresh, 302, "/.sesame/login"]);
+    }
+  });
+
+  it("honours its own sesame_fresh only for the request it was signed for, and only while a sign-in may take", async () => {
+    const edge = await oidcWorker();
+    const { clientId } = await registerClient(edge);
+    const { cookie } = await userWithSession();
+    const asked = await edge(authorizePath(clientId, { prompt: "login" }), html(cookie));
+    const next = new URL(asked.headers.get("Location")!, ISSUER).searchParams.get("next")!;
+    const back = new URL((await readContinue(getConfig(edge.env), next.slice("/.sesame/continue/".length)))!, ISSUER);
+    const signed = back.searchParams.get("sesame_fresh")!;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const fresh = await userWithSession();
+    const toLogin = async (path: string) => new URL((await edge(path, html(fresh.cookie))).headers.get("Location")!, ISSUER).pathname;
+
+    // Moved onto another request (another state), or with its moment changed: not ours, so a new sign-in.
+    expect(await toLogin(authorizePath(clientId, { prompt: "login", state: "other", sesame_fresh: signed }))).toBe("/.sesame/login");
+    const [moment, mac] = signed.split(".");
+    const earlier = new URL(back);
+    earlier.searchParams.set("sesame_fresh", `${Number(moment) - 60_000}.${mac}`);
+    expect(await toLogin(`${earlier.pathname}${earlier.search}`)).toBe("/.sesame/login");
+    // Past the time a sign-in may take (a continue value's lifetime), even the genuine one is spent.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Number(moment) + (continueSeconds(getConfig(edge.env)) + 1) * 1000);
+    const later = await userWithSession();
+    const spent = await edge(`${back.pathname}${back.search}`, html(later.cookie));
+    vi.useRealTimers();
+    expect(new URL(spent.headers.get("Location")!, ISSUER).pathname).toBe("/.sesame/login");
+    // The genuine one, for a session started after it: a code.
+    await codeFor(edge, fresh.cookie, `${back.pathname}${back.search}`);
   });
 
   it("answers invalid_request, not a server error, when prompt=login's way back would outgrow the request limit", async () => {
