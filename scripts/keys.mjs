@@ -6,7 +6,7 @@ import { webcrypto as crypto } from "node:crypto";
 //   npm run keys -- --promote '<json>' step 2: the second key signs; the old one stays published
 //   npm run keys -- --retire '<json>'  step 3: only the signing key is kept
 //   (docs/keys.md: wait for JWKS caches between steps 1 and 2, and for ASSERTION_TTL between 2 and 3)
-//   npm run keys -- --dev-vars FILE    writes FILE from .dev.vars.example with fresh values
+//   npm run keys -- --dev-vars FILE    writes FILE from .dev.vars.example with fresh values (OIDC_SIGNING_KEYS too)
 //   npm run keys -- --oidc             fresh OIDC_SIGNING_KEYS: one RS256 and one ES256 key
 //   --rotate, --promote and --retire take an OIDC_SIGNING_KEYS array as well: each algorithm
 //   in it rotates on its own (its first key signs), so both ID token algorithms move together
@@ -72,6 +72,11 @@ export async function freshSecrets() {
     ADMIN_TOKEN: b64url(crypto.getRandomValues(new Uint8Array(32))),
     SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
   };
+}
+
+/** Every secret a local .dev.vars holds: the production ones and ID token keys, so `npm run dev` runs with the OpenID provider on. */
+export async function freshDevVars() {
+  return { ...(await freshSecrets()), OIDC_SIGNING_KEYS: JSON.stringify(await freshOidcSigningKeys()) };
 }
 
 /** Fills `template` (the text of .dev.vars.example) with fresh values for the secret keys. */
@@ -144,7 +149,7 @@ async function main(argv) {
     const target = argv[devVars + 1];
     if (!target) throw new Error("--dev-vars takes a file path");
     const template = readFileSync(new URL("../.dev.vars.example", import.meta.url), "utf8");
-    writeFileSync(target, fillTemplate(template, await freshSecrets()), { mode: 0o600 });
+    writeFileSync(target, fillTemplate(template, await freshDevVars()), { mode: 0o600 });
     console.log(`wrote ${target}`);
     return;
   }

@@ -1,10 +1,11 @@
 /** .dev.vars: the local secrets wrangler dev reads. Written once with fresh values, then kept. */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fillTemplate, freshSecrets } from "../keys.mjs";
+import { fillTemplate, freshDevVars } from "../keys.mjs";
 
 /**
- * Writes `<root>/.dev.vars` from `.dev.vars.example` with fresh secrets when it is missing.
+ * Writes `<root>/.dev.vars` from `.dev.vars.example` with fresh secrets when it is missing,
+ * ID token keys included, so the OpenID provider answers in development (docs/oidc.md).
  * An existing file is never touched: it may hold the developer's own settings, and
  * replacing its secrets would log everyone out of the local state.
  * Returns true when the file was written.
@@ -13,7 +14,7 @@ export async function ensureDevVars(root) {
   const target = join(root, ".dev.vars");
   if (existsSync(target)) return false;
   const template = readFileSync(join(root, ".dev.vars.example"), "utf8");
-  writeFileSync(target, fillTemplate(template, await freshSecrets()), { mode: 0o600 });
+  writeFileSync(target, fillTemplate(template, await freshDevVars()), { mode: 0o600 });
   return true;
 }
 

@@ -7,8 +7,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createLocalJWKSet, jwtVerify, SignJWT } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureDevVars, readDevVars } from "../../scripts/lib/dev-vars.mjs";
+import { importOidcSigningKey, parseOidcSigningKeys, publicOidcJwk } from "../../src/oidc/signing-keys";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -33,6 +35,21 @@ describe("npm run dev's .dev.vars", () => {
     expect(keys).toHaveLength(1);
     expect(keys[0]).toMatchObject({ kty: "EC", crv: "P-256", d: expect.any(String), kid: expect.any(String) });
     expect(readFileSync(file, "utf8")).not.toMatch(/replace-with/);
+  });
+
+  it("turns the OpenID provider on: OIDC_SIGNING_KEYS holds an RS256 and an ES256 key the worker accepts and that sign", async () => {
+    await ensureDevVars(checkout);
+    const vars = readDevVars(join(checkout, ".dev.vars"));
+    const gateKids = new Set((JSON.parse(vars.SIGNING_KEYS!) as { kid: string }[]).map((key) => key.kid));
+    const problems: string[] = [];
+    const keys = parseOidcSigningKeys(vars.OIDC_SIGNING_KEYS ?? "", gateKids, problems);
+    expect(problems).toEqual([]);
+    expect(keys?.map((key) => key.alg)).toEqual(["RS256", "ES256"]);
+    for (const key of keys!) {
+      const jwt = await new SignJWT({}).setProtectedHeader({ alg: key.alg, kid: key.kid }).sign(await importOidcSigningKey(key));
+      const { payload } = await jwtVerify(jwt, createLocalJWKSet({ keys: [publicOidcJwk(key)] }));
+      expect(payload).toEqual({});
+    }
   });
 
   it("differs from one checkout to the next", async () => {
