@@ -8,11 +8,20 @@ import type { AppEnv } from "../env";
 import { NotFoundError } from "../errors";
 import { clientIp } from "../http/request-info";
 
-/** What decide() reads of a request: its path, and the address and country Cloudflare reports. */
-export function accessRequestOf(request: Request, url: URL): AccessRequest {
+/** What policies may read of a request: its path, and the address and country Cloudflare reports. */
+export function requestFacts(request: Request, url: URL): AccessRequest {
   const ip = clientIp(request);
   const country = (request as { cf?: { country?: unknown } }).cf?.country;
   return { pathname: url.pathname, ip: ip === "unknown" ? null : ip, country: typeof country === "string" ? country : null };
+}
+
+/**
+ * What decide() needs of a gated request. The address and country only for an app whose
+ * policies name one: reading `request.cf` parses Cloudflare's metadata, a cost on every
+ * request (docs/benchmarks.md), and no other app's decision can depend on them.
+ */
+export function accessRequestOf(app: CompiledApp, request: Request, url: URL): AccessRequest {
+  return app.readsClientAddress ? requestFacts(request, url) : { pathname: url.pathname, ip: null, country: null };
 }
 
 /** The app of this request's host; none (the auth host when it is not an app) is a 404, and nothing is proxied. */

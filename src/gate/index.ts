@@ -39,7 +39,7 @@ export function gateRoutes(config: Config) {
     const app = requireApp(c);
     const request = c.req.raw;
     const url = new URL(request.url);
-    const facts = accessRequestOf(request, url);
+    const facts = accessRequestOf(app, request, url);
 
     // Asked first as nobody: a public path needs no session read, and what nobody is
     // refused (a deny on address or country) a sign-in cannot change.

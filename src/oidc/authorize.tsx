@@ -10,7 +10,7 @@ import type { AuthMethod } from "../access/types";
 import { recordEvent } from "../audit/record-event";
 import type { Config } from "../config";
 import { type AppEnv, authDeps } from "../env";
-import { accessRequestOf } from "../gate/app-of-request";
+import { requestFacts } from "../gate/app-of-request";
 import { clientIp, userAgent } from "../http/request-info";
 import { continueNext } from "../login/continue";
 import { ErrorPage } from "../pages/error-page";
@@ -130,7 +130,7 @@ export async function authorize(c: Context<AppEnv>): Promise<Response> {
   }
 
   const user = await findUserById(c.var.db, check.identity.userId);
-  const facts = accessRequestOf(c.req.raw, url);
+  const facts = requestFacts(c.req.raw, url);
   const amr = check.identity.amr as AuthMethod;
   const verdict = user ? await maySignIn(config, c.var.db, client, user, { amr, ip: facts.ip, country: facts.country }) : null;
   if (!user || !verdict?.ok) {
