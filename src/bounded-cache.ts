@@ -1,6 +1,7 @@
 /**
- * The gate's per-isolate caches (assertions, verified tokens) are Maps bounded in size: a
- * Map iterates in insertion order, so its first key is the least recently set.
+ * The per-isolate caches (assertions, verified tokens and session cookies, revocation
+ * answers) are Maps bounded in size: a Map iterates in insertion order, so its first key is
+ * the least recently set.
  */
 
 /** Sets `key` as the newest entry, first dropping the oldest one when `cache` already holds `max`. */

@@ -11,10 +11,10 @@
 
 import { SignJWT } from "jose";
 import type { CompiledApp } from "../access";
+import { setBounded } from "../bounded-cache";
 import type { Config } from "../config";
 import { ASSERTION_TYPE } from "../origin/read-assertion";
 import { encodeBase64url } from "../tokens";
-import { setBounded } from "./bounded-cache";
 import type { Principal } from "./principal";
 
 const ASSERTION_ALG = "ES256";

@@ -14,6 +14,7 @@ import type { CompiledApp } from "../access";
 import { auditTokenHash } from "../audit/record-event";
 import { API_SCOPE } from "../auth/scopes";
 import { checkToken, type TokenDeps } from "../auth/token-service";
+import { setBounded } from "../bounded-cache";
 import type { Config } from "../config";
 import { d1OutageOf } from "../db/errors";
 import { serviceTokens } from "../db/schema";
@@ -23,7 +24,6 @@ import { revokedTokenKey, revokedUserTokensKey } from "../kv/keys";
 import { readTokenRevocations } from "../kv/revocations";
 import { hashToken } from "../tokens";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
-import { setBounded } from "./bounded-cache";
 import { shareScopeMatches } from "./paths";
 import type { Principal } from "./principal";
 

@@ -22,8 +22,8 @@
  * token hash is a handle on a credential and stays out of logs.
  */
 
+import { setBounded } from "../bounded-cache";
 import { ServiceUnavailableError } from "../errors";
-import { setBounded } from "../gate/bounded-cache";
 import { revocationTtlSeconds } from "./keys";
 
 /**

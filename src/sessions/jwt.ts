@@ -10,6 +10,7 @@
  * "jwt/HS256"), imported once per isolate per secret.
  */
 import { errors, jwtVerify, SignJWT } from "jose";
+import { setBounded } from "../bounded-cache";
 import type { Config } from "../config";
 import { deriveKey, hmac } from "../tokens";
 import type { SessionClaims } from "./types";
@@ -51,12 +52,43 @@ export async function signSessionJwt(config: Config, claims: SessionClaims): Pro
 export type JwtCheck = { ok: true; claims: SessionClaims } | { ok: false; reason: "invalid" | "expired" };
 
 /**
+ * Cookies this isolate has verified, by their exact text, per Config (so per set of
+ * secrets): a browser sends the same cookie with every request until it slides, and the
+ * MAC and claim checks of the same bytes give the same answer each time. Only expiry
+ * depends on the clock, and it is checked again on every hit. Bounded: ~2,000 cookies of
+ * ~600 bytes is about 1 MB (docs/benchmarks.md).
+ */
+const MAX_VERIFIED_COOKIES = 2048;
+const verifiedCookies = new WeakMap<Config, Map<string, SessionClaims>>();
+
+/**
  * Verifies signature (HS256 only: `alg: none` and every other algorithm are refused),
  * expiry at `now` and the shape of every claim. Never throws on untrusted input.
  */
 export async function verifySessionJwt(config: Config, jwt: string, now: number): Promise<JwtCheck> {
   // A longer cookie is junk and not worth a MAC.
   if (jwt.length > MAX_SESSION_JWT_CHARS) return { ok: false, reason: "invalid" };
+  let verified = verifiedCookies.get(config);
+  if (!verified) {
+    verified = new Map();
+    verifiedCookies.set(config, verified);
+  }
+  const known = verified.get(jwt);
+  // jose's rule: expired once exp <= now, in whole seconds.
+  if (known) return known.exp <= Math.floor(now / 1000) ? { ok: false, reason: "expired" } : { ok: true, claims: known };
+  const checked = await verifyUncached(config, jwt, now);
+  // Frozen: every later request of this cookie shares the object.
+  if (checked.ok)
+    setBounded(
+      verified,
+      jwt,
+      Object.freeze({ ...checked.claims, groups: Object.freeze([...checked.claims.groups]) }),
+      MAX_VERIFIED_COOKIES,
+    );
+  return checked;
+}
+
+async function verifyUncached(config: Config, jwt: string, now: number): Promise<JwtCheck> {
   for (const secret of config.secrets.sesame) {
     try {
       const { payload } = await jwtVerify(jwt, await jwtKey(secret), {
