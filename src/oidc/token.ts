@@ -173,18 +173,19 @@ async function codeGrant(c: Context<AppEnv>, client: Client, params: URLSearchPa
 }
 
 /**
- * The scopes a refresh asks for (RFC 6749 section 6): null when it names none (the grant's
- * whole scope), or an error answer when it names one this provider does not know or leaves out
- * `openid`. Whether the grant holds them is checked when the token is rotated.
+ * What a refresh's `scope` asks for (RFC 6749 section 6): `scopes` null when it names none (the
+ * grant's whole scope), and `refusal` when it names a scope this provider does not know or
+ * leaves out `openid`. Whether the grant holds the scopes is checked when the token is rotated;
+ * a refused request still goes through that check, so another client's use revokes the grant.
  */
-function refreshScopes(params: URLSearchParams): string[] | null | Response {
+function refreshScopes(params: URLSearchParams): { scopes: string[] | null; refusal: string | null } {
   const raw = params.get("scope");
-  if (raw === null) return null;
-  const asked = raw.split(" ").filter(Boolean);
+  if (raw === null) return { scopes: null, refusal: null };
   const known = grantedScopes(raw);
-  if (asked.some((scope) => !known.includes(scope))) return oauthError("invalid_scope", "scope may only name scopes of the original grant");
-  if (!known.includes("openid")) return oauthError("invalid_scope", "scope must include openid");
-  return known;
+  if (raw.split(" ").some((scope) => scope !== "" && !known.includes(scope))) {
+    return { scopes: known, refusal: "scope may only name scopes of the original grant" };
+  }
+  return { scopes: known, refusal: known.includes("openid") ? null : "scope must include openid" };
 }
 
 /**
@@ -199,15 +200,18 @@ async function refreshGrant(c: Context<AppEnv>, client: Client, params: URLSearc
   const db = c.var.db;
   const presented = params.get("refresh_token");
   if (!presented) return oauthError("invalid_request", "refresh_token is required");
-  const narrower = refreshScopes(params);
-  if (narrower instanceof Response) return narrower;
+  const asked = refreshScopes(params);
+  const narrower = asked.scopes;
   const refused = (reason: string, detail: Record<string, string | number> = {}) =>
     refuseGrant(c, client, "the refresh token is invalid, expired, revoked or already used", reason, detail);
-  const request = { clientId: client.clientId, scopes: narrower ?? [] };
+  // A refused scope never rotates; the token is still looked at, so another client's use is caught.
+  const request = { clientId: client.clientId, scopes: asked.refusal === null ? (narrower ?? []) : null };
   // biome-ignore lint/style/noNonNullAssertion: the routes exist only when config.oidc is set
   const rotation = await rotateRefreshToken(db, presented, request, config.oidc!.refreshReuseGraceSeconds);
   if (!rotation.ok) {
-    if (rotation.reason === "scope") return oauthError("invalid_scope", "scope may only name scopes of the original grant");
+    if (rotation.reason === "scope") {
+      return oauthError("invalid_scope", asked.refusal ?? "scope may only name scopes of the original grant");
+    }
     if (rotation.reason === "other_client") {
       return refused("refresh_other_client", { revoked: await revokeGrant(db, rotation.token.grantId) });
     }

@@ -114,14 +114,15 @@ function scopeHas(scope: string): SQL {
 
 /**
  * Marks refresh token `token` rotated, once, if it was issued to `clientId` and its grant holds
- * every scope of `scopes`: the row if this call won. The request is checked in the same
- * conditional update, so a refused one (another client, a scope the grant lacks) never burns
- * the token.
+ * every scope of `scopes` (known scope names, so at most five conditions): the row if this call
+ * won. The request is checked in the same conditional update, so a refused one (another client,
+ * a scope the grant lacks) never burns the token. `scopes` null: the request's scope is refused
+ * already, so the token is only classified, never rotated.
  */
 export async function rotateRefreshToken(
   db: Database,
   token: string,
-  request: { clientId: string; scopes: readonly string[] },
+  request: { clientId: string; scopes: readonly string[] | null },
   graceSeconds: number,
   now = Date.now(),
 ): Promise<Rotation> {
@@ -138,7 +139,7 @@ export async function rotateRefreshToken(
         isNull(oidcTokens.revokedAt),
         gt(oidcTokens.expiresAt, now),
         eq(oidcTokens.clientId, request.clientId),
-        ...request.scopes.map(scopeHas),
+        ...(request.scopes === null ? [sql`0`] : request.scopes.map(scopeHas)),
       ),
     )
     .returning()

@@ -84,11 +84,14 @@ describe("a refresh token", () => {
     await expectInvalidGrant(await refresh(next.refresh_token!));
   });
 
-  it("presented by another client is refused and its family revoked", async () => {
-    const { edge, tokens, refresh, userinfo } = await offlineGrant();
-    const other = await registerClient(edge);
-    await expectInvalidGrant(await refresh(tokens.refresh_token!, { id: other.clientId, secret: other.clientSecret! }));
-    expect((await userinfo(tokens.access_token)).status).toBe(401);
+  it("presented by another client is refused and its family revoked, whatever scope it names", async () => {
+    for (const scope of [undefined, "openid groups", "openid wiki:write", "email"]) {
+      const { edge, tokens, refresh, userinfo } = await offlineGrant();
+      const other = await registerClient(edge);
+      const form: Record<string, string> = scope === undefined ? {} : { scope };
+      await expectInvalidGrant(await refresh(tokens.refresh_token!, { id: other.clientId, secret: other.clientSecret! }, form));
+      expect([scope, (await userinfo(tokens.access_token)).status]).toEqual([scope, 401]);
+    }
   });
 
   it("revokes a refresh's new tokens when its grant is revoked between the rotation and their insert", async () => {
