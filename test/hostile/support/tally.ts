@@ -162,6 +162,12 @@ export function show(input: unknown): string {
  * Runs `work` over `items` with `concurrency` requests in flight: D1, KV and the origin
  * answer over I/O, so overlapping requests is what keeps 10,000 inputs within seconds.
  * Items are pulled in order from the (seeded) iterator, so the inputs are the same on replay.
+ *
+ * Each lane waits on a timer after each item. Local D1 and KV answer inside workerd's own
+ * event loop, which reads its sockets only once nothing else is ready to run: while the
+ * other lanes kept it busy, the echo origin's answer to a valid request sat unread for up
+ * to 29 s (the origin had answered in 1 ms), and past ORIGIN_TIMEOUT (30 s) it was a 504
+ * (docs/reliability.md). Once every lane waits, the loop reads its sockets.
  */
 export async function runConcurrently<T>(items: Iterable<T>, concurrency: number, work: (item: T, index: number) => Promise<void>) {
   const iterator = items[Symbol.iterator]();
@@ -171,6 +177,7 @@ export async function runConcurrently<T>(items: Iterable<T>, concurrency: number
       const next = iterator.next();
       if (next.done) return;
       await work(next.value, index++);
+      await new Promise((resolve) => setTimeout(resolve, 0));
     }
   });
   await Promise.all(lanes);
