@@ -20,16 +20,8 @@
  * (default 3) the number of runs.
  */
 
-import { webcrypto } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { Agent, request as httpRequest } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Worker } from "node:worker_threads";
-import { newSigningKey } from "../scripts/keys.mjs";
-import { applyLocalMigrations } from "../scripts/lib/wrangler.mjs";
+import { load, startGate, startOrigin } from "./lib/gate-load.mjs";
 import { MANY_APPS, MEASURED_HOST, MEASURED_PATH, manyApps, POLICIES_PER_APP } from "./lib/many-apps.mjs";
-import { ROOT } from "./lib/paths.mjs";
 import { formatCount, formatRatio, median, percentile, printTable } from "./lib/stats.mjs";
 import { fetchJson, startWorker } from "./lib/worker.mjs";
 
@@ -56,111 +48,6 @@ const PATH = `${MEASURED_PATH}?view=full`;
  */
 const STEADY_SESSIONS = 10;
 
-/** The origin runs in its own thread, so it never competes with the load loop's event loop. */
-const ORIGIN_SOURCE = `
-const { createServer } = require("node:http");
-const { parentPort } = require("node:worker_threads");
-const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
-const server = createServer((req, res) => {
-  req.resume();
-  req.on("end", () => {
-    res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
-  });
-});
-server.keepAliveTimeout = 60000;
-server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));
-parentPort.on("message", () => { server.closeAllConnections(); server.close(() => parentPort.close()); });
-`;
-
-function startOrigin() {
-  const thread = new Worker(ORIGIN_SOURCE, { eval: true });
-  return new Promise((resolve, reject) => {
-    thread.once("error", reject);
-    thread.once("message", (port) =>
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        stop: () =>
-          new Promise((done) => {
-            thread.once("exit", done);
-            thread.postMessage("stop");
-          }),
-      }),
-    );
-  });
-}
-
-/**
- * CONNECTIONS keep-alive loops against `url` for `seconds` (and at least `minRequests`
- * requests), request i with headersFor(i); every answer must be a 200.
- */
-async function load(url, headersFor, seconds, minRequests = 0) {
-  let sent = 0;
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const latencies = [];
-  let failures = 0;
-  let lastFailure = "";
-  const deadline = performance.now() + seconds * 1000;
-  const one = () =>
-    new Promise((resolve) => {
-      const started = performance.now();
-      let settled = false;
-      const settle = (failure) => {
-        if (settled) return;
-        settled = true;
-        if (failure) {
-          failures++;
-          lastFailure = failure;
-        } else latencies.push(performance.now() - started);
-        resolve();
-      };
-      const req = httpRequest(url, { agent, headers: headersFor(sent++) }, (res) => {
-        res.on("end", () => settle(res.statusCode === 200 ? null : `status ${res.statusCode}`));
-        // A connection dropped mid-answer ends with "close" and no "end": count it, never hang.
-        res.on("close", () => settle("connection closed before the answer ended"));
-        res.resume();
-      });
-      req.on("error", (error) => settle(error.message));
-      req.end();
-    });
-  const cpuBefore = workerdCpuMs();
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (performance.now() < deadline || sent < minRequests) await one();
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  const cpuMs = workerdCpuMs() - cpuBefore;
-  agent.destroy();
-  // A benchmark of refusals would measure the wrong path: stop rather than report it.
-  if (failures > 0) throw new Error(`${failures} requests to ${url} failed (last: ${lastFailure})`);
-  return { requests: latencies.length, elapsed, latencies, cpuMs };
-}
-
-/**
- * CPU time (ms) used so far by every workerd this process started. Only the variant under load
- * is busy at a time, so the difference over a round is that variant's cost, whatever else runs
- * on the machine. NaN where /proc does not exist.
- */
-function workerdCpuMs() {
-  if (!existsSync("/proc/self/stat")) return NaN;
-  const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
-  let total = 0;
-  for (const pid of readdirSync("/proc")) {
-    if (!/^\d+$/.test(pid)) continue;
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(fields[1]) !== process.pid || !stat.includes("(workerd)")) continue;
-      total += (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
-    } catch {
-      // The process ended between listing and reading: it used nothing more.
-    }
-  }
-  return total;
-}
-
 function summarise(samples) {
   const latencies = samples.flatMap((s) => s.latencies).sort((x, y) => x - y);
   const requests = samples.reduce((n, s) => n + s.requests, 0);
@@ -176,59 +63,20 @@ function summarise(samples) {
 }
 
 /**
- * The gate worker with fresh secrets and a migrated local D1, and CREDENTIALS users each holding
- * a session and a service token; with `apps`, APPS is that list (written to a file first, as a
- * deployment would keep it, and handed over as the variable's text) and the session cookies are
- * minted for MEASURED_HOST.
- */
-async function startGate(originUrl, { apps = null } = {}) {
-  const persist = mkdtempSync(join(tmpdir(), "sesame-bench-gate-"));
-  await applyLocalMigrations(ROOT, { persistTo: persist });
-  let appsText = null;
-  if (apps) {
-    const file = join(persist, "apps.json");
-    writeFileSync(file, JSON.stringify(apps, null, 2));
-    appsText = readFileSync(file, "utf8");
-  }
-  const vars = {
-    SESAME_SECRET: Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
-    SIGNING_KEYS: JSON.stringify([await newSigningKey()]),
-    ADMIN_TOKEN: Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
-    ORIGIN_URL: originUrl,
-    PUBLIC_URL: "http://localhost:8787",
-    MAILER: "dev",
-    ...(appsText && { APPS: appsText }),
-  };
-  const bindings = Object.fromEntries(Object.entries(vars).map(([key, value]) => [key, { type: "plain_text", value }]));
-  const gate = await startWorker({ config: "wrangler.toml", entrypoint: "bench/workers/gate-counted.js", bindings, persist });
-  const stop = async () => {
-    await gate.stop();
-    rmSync(persist, { recursive: true, force: true });
-  };
-  try {
-    const host = apps ? `&host=${MEASURED_HOST}` : "";
-    const { cookies, tokens } = await fetchJson(gate, `/__bench/credentials?n=${CREDENTIALS}${host}`, { method: "POST" });
-    return { gate, cookies, tokens, stop };
-  } catch (error) {
-    await stop();
-    throw error;
-  }
-}
-
-/**
  * One full measurement: warm-up (first run only: every credential used at least once, so the
  * gate verified each token and read each revocation before anything is measured), then
  * ROUNDS interleaved rounds of every variant.
  */
 async function measure(variants, { warmUp }) {
-  if (warmUp) for (const v of variants) await load(v.url, v.headersFor, WARMUP_SECONDS, CREDENTIALS);
+  if (warmUp)
+    for (const v of variants) await load(v.url, v.headersFor, WARMUP_SECONDS, { minRequests: CREDENTIALS, connections: CONNECTIONS });
   const samples = Object.fromEntries(variants.map((v) => [v.key, []]));
   const counted = Object.fromEntries(variants.map((v) => [v.key, { d1RoundTrips: 0, kvReads: 0, requests: 0 }]));
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < variants.length; i++) {
       const v = variants[(i + round) % variants.length];
       if (v.worker) await fetchJson(v.worker, "/__bench/counters/reset", { method: "POST" });
-      const sample = await load(v.url, v.headersFor, MEASURED_SECONDS / ROUNDS);
+      const sample = await load(v.url, v.headersFor, MEASURED_SECONDS / ROUNDS, { connections: CONNECTIONS });
       samples[v.key].push(sample);
       if (v.worker) {
         const c = await fetchJson(v.worker, "/__bench/counters");
@@ -258,9 +106,9 @@ export default async function run({ log = console.log } = {}) {
       bindings: { ORIGIN_URL: { type: "plain_text", value: origin.url } },
     });
     stops.unshift(passthrough.stop);
-    const single = await startGate(origin.url);
+    const single = await startGate(origin.url, { credentials: CREDENTIALS });
     stops.unshift(single.stop);
-    const many = await startGate(origin.url, { apps: manyApps({ origin: origin.url }) });
+    const many = await startGate(origin.url, { apps: manyApps({ origin: origin.url }), credentials: CREDENTIALS });
     stops.unshift(many.stop);
 
     const pick = (list) => (i) => list[i % list.length];

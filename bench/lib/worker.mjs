@@ -1,6 +1,7 @@
 /**
  * Starts a worker inside workerd through wrangler's programmatic API (the same runtime as
- * `wrangler dev`), on 127.0.0.1 and a free port, with no persistence, watcher or inspector.
+ * `wrangler dev`), on 127.0.0.1 and a free port, with no persistence, watcher or (unless asked)
+ * inspector.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,9 +23,10 @@ function projectCompatibilityDate() {
  * @param {string} [options.config] a wrangler config file instead (bindings, vars, main)
  * @param {Record<string, unknown>} [options.bindings] extra bindings, e.g. { X: { type: "plain_text", value: "1" } }
  * @param {string | false} [options.persist] a state directory for D1/KV, or false (default)
+ * @param {number | null} [options.inspectorPort] a port for the V8 inspector (the memory bench reads the heap through it), or none (default)
  * @returns {Promise<{ url: URL, fetch: (path: string, init?: RequestInit) => Promise<Response>, stop: () => Promise<void> }>}
  */
-export async function startWorker({ entrypoint, config, bindings, persist = false } = {}) {
+export async function startWorker({ entrypoint, config, bindings, persist = false, inspectorPort = null } = {}) {
   applyOfflineEnv();
   const worker = await unstable_startWorker({
     ...(config ? { config: join(ROOT, config) } : { compatibilityDate: projectCompatibilityDate() }),
@@ -32,7 +34,7 @@ export async function startWorker({ entrypoint, config, bindings, persist = fals
     ...(bindings && { bindings }),
     dev: {
       server: { hostname: "127.0.0.1", port: 0 },
-      inspector: false,
+      inspector: inspectorPort ? { port: inspectorPort } : false,
       watch: false,
       liveReload: false,
       persist,
@@ -43,6 +45,7 @@ export async function startWorker({ entrypoint, config, bindings, persist = fals
   const url = await worker.url;
   return {
     url,
+    inspectorUrl: inspectorPort ? worker.inspectorUrl : null,
     fetch: (path, init) => fetch(new URL(path, url), init),
     stop: () => worker.dispose(),
   };
