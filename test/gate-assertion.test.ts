@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet, jwtVerify, SignJWT } from "jose";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getConfig } from "../src/config";
-import { ASSERTION_REUSE_SECONDS, assertionFor as cachedAssertion, signAssertion } from "../src/gate/assertion";
+import { assertionReuseSeconds, assertionFor as cachedAssertion, signAssertion } from "../src/gate/assertion";
 import { verifyAssertion } from "../src/origin";
 import { adminOk, createUserViaApi } from "./admin-client";
 import { cookieFrom, echoOf, type Fetcher, gate, newSigningKey, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
@@ -63,7 +63,7 @@ describe("the assertion a session gets", () => {
     expect(payload).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: user.id, email: user.email, sid: sessionId, amr: "code" });
     expect(payload.scope).toBeUndefined();
     expect(payload.exp! - payload.iat!).toBe(60);
-    expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(ASSERTION_REUSE_SECONDS + 2);
+    expect(Math.abs(payload.iat! - Date.now() / 1000)).toBeLessThan(assertionReuseSeconds(60) + 2);
     expect(payload.jti).toMatch(/^[\w-]{22}$/);
   });
 
@@ -140,10 +140,49 @@ describe("the assertion a session gets", () => {
       amr: "link" as const,
       groups: [],
     };
-    const now = Date.now();
+    // Whole seconds, as iat: the window counts from the second the claims name.
+    const now = Math.floor(Date.now() / 1000) * 1000;
     const first = await cachedAssertion(config, app, principal, now);
-    expect(await cachedAssertion(config, app, principal, now + 500)).toBe(first);
-    expect(await cachedAssertion(config, app, principal, now + (ASSERTION_REUSE_SECONDS + 1) * 1000)).not.toBe(first);
+    const reuse = assertionReuseSeconds(config.origin.assertionTtlSeconds);
+    expect(await cachedAssertion(config, app, principal, now + reuse * 1000 - 1)).toBe(first);
+    const fresh = await cachedAssertion(config, app, principal, now + reuse * 1000);
+    expect(fresh).not.toBe(first);
+    const { payload } = await jwtVerify(fresh, createLocalJWKSet(await jwksOf()), { issuer: ISSUER, audience: AUDIENCE });
+    expect(payload.exp! - payload.iat!).toBe(config.origin.assertionTtlSeconds);
+  });
+
+  it("is signed afresh within the window when anything it says changes: groups, email, app", async () => {
+    const config = getConfig(env);
+    const app = config.access.apps[0]!;
+    const principal = {
+      userId: crypto.randomUUID(),
+      email: "claims@example.com",
+      sid: crypto.randomUUID(),
+      amr: "link" as const,
+      groups: ["a"],
+    };
+    const now = Math.floor(Date.now() / 1000) * 1000;
+    const first = await cachedAssertion(config, app, principal, now);
+    const claimsOf = async (jwt: string) => (await jwtVerify(jwt, createLocalJWKSet(await jwksOf()), { issuer: ISSUER })).payload;
+    const regrouped = await cachedAssertion(config, app, { ...principal, groups: ["a", "admins"] }, now + 1000);
+    expect(regrouped).not.toBe(first);
+    expect((await claimsOf(regrouped)).groups).toEqual(["a", "admins"]);
+    const renamed = await cachedAssertion(config, app, { ...principal, email: "new@example.com" }, now + 1000);
+    expect((await claimsOf(renamed)).email).toBe("new@example.com");
+    const otherApp = { ...app, audience: "https://other-app.example" };
+    expect((await claimsOf(await cachedAssertion(config, otherApp, principal, now + 1000))).aud).toBe("https://other-app.example");
+    expect(await cachedAssertion(config, app, principal, now + 1000)).toBe(first);
+  });
+
+  it.each([
+    [10, 2],
+    [12, 2],
+    [30, 5],
+    [60, 10],
+    [3600, 10],
+  ])("with ASSERTION_TTL=%i is reused for %i s, so the origin gets five sixths of its life, or all but 2 s", (ttl, reuse) => {
+    expect(assertionReuseSeconds(ttl)).toBe(reuse);
+    expect(ttl - reuse).toBeGreaterThanOrEqual(Math.min(ttl - 2, Math.ceil((5 * ttl) / 6)));
   });
 });
 

@@ -3,10 +3,11 @@
  * `Sesame-Assertion` header, which origins verify against /.well-known/jwks.json.
  *
  * Costs are kept off the hot path: each signing key is imported once per isolate, and a
- * signed assertion is reused for the same principal and sid for at most
- * ASSERTION_REUSE_SECONDS. Within that window requests share one `jti` and `iat`; every
- * assertion still has at least ASSERTION_TTL - ASSERTION_REUSE_SECONDS of life left when
- * the origin gets it. docs/gate.md says so to origin authors.
+ * signed assertion is reused for the same app, principal and sid for at most
+ * assertionReuseSeconds(ASSERTION_TTL): a sixth of its life, between 2 and 10 seconds.
+ * Within that window requests share one `jti` and `iat`; every assertion still has at least
+ * five sixths of ASSERTION_TTL, or all of it but 2 s, left when the origin gets it.
+ * docs/gate.md says so to origin authors.
  */
 
 import { SignJWT } from "jose";
@@ -19,8 +20,15 @@ import type { Principal } from "./principal";
 
 const ASSERTION_ALG = "ES256";
 
-/** How long one signed assertion is reused for the same principal: well inside the shortest TTL (10 s). */
-export const ASSERTION_REUSE_SECONDS = 2;
+/**
+ * How long one signed assertion is reused for the same principal: a sixth of its lifetime,
+ * at least 2 s (the shortest TTL, 10 s, keeps 8) and at most 10 s (the default TTL, 60 s,
+ * keeps 50). A session asking often (a page and its assets) then costs one signature per
+ * window instead of one per request (docs/benchmarks.md).
+ */
+export function assertionReuseSeconds(ttlSeconds: number): number {
+  return Math.min(10, Math.max(2, Math.floor(ttlSeconds / 6)));
+}
 /** Bounds the per-isolate reuse cache; beyond it the oldest entry goes. */
 const MAX_CACHED_ASSERTIONS = 5000;
 
@@ -80,7 +88,8 @@ export async function assertionFor(config: Config, app: CompiledApp, principal: 
     ...principal.groups,
   ].join("\u0000");
   const hit = cache.get(key);
-  if (hit && nowMs - hit.issuedAtMs >= 0 && nowMs - hit.issuedAtMs < ASSERTION_REUSE_SECONDS * 1000) return hit.jwt;
+  const reuseMs = assertionReuseSeconds(config.origin.assertionTtlSeconds) * 1000;
+  if (hit && nowMs - hit.issuedAtMs >= 0 && nowMs - hit.issuedAtMs < reuseMs) return hit.jwt;
   const jwt = await signAssertion(config, app, principal, nowMs);
   // iat is whole seconds: reuse is measured from the second the claims say, never longer.
   setBounded(cache, key, { jwt, issuedAtMs: Math.floor(nowMs / 1000) * 1000 }, MAX_CACHED_ASSERTIONS);
