@@ -6,14 +6,16 @@
  * in rounds that alternate between the two, in front of the same origin.
  *
  * RSS alone cannot tell a leak from a runtime that keeps what it once allocated (local
- * workerd's RSS climbs under load even for the pass-through), and workerd offers no way to
- * force a collection from outside. So the heap is sampled every 100 ms while the load runs,
- * and the lowest sample of a round stands for what was live in it (right after a collection,
- * the used heap is the live heap). A worker that keeps something per request shows a floor
- * that climbs round after round; bounded caches show a floor that rises once, while they
- * fill, and then stays. So each worker first serves a warm-up of twice CREDENTIALS requests
- * (every cache of the gate then holds every session), and the figure per request is the
- * floor's growth from the first measured round to the last, over the requests in between.
+ * workerd's RSS climbs under load even for the pass-through), and the used heap read at
+ * any moment holds garbage not yet collected. workerd's inspector does not answer
+ * HeapProfiler.collectGarbage, but a heap snapshot collects everything unreachable before
+ * it walks the heap: so after each round the bench takes one (and throws it away) and then
+ * reads the used heap, which is then the live heap. A worker that keeps something per
+ * request shows a live heap that climbs round after round; bounded caches show one that
+ * rises once, while they fill, and then stays. So each worker first serves a warm-up of
+ * twice CREDENTIALS requests (every cache of the gate then holds every session), and the
+ * figure per request is the live heap's growth from the first measured round to the last,
+ * over the requests in between.
  *
  * BENCH_MEMORY_SECONDS (default 10) sets each round's length, BENCH_MEMORY_ROUNDS (default 6)
  * the rounds per worker.
@@ -54,7 +56,9 @@ async function inspect(port) {
   let next = 0;
   const pending = new Map();
   socket.on("message", (data) => {
+    // The snapshot's chunks arrive as events (no id) and are dropped: only its side effect counts.
     const message = JSON.parse(String(data));
+    if (message.id === undefined) return;
     pending.get(message.id)?.(message);
     pending.delete(message.id);
   });
@@ -64,33 +68,31 @@ async function inspect(port) {
       pending.set(id, (message) => (message.error ? reject(new Error(message.error.message)) : resolve(message.result)));
       socket.send(JSON.stringify({ id, method }));
     });
-  return { usedHeap: async () => (await call("Runtime.getHeapUsage")).usedSize, close: () => socket.close() };
+  return {
+    /** The used heap right after a heap snapshot, which first collects everything unreachable: the live heap. */
+    liveHeap: async () => {
+      await call("HeapProfiler.takeHeapSnapshot");
+      return (await call("Runtime.getHeapUsage")).usedSize;
+    },
+    close: () => socket.close(),
+  };
 }
 
-/** One round of load on `variant`: requests, the lowest heap sample, and workerd's RSS after it. */
+/** One round of load on `variant`: requests, then the live heap and workerd's RSS after it. */
 async function round(variant) {
-  let floor = Number.POSITIVE_INFINITY;
-  const samples = [];
-  const sample = () =>
-    samples.push(
-      variant.inspector.usedHeap().then((used) => {
-        floor = Math.min(floor, used);
-      }),
-    );
-  const result = await load(variant.url, variant.headersFor, ROUND_SECONDS, { connections: CONNECTIONS, onTick: sample });
-  await Promise.all(samples);
-  return { requests: result.requests, floor, rss: rssMiB(variant.pids) };
+  const result = await load(variant.url, variant.headersFor, ROUND_SECONDS, { connections: CONNECTIONS });
+  return { requests: result.requests, live: await variant.inspector.liveHeap(), rss: rssMiB(variant.pids) };
 }
 
-/** Growth of the heap floor and of RSS per request, from the first measured round to the last. */
+/** Growth of the live heap and of RSS per request, from the first measured round to the last. */
 function growth(rounds) {
   const requests = rounds.slice(1).reduce((n, r) => n + r.requests, 0);
   const first = rounds[0];
   const last = rounds.at(-1);
   return {
     requests: rounds.reduce((n, r) => n + r.requests, 0),
-    floors: rounds.map((r) => r.floor / MIB),
-    heapPerRequest: (last.floor - first.floor) / requests,
+    live: rounds.map((r) => r.live / MIB),
+    heapPerRequest: (last.live - first.live) / requests,
     rssPerRequest: ((last.rss - first.rss) * MIB) / requests,
   };
 }
@@ -141,13 +143,13 @@ export default async function run({ log = console.log } = {}) {
     const figures = Object.fromEntries(variants.map((v) => [v.key, growth(v.rounds)]));
     log(`${title}\n`);
     printTable(
-      ["variant", "requests", "live heap floor per round, MiB", "heap floor growth, bytes/req", "workerd RSS growth, bytes/req"],
+      ["variant", "requests", "live heap after each round, MiB", "live heap growth, bytes/req", "workerd RSS growth, bytes/req"],
       variants.map((v) => {
         const f = figures[v.key];
         return [
           v.label,
           formatCount(f.requests),
-          f.floors.map((m) => m.toFixed(1)).join(" "),
+          f.live.map((m) => m.toFixed(2)).join(" "),
           f.heapPerRequest.toFixed(1),
           f.rssPerRequest.toFixed(0),
         ];
@@ -157,7 +159,7 @@ export default async function run({ log = console.log } = {}) {
     const heapKiB = (f) => (f.heapPerRequest / 1024).toFixed(2);
     const rssRatio = figures.b.rssPerRequest / figures.a.rssPerRequest;
     log(
-      `\nafter a warm-up of ${formatCount(2 * CREDENTIALS)} requests each, ${ROUNDS} rounds of ${ROUND_SECONDS} s per worker, alternating, ${CONNECTIONS} keep-alive connections; heap sampled every 100 ms through the inspector`,
+      `\nafter a warm-up of ${formatCount(2 * CREDENTIALS)} requests each, ${ROUNDS} rounds of ${ROUND_SECONDS} s per worker, alternating, ${CONNECTIONS} keep-alive connections; live heap read through the inspector after a heap snapshot`,
     );
     log(
       `b/a: workerd RSS growth per request ${formatRatio(rssRatio)} (target <= ${MEMORY_TARGET.toFixed(2)}x, or the cause explained); the gate's live heap grew ${heapKiB(figures.b)} KiB per request after its caches filled, the pass-through's ${heapKiB(figures.a)} KiB`,

@@ -49,10 +49,9 @@ export function startOrigin() {
 
 /**
  * `connections` keep-alive loops against `url` for `seconds` (and at least `minRequests`
- * requests), request i with headersFor(i); every answer must be a 200. `onTick`, when given,
- * is called every 100 ms while the load runs (the memory bench samples the heap with it).
+ * requests), request i with headersFor(i); every answer must be a 200.
  */
-export async function load(url, headersFor, seconds, { minRequests = 0, connections = 10, onTick = null } = {}) {
+export async function load(url, headersFor, seconds, { minRequests = 0, connections = 10 } = {}) {
   let sent = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
@@ -81,7 +80,6 @@ export async function load(url, headersFor, seconds, { minRequests = 0, connecti
       req.on("error", (error) => settle(error.message));
       req.end();
     });
-  const ticker = onTick ? setInterval(onTick, 100) : null;
   const cpuBefore = workerdCpuMs();
   const started = performance.now();
   await Promise.all(
@@ -89,7 +87,6 @@ export async function load(url, headersFor, seconds, { minRequests = 0, connecti
       while (performance.now() < deadline || sent < minRequests) await one();
     }),
   );
-  if (ticker) clearInterval(ticker);
   const elapsed = (performance.now() - started) / 1000;
   const cpuMs = workerdCpuMs() - cpuBefore;
   agent.destroy();
