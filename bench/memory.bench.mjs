@@ -156,13 +156,13 @@ export default async function run({ log = console.log } = {}) {
       }),
       log,
     );
-    const heapKiB = (f) => (f.heapPerRequest / 1024).toFixed(2);
+    const heapBytes = (f) => f.heapPerRequest.toFixed(1);
     const rssRatio = figures.b.rssPerRequest / figures.a.rssPerRequest;
     log(
       `\nafter a warm-up of ${formatCount(2 * CREDENTIALS)} requests each, ${ROUNDS} rounds of ${ROUND_SECONDS} s per worker, alternating, ${CONNECTIONS} keep-alive connections; live heap read through the inspector after a heap snapshot`,
     );
     log(
-      `b/a: workerd RSS growth per request ${formatRatio(rssRatio)} (target <= ${MEMORY_TARGET.toFixed(2)}x, or the cause explained); the gate's live heap grew ${heapKiB(figures.b)} KiB per request after its caches filled, the pass-through's ${heapKiB(figures.a)} KiB`,
+      `b/a: workerd RSS growth per request ${formatRatio(rssRatio)} (target <= ${MEMORY_TARGET.toFixed(2)}x, or the cause explained); the gate's live heap grew ${heapBytes(figures.b)} bytes per request after its caches filled, the pass-through's ${heapBytes(figures.a)} bytes`,
     );
     return { figures, rssRatio };
   } finally {

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Worker } from "node:worker_threads";
 import { newSigningKey } from "../../scripts/keys.mjs";
 import { applyLocalMigrations } from "../../scripts/lib/wrangler.mjs";
+import { MEASURED_HOST } from "./many-apps.mjs";
 import { ROOT } from "./paths.mjs";
 import { fetchJson, startWorker } from "./worker.mjs";
 
