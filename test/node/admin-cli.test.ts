@@ -387,6 +387,16 @@ describe("npm run admin -- access check", () => {
     expect(await adminJson(["access", "check", email, `${worker.url}/favicon.ico`])).toMatchObject({ decision: "bypass" });
   });
 
+  it("takes --amr, --ip, --country and --method, as docs/cli.md lists them, and passes them to the API", async () => {
+    const email = await addUser("check-flags");
+    const url = `${worker.url}/reports/1`;
+    const flags = ["--amr", "code", "--ip", "203.0.113.9", "--country", "DE", "--method", "POST"];
+    expect(await adminJson(["access", "check", email, url, ...flags])).toEqual({ decision: "allow", app: "default", policy: null });
+    const refused = await admin(["access", "check", email, url, "--amr", "password"]);
+    expect(refused).toMatchObject({ code: 1 });
+    expect(refused.stderr).toContain("amr must be one of");
+  });
+
   it("fails with exit 1 for an unknown user, and exit 2 without a URL", async () => {
     expect(await admin(["access", "check", "nobody-at-all@example.com", `${worker.url}/`])).toMatchObject({ code: 1 });
     expect(await admin(["access", "check", "a@example.com"])).toMatchObject({ code: 2 });

@@ -26,6 +26,10 @@ const FLAGS = {
   "post-logout-redirect-uri": { type: "string" },
   type: { type: "string" },
   "id-token-alg": { type: "string" },
+  amr: { type: "string" },
+  ip: { type: "string" },
+  country: { type: "string" },
+  method: { type: "string" },
 };
 /** Flags every command accepts. */
 const GLOBAL_FLAGS = ["url", "token", "prefix", "json", "help"];
