@@ -4,6 +4,7 @@
  * post_logout_redirect_uri the client registered. With a valid id_token_hint issued under this
  * browser's session (its `sid`) it signs out at once; without one it asks first, and the person's answer is a
  * same-origin POST to AUTH_PREFIX/oidc/end-session, so no other site can sign anybody out.
+ * A POST without the session cookie goes on as a GET (docs/oidc.md, "Signing out").
  */
 import type { Context } from "hono";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
@@ -137,6 +138,11 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
   const hint = rawHint ? await readIdTokenHint(config, rawHint) : null;
   const target = await targetOf(c, params, hint?.clientId ?? null);
   if (!target.ok) return errorPage(t(target.message));
+  // A relying party's cross-site form POST comes without the SameSite=Lax session cookie: the
+  // same request as a top-level GET carries it, so the session is not left alive behind a "signed out".
+  if (c.req.method === "POST" && (await readSessionClaims(c.req.raw, authDeps(c))) === null) {
+    return new Response(null, { status: 303, headers: { Location: `${config.authPrefix}/oidc/logout?${params}` } });
+  }
   const state = params.get("state");
 
   const check = await readSession(c.req.raw, authDeps(c));

@@ -80,6 +80,41 @@ describe("with a valid id_token_hint for the signed-in user", () => {
   });
 });
 
+describe("a relying party's cross-site form POST", () => {
+  it("comes without the session cookie (SameSite=Lax), so it goes on as a GET, which carries the cookie and signs out", async () => {
+    const { edge, session, idToken, alive } = await signedIn();
+    const form = { id_token_hint: idToken, post_logout_redirect_uri: SIGNED_OUT, state: "s-3" };
+    const posted = await edge("/.sesame/oidc/logout", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://rp.example", "Sec-Fetch-Site": "cross-site" },
+      body: new URLSearchParams(form),
+    });
+    // Not "signed out" back to the app while the session lives on.
+    expect(posted.status).toBe(303);
+    const location = new URL(posted.headers.get("Location")!, ISSUER);
+    expect(location.origin).toBe(ISSUER);
+    expect(location.pathname).toBe("/.sesame/oidc/logout");
+    for (const [name, value] of Object.entries(form)) expect(location.searchParams.get(name)).toBe(value);
+    expect(await alive()).toBe(true);
+
+    const res = await edge(`${location.pathname}${location.search}`, { headers: { Cookie: session.cookie, Accept: "text/html" } });
+    expect(res.status).toBe(303);
+    expect(res.headers.get("Location")).toBe(`${SIGNED_OUT}?state=s-3`);
+    expect(await alive()).toBe(false);
+  });
+
+  it("with an unregistered post_logout_redirect_uri gets the error page, not a redirect", async () => {
+    const { edge, idToken } = await signedIn();
+    const res = await edge("/.sesame/oidc/logout", {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: "https://rp.example", Accept: "text/html" },
+      body: new URLSearchParams({ id_token_hint: idToken, post_logout_redirect_uri: "https://evil.example/" }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get("Location")).toBeNull();
+  });
+});
+
 describe("a hint is bound to the session it was issued under (its sid)", () => {
   it("carries a sid that names the edge session without revealing its id", async () => {
     const { session, idToken } = await signedIn();
