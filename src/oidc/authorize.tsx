@@ -111,10 +111,13 @@ export async function authorize(c: Context<AppEnv>): Promise<Response> {
   const session = check.ok ? await findSession(c.var.db, check.identity.sessionId) : null;
   const authTimeMs = session?.createdAt ?? 0;
   // prompt=login stays in the request: on the way back only a session started after the signed moment satisfies it.
+  // That session is the sign-in max_age forced, so it satisfies max_age too: the way back takes a
+  // moment, and max_age=0 (OpenID Connect Core section 3.1.2.1: prompt=login) would otherwise ask forever.
+  const signedInForThis = freshAfter !== null && authTimeMs >= freshAfter;
   const tooOld =
     (prompts.has("login") && freshAfter === null) ||
-    (freshAfter !== null && authTimeMs < freshAfter) ||
-    (maxAgeRaw !== null && now - authTimeMs > Number(maxAgeRaw) * 1000);
+    (freshAfter !== null && !signedInForThis) ||
+    (maxAgeRaw !== null && !signedInForThis && now - authTimeMs > Number(maxAgeRaw) * 1000);
   if (!check.ok || !session || tooOld) {
     if (prompts.has("none")) return fail("login_required", "the user is not signed in");
     // Coming back, a forced sign-in is recognised by when the session started, under our signature.

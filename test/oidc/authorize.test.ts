@@ -198,6 +198,23 @@ describe("a signed-in browser", () => {
     expect(new URL(res.headers.get("Location")!, ISSUER).pathname).toBe("/.sesame/login");
     await codeFor(edge, cookie, authorizePath(clientId, { max_age: "3600" }));
   });
+  it("gives a code after the sign-in max_age=0 forced, instead of asking again forever", async () => {
+    const edge = await oidcWorker();
+    const { clientId } = await registerClient(edge);
+    const { cookie } = await userWithSession();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const asked = await edge(authorizePath(clientId, { max_age: "0" }), html(cookie));
+    const next = new URL(asked.headers.get("Location")!, ISSUER).searchParams.get("next")!;
+    const back = new URL((await readContinue(getConfig(edge.env), next.slice("/.sesame/continue/".length)))!, ISSUER);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const fresh = await userWithSession();
+    // The way back takes a moment: the new session is already older than zero seconds.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await codeFor(edge, fresh.cookie, `${back.pathname}${back.search}`);
+    // Without the forced sign-in's mark, max_age=0 still asks.
+    const again = await edge(authorizePath(clientId, { max_age: "0" }), html(fresh.cookie));
+    expect(new URL(again.headers.get("Location")!, ISSUER).pathname).toBe("/.sesame/login");
+  });
 });
 
 describe("who may sign in: the client's app's policies for GET /", () => {
