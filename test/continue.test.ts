@@ -23,10 +23,20 @@ describe("the continue value", () => {
   });
 
   it("brings the browser back to the page it names, query included", async () => {
-    const next = await continueNext(config, AUTHORIZE);
+    const next = await continueNext(config, "/.sesame/admin/users?q=a%26b");
     const res = await new Browser(edge).open(`${AUTH}${next}`);
     expect(res.status).toBe(302);
-    expect(res.headers.get("Location")).toBe(AUTHORIZE);
+    expect(res.headers.get("Location")).toBe("/.sesame/admin/users?q=a%26b");
+  });
+
+  it("goes on to OIDC authorize by a page that refreshes there, so the sign-in form's redirects never end on the app", async () => {
+    const next = await continueNext(config, AUTHORIZE);
+    const res = await new Browser(edge).open(`${AUTH}${next}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Location")).toBeNull();
+    expect(res.headers.get("Refresh")).toBe(`0;url=${AUTHORIZE}`);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(await res.text()).toContain(`href="${AUTHORIZE.replace("&", "&amp;")}"`);
   });
 
   it("goes to the console's pages, the cross-host sign-in and OIDC authorize, and to nothing else under the prefix", async () => {

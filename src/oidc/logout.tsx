@@ -20,6 +20,7 @@ import { htmlPage } from "../routes/auth-context";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
 import { type Client, findClient } from "./clients";
 import { OidcLogoutPage } from "./logout-page";
+import { onwardPage } from "./onward-page";
 import { repeatedParam } from "./params";
 import { isSidOfSession } from "./session-sid";
 import { ID_TOKEN_ALGS, publicOidcJwk } from "./signing-keys";
@@ -100,11 +101,16 @@ async function targetOf(c: Context<AppEnv>, params: URLSearchParams, hintClientI
   return { ok: true, client, redirect };
 }
 
-/** Ends this browser's session (a genuine cookie is enough, as POST /logout) and answers with the redirect or the signed-out page. */
+/**
+ * Ends this browser's session (a genuine cookie is enough, as POST /logout) and answers with the
+ * redirect or the signed-out page. `fromOurForm`: the confirmation's POST, whose redirects may not
+ * leave for the app (src/oidc/onward-page.tsx).
+ */
 async function endSession(
   c: Context<AppEnv>,
   target: { client: Client | null; redirect: string | null },
   state: string | null,
+  fromOurForm = false,
 ): Promise<Response> {
   const config = c.var.config;
   const deps = authDeps(c);
@@ -123,6 +129,7 @@ async function endSession(
   if (target.redirect === null) return htmlPage(c, <SignedOutPage site={siteFor(config, c.req.raw)} />, 200, clear);
   const location = new URL(target.redirect);
   if (state !== null) location.searchParams.set("state", state);
+  if (fromOurForm) return onwardPage(c, location.href, clear);
   return new Response(null, { status: 303, headers: { Location: location.href, ...clear } });
 }
 
@@ -167,5 +174,5 @@ export async function confirmLogout(c: Context<AppEnv>): Promise<Response> {
     const page = <ErrorPage site={site} title={site.i18n.t("oidcLogout.errorTitle")} message={site.i18n.t(target.message)} />;
     return htmlPage(c, page, 400);
   }
-  return endSession(c, target, params.get("state"));
+  return endSession(c, target, params.get("state"), true);
 }

@@ -8,6 +8,7 @@ import type { Config } from "../config";
 import type { AppEnv } from "../env";
 import { BadRequestError } from "../errors";
 import { readContinue } from "../login/continue";
+import { onwardPage } from "../oidc/onward-page";
 
 export function continueRoutes(config: Config) {
   const app = new Hono<AppEnv>();
@@ -15,6 +16,8 @@ export function continueRoutes(config: Config) {
   app.get("/continue/:value", async function continueAfterSignIn(c) {
     const target = await readContinue(config, c.req.param("value"));
     if (!target) throw BadRequestError.translated("continue", "continue.expired");
+    // The sign-in form's redirects may not end on a relying party (src/oidc/onward-page.tsx).
+    if (new URL(target, config.publicUrl.origin).pathname === `${config.authPrefix}/oidc/authorize`) return onwardPage(c, target);
     return c.redirect(target, 302);
   });
 

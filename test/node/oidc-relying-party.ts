@@ -97,9 +97,12 @@ export function discover(
 }
 
 /** The browser's part: opens the authorization URL with the session cookie and returns where the provider redirects (not followed). */
-export async function browse(url: URL, cookie?: string): Promise<{ status: number; location: string | null; body: string }> {
+export async function browse(
+  url: URL,
+  cookie?: string,
+): Promise<{ status: number; location: string | null; refresh: string | null; body: string }> {
   const res = await fetch(url, { headers: { Accept: "text/html", ...(cookie && { Cookie: cookie }) }, redirect: "manual" });
-  return { status: res.status, location: res.headers.get("location"), body: await res.text() };
+  return { status: res.status, location: res.headers.get("location"), refresh: res.headers.get("refresh"), body: await res.text() };
 }
 
 /** A PKCE verifier, its challenge, a state and a nonce, as an app makes them per sign-in. */

@@ -84,6 +84,8 @@ export const de: Catalogue = {
   "oidc.repeatedParam": "Die Anmeldeanfrage wiederholt den Parameter „{name}“. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
   "oidc.unknownClient":
     "Die Anwendung, die Sie hierher geschickt hat, ist bei diesem Anmeldedienst nicht registriert. Teilen Sie das ihrem Administrator mit.",
+  "oidc.onwardTitle": "Zurück zur Anwendung",
+  "oidc.onwardLink": "Weiter zur Anwendung",
   "oidc.unknownRedirect":
     "Die Anwendung, die Sie hierher geschickt hat, möchte zu einer Adresse zurückkehren, die sie nicht registriert hat. Teilen Sie das ihrem Administrator mit.",
   "oidcLogout.title": "Abmelden",

@@ -84,6 +84,8 @@ export const en = {
   "oidc.invalidTitle": "This sign-in link is not valid",
   "oidc.repeatedParam": 'The sign-in request repeats the parameter "{name}". Go back to the application and try again.',
   "oidc.unknownClient": "The application that sent you here is not registered with this sign-in service. Tell its administrator.",
+  "oidc.onwardTitle": "Back to the application",
+  "oidc.onwardLink": "Continue to the application",
   "oidc.unknownRedirect": "The application that sent you here asked to return to an address it has not registered. Tell its administrator.",
   "oidcLogout.title": "Sign out",
   "oidcLogout.heading": "Sign out of {app}?",

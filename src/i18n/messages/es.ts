@@ -84,6 +84,8 @@ export const es: Catalogue = {
   "oidc.repeatedParam": "La solicitud de inicio de sesión repite el parámetro «{name}». Vuelve a la aplicación e inténtalo de nuevo.",
   "oidc.unknownClient":
     "La aplicación que te envió aquí no está registrada en este servicio de inicio de sesión. Avisa a su administrador.",
+  "oidc.onwardTitle": "De vuelta a la aplicación",
+  "oidc.onwardLink": "Continuar a la aplicación",
   "oidc.unknownRedirect": "La aplicación que te envió aquí pidió volver a una dirección que no tiene registrada. Avisa a su administrador.",
   "oidcLogout.title": "Cerrar sesión",
   "oidcLogout.heading": "¿Cerrar sesión en {app}?",

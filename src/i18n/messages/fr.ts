@@ -84,6 +84,8 @@ export const fr: Catalogue = {
   "oidc.repeatedParam": "La demande de connexion répète le paramètre « {name} ». Revenez à l’application et réessayez.",
   "oidc.unknownClient":
     "L’application qui vous a envoyé ici n’est pas enregistrée auprès de ce service de connexion. Prévenez son administrateur.",
+  "oidc.onwardTitle": "Retour à l’application",
+  "oidc.onwardLink": "Continuer vers l’application",
   "oidc.unknownRedirect":
     "L’application qui vous a envoyé ici demande à revenir à une adresse qu’elle n’a pas enregistrée. Prévenez son administrateur.",
   "oidcLogout.title": "Se déconnecter",

@@ -82,6 +82,8 @@ export const ptBR: Catalogue = {
   "oidc.invalidTitle": "Este link de login não é válido",
   "oidc.repeatedParam": 'A solicitação de login repete o parâmetro "{name}". Volte ao aplicativo e tente novamente.',
   "oidc.unknownClient": "O aplicativo que enviou você para cá não está registrado neste serviço de login. Avise o administrador dele.",
+  "oidc.onwardTitle": "De volta ao aplicativo",
+  "oidc.onwardLink": "Continuar para o aplicativo",
   "oidc.unknownRedirect":
     "O aplicativo que enviou você para cá pediu para voltar a um endereço que ele não registrou. Avise o administrador dele.",
   "oidcLogout.title": "Sair",
