@@ -7,7 +7,7 @@ import { adminOk, createUserViaApi } from "./admin-client";
 import { workerWith } from "./gate-support";
 
 /** The echo origin's misbehaving paths are public here, so no session (whose cookie name follows PUBLIC_URL) is needed. */
-const PUBLIC_PATHS = "/public/*,/__redirect,/__reset";
+const PUBLIC_PATHS = "/public/*,/__redirect,/__reset,/__hsts";
 const HTTPS = { PUBLIC_URL: "https://gate.example.com", MAILER: "mailchannels", MAILCHANNELS_API_KEY: "unused", PUBLIC_PATHS };
 
 /** One request of each kind the edge answers, with what it should answer. */
@@ -42,6 +42,32 @@ describe("Strict-Transport-Security", () => {
     for (const [kind, res] of await answers(workerWith({ ...HTTPS, HSTS_INCLUDE_SUBDOMAINS: "true" }))) {
       expect(res.headers.get("Strict-Transport-Security"), kind).toBe("max-age=31536000; includeSubDomains");
     }
+  });
+
+  it("keeps an origin's own value when it asks at least as much, so a preloaded domain keeps preload", async () => {
+    const edge = workerWith({ ...HTTPS, HSTS_INCLUDE_SUBDOMAINS: "true" });
+    const hsts = async (value: string) =>
+      (await edge(`/__hsts?value=${encodeURIComponent(value)}`)).headers.get("Strict-Transport-Security");
+    const preload = "max-age=63072000; includeSubDomains; preload";
+    expect(await hsts(preload)).toBe(preload);
+    expect(await hsts("max-age=31536000; INCLUDESUBDOMAINS")).toBe("max-age=31536000; INCLUDESUBDOMAINS");
+    // Weaker, or not one clear max-age: the edge's value, never the origin's.
+    for (const weaker of [
+      "max-age=0",
+      "max-age=63072000",
+      "max-age=86400; includeSubDomains",
+      "max-age=1; max-age=63072000; includeSubDomains",
+      "includeSubDomains",
+      "max-age=abc; includeSubDomains",
+    ]) {
+      expect(await hsts(weaker), weaker).toBe("max-age=31536000; includeSubDomains");
+    }
+    // Without HSTS_INCLUDE_SUBDOMAINS, a year without includeSubDomains is as strong as the edge's.
+    expect(
+      await workerWith(HTTPS)(`/__hsts?value=${encodeURIComponent("max-age=63072000")}`).then((r) =>
+        r.headers.get("Strict-Transport-Security"),
+      ),
+    ).toBe("max-age=63072000");
   });
 
   it("is never sent over plain http", async () => {

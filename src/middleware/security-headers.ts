@@ -118,22 +118,41 @@ function strictTransportSecurity(config: Config): string | null {
 }
 
 /**
+ * True when the origin's own Strict-Transport-Security value asks at least as much as the
+ * edge's: a max-age at least as long, and includeSubDomains whenever the edge sends it. A
+ * preloaded domain's origin (`max-age=63072000; includeSubDomains; preload`) keeps its
+ * value; a weaker or malformed one (`max-age=0`, two max-ages) never weakens the edge's.
+ */
+function keepsOriginPolicy(origin: string, edgeIncludesSubdomains: boolean): boolean {
+  const directives = origin.split(";").map((d) => d.trim().toLowerCase());
+  const [maxAge, ...more] = directives.filter((d) => d.startsWith("max-age="));
+  if (maxAge === undefined || more.length > 0) return false;
+  const raw = maxAge.slice("max-age=".length).replace(/^"(.*)"$/, "$1");
+  if (!/^\d{1,12}$/.test(raw) || Number(raw) < HSTS_MAX_AGE_SECONDS) return false;
+  return !edgeIncludesSubdomains || directives.includes("includesubdomains");
+}
+
+/**
  * Sets Strict-Transport-Security on every answer of the edge: its own pages, refusals and
- * errors, and the origin's proxied responses (whose own value, if any, it replaces: the edge
- * owns the host's transport policy). WebSocket handshakes (101) are left as they are.
+ * errors, and the origin's proxied responses. An origin's own value is kept when it asks at
+ * least as much (its `preload` survives); otherwise the edge's replaces it, since the edge
+ * owns the host's transport policy. WebSocket handshakes (101) are left as they are.
  */
 export function strictTransportSecurityHeader(config: Config): MiddlewareHandler {
   const value = strictTransportSecurity(config);
   return async function strictTransportSecurityHeader(c, next) {
     await next();
     if (value === null || c.res.status === 101) return;
+    const fromOrigin = c.res.headers.get("Strict-Transport-Security");
+    if (fromOrigin !== null && keepsOriginPolicy(fromOrigin, config.hstsIncludeSubdomains)) return;
     try {
       c.res.headers.set("Strict-Transport-Security", value);
     } catch {
-      // A response from fetch() (the origin's) has immutable headers: re-wrap it; the body stays the origin's stream.
-      const answer = new Response(c.res.body, c.res);
-      answer.headers.set("Strict-Transport-Security", value);
-      c.res = answer;
+      // A response from fetch() (the origin's) has immutable headers: re-wrap it (the body stays
+      // the origin's stream), then set. Setting on the copy first would not do: Hono's c.res
+      // setter copies the old answer's headers, the origin's own value among them, over it.
+      c.res = new Response(c.res.body, c.res);
+      c.res.headers.set("Strict-Transport-Security", value);
     }
   };
 }

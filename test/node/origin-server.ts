@@ -12,6 +12,7 @@
  *   GET  /__reset                   drops the connection without a response (502 tests)
  *   GET  /__redirect                302 to this origin's own absolute URL (?to=URL: to that URL)
  *   GET  /__set-cookie              sets an origin cookie
+ *   GET  /__hsts?value=V            answers with Strict-Transport-Security: V
  *   WS   /__ws                      WebSocket echo; first message is {headers} of the handshake
  */
 
@@ -67,6 +68,9 @@ export function startOriginServer(port: number): Promise<Server> {
           Location: url.searchParams.get("to") ?? `http://127.0.0.1:${(server.address() as AddressInfo).port}/landing?from=redirect`,
         });
         return res.end();
+      case "/__hsts":
+        res.writeHead(200, { "Strict-Transport-Security": url.searchParams.get("value") ?? "", "Content-Type": "text/plain" });
+        return res.end("ok");
       case "/__set-cookie":
         res.writeHead(200, { "Set-Cookie": "origin_pref=dark; Path=/; HttpOnly", "Content-Type": "text/plain" });
         return res.end("ok");
