@@ -3,8 +3,18 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { createDb } from "../../src/db/client";
 import { oidcClients } from "../../src/db/schema";
+import { newClientId } from "../../src/oidc/clients";
 import { admin } from "../admin-client";
 import { adminOf, oidcWorker, REDIRECT_URI, registerClient } from "./support";
+
+describe("client ids", () => {
+  it("are 128 random bits in base64url that never start with - or _, so no command line reads one as an option", () => {
+    // With a plain base64url id, one in 32 starts with either: 3,000 draws would show some.
+    const ids = Array.from({ length: 3000 }, newClientId);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9_-]{21}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
 
 describe("POST /clients", () => {
   it("registers a confidential client and shows its secret once; D1 keeps only a hash", async () => {
