@@ -26,18 +26,21 @@ export function createApp(config: Config) {
 
   app.use(strictTransportSecurityHeader(config));
   const authHost = hostnameOf(config.publicUrl.host);
+  const prefixSlash = `${prefix}/`;
   app.use(async function attachContext(c, next) {
     c.set("config", config);
     c.set("db", createDb(c.env.DB));
+    // Parsed once here and shared through the context: the gate reads it on every request.
+    const url = new URL(c.req.url);
+    c.set("url", url);
     // The app is found from the host name alone (docs/access.md, "Hosts"). A host no app
     // claims is a 404 for every route, unless it is the auth host, which then serves only
     // the edge's own routes (the gate answers 404 there).
-    const host = hostnameOf(new URL(c.req.url).host);
+    const host = hostnameOf(url.host);
     const served = config.access.appForHost(host);
     if (!served && host !== authHost) throw new NotFoundError();
     // An app host serves only the handoff, logout, me and verify of the edge's routes.
-    const url = new URL(c.req.url);
-    if (url.pathname.startsWith(`${prefix}/`) && isAppHost(config, url) && !appHostServes(config, url.pathname)) throw new NotFoundError();
+    if (url.pathname.startsWith(prefixSlash) && isAppHost(config, url) && !appHostServes(config, url.pathname)) throw new NotFoundError();
     c.set("app", served);
     await next();
   });

@@ -13,6 +13,8 @@ export interface AppEnv {
     db: Database;
     /** The app serving the request's host; null on the auth host when it is not an app. */
     app: CompiledApp | null;
+    /** The request's URL, parsed once (app.ts). */
+    url: URL;
     /** The page context of this request, made on first use by `siteOf` (routes/auth-context.ts). */
     site?: Site;
   };
@@ -22,6 +24,7 @@ export interface AppEnv {
  * What the login, session, token and gate functions need, from the request's context: the
  * one place the deps object is built.
  */
-export function authDeps(c: Pick<Context<AppEnv>, "var" | "env">): TokenDeps {
-  return { config: c.var.config, db: c.var.db, kv: c.env.REVOKED };
+export function authDeps(c: Pick<Context<AppEnv>, "get" | "env">): TokenDeps {
+  // get(), not var: Hono builds a new object of every variable on each read of `var`.
+  return { config: c.get("config"), db: c.get("db"), kv: c.env.REVOKED };
 }

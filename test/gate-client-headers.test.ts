@@ -143,6 +143,32 @@ describe("client headers at the origin", () => {
     expect(forgedArrivals(echo.headers).sort()).toEqual(["cf-access-jwt-assertion", "remote-user"]);
   });
 
+  it("apply each PASS_CLIENT_HEADERS of its own, whichever deployment saw a name first", async () => {
+    const passing = workerWith({ PUBLIC_PATHS: "/public/*", PASS_CLIENT_HEADERS: "Remote-User" });
+    for (const [worker, expected] of [
+      [passing, ["remote-user"]],
+      [edge, []],
+      [passing, ["remote-user"]],
+    ] as const) {
+      const echo = await echoOf(await worker(PUBLIC, { headers: forgedHeaders(["Remote-User", "Sesame_User_Id"]) }));
+      expect(forgedArrivals(echo.headers)).toEqual(expected);
+    }
+  });
+
+  it("strip what clients may not send, and keep the rest, after clients sent thousands of other header names", async () => {
+    const { cookie } = await userWithSession();
+    // More distinct names than the edge remembers verdicts for: what comes after is checked afresh.
+    for (let batch = 0; batch < 6; batch++) {
+      const headers = new Headers({ Cookie: cookie });
+      for (let i = 0; i < 250; i++) headers.set(`X-Filler-${batch}-${i}`, "1");
+      expect((await edge(GATED, { headers })).status).toBe(200);
+    }
+    const names = [...UNDERSCORE_LOOK_ALIKES, ...SEPARATOR_LOOK_ALIKES, ...OTHER_GATES];
+    const echo = await echoOf(await edge(GATED, { headers: forgedHeaders(names, { Cookie: cookie, "X-Late-Arrival": "kept" }) }));
+    expect(forgedArrivals(echo.headers)).toEqual([]);
+    expect(echo.headers["x-late-arrival"]).toBe("kept");
+  });
+
   it("keep the client's ordinary headers", async () => {
     const echo = await echoOf(await edge(PUBLIC, { headers: forgedHeaders([], { "X-Request-Id": "abc", "Accept-Language": "fr" }) }));
     expect(echo.headers).toMatchObject({ "x-request-id": "abc", "accept-language": "fr" });

@@ -57,6 +57,30 @@ function selects(policy: CompiledPolicy, p: AccessPrincipal | null, r: AccessReq
 }
 
 /**
+ * What decide() reads of a request's path: for the implicit app whether PUBLIC_PATHS has it,
+ * for an app of APPS its canonical form (null: ambiguous). The gate asks twice per request
+ * (as nobody, then with the principal), so it is worked out once per request, app and path.
+ */
+interface PathFacts {
+  app: CompiledApp;
+  pathname: string;
+  isPublic: boolean;
+  canonical: string | null;
+}
+const pathFacts = new WeakMap<AccessRequest, PathFacts>();
+
+function pathFactsOf(app: CompiledApp, request: AccessRequest): PathFacts {
+  const known = pathFacts.get(request);
+  if (known && known.app === app && known.pathname === request.pathname) return known;
+  const { pathname } = request;
+  const facts = app.implicit
+    ? { app, pathname, isPublic: isPublicPath(app.legacyPublicPaths, pathname), canonical: null }
+    : { app, pathname, isPublic: false, canonical: canonicalPath(pathname) };
+  pathFacts.set(request, facts);
+  return facts;
+}
+
+/**
  * Decides a request. Within the most specific path, policies are tried in declared order
  * (an app's publicPaths first) and the first that selects the principal decides:
  * - `allow`: allow; `deny`: deny; `bypass`: public, no identity sent;
@@ -65,11 +89,11 @@ function selects(policy: CompiledPolicy, p: AccessPrincipal | null, r: AccessReq
  * No policy selects: deny. The implicit app (no APPS) allows every signed-in user.
  */
 export function decide(app: CompiledApp, principal: AccessPrincipal | null, request: AccessRequest): Decision {
+  const { isPublic, canonical: path } = pathFactsOf(app, request);
   if (app.implicit) {
-    if (isPublicPath(app.legacyPublicPaths, request.pathname)) return { decision: "bypass", policy: null };
+    if (isPublic) return { decision: "bypass", policy: null };
     return { decision: principal ? "allow" : "sign-in", policy: null };
   }
-  const path = canonicalPath(request.pathname);
   if (path === null) return { decision: "bad-path", policy: null };
   const policies = policiesFor(app, path);
   if (!policies) return { decision: "deny", policy: null };

@@ -26,7 +26,7 @@ export function accessRequestOf(app: CompiledApp, request: Request, url: URL): A
 
 /** The app of this request's host; none (the auth host when it is not an app) is a 404, and nothing is proxied. */
 export function requireApp(c: Context<AppEnv>): CompiledApp {
-  const app = c.var.app;
+  const app = c.get("app");
   if (!app) throw new NotFoundError();
   return app;
 }

@@ -20,7 +20,7 @@ import { accessRequestOf, requireApp } from "./app-of-request";
 import { assertionFor } from "./assertion";
 import { authenticate, bearerToken, looksLikeSesameToken } from "./authenticate";
 import { forbiddenResponse, recordAccessDenied } from "./forbidden";
-import { pathAndQueryWithoutShareToken, proxyToOrigin, SHARE_PARAM } from "./proxy";
+import { pathAndQueryWithoutShareToken, proxyToOrigin, shareTokenOf } from "./proxy";
 import { GATE_ANSWER_HEADERS, refuseRequest } from "./refuse";
 import { authenticateShareToken } from "./token-auth";
 
@@ -38,7 +38,7 @@ export function gateRoutes(config: Config) {
   router.all("*", async function gateRequest(c) {
     const app = requireApp(c);
     const request = c.req.raw;
-    const url = new URL(request.url);
+    const url = c.get("url");
     const facts = accessRequestOf(app, request, url);
 
     // Asked first as nobody: a public path needs no session read, and what nobody is
@@ -51,11 +51,11 @@ export function gateRoutes(config: Config) {
       );
     if (anonymous.decision === "bypass") {
       const bearer = bearerToken(request);
-      return proxyToOrigin(config, app, request, { dropAuthorization: bearer !== null && looksLikeSesameToken(bearer) });
+      return proxyToOrigin(config, app, request, url, { dropAuthorization: bearer !== null && looksLikeSesameToken(bearer) });
     }
 
     const deps = authDeps(c);
-    const shareToken = url.searchParams.get(SHARE_PARAM);
+    const shareToken = shareTokenOf(url);
     const redirectable = (request.method === "GET" || request.method === "HEAD") && !request.headers.has("Upgrade");
     if (shareToken !== null && redirectable) return moveShareTokenToCookie(c, app, shareToken, url);
 
@@ -67,7 +67,7 @@ export function gateRoutes(config: Config) {
     }
     const decision = decide(app, auth.principal, facts);
     if (decision.decision === "bypass") {
-      return proxyToOrigin(config, app, request, { dropAuthorization: auth.authorizationIsOurs, setCookie: auth.setCookie });
+      return proxyToOrigin(config, app, request, url, { dropAuthorization: auth.authorizationIsOurs, setCookie: auth.setCookie });
     }
     if (decision.decision !== "allow") {
       await recordAccessDenied(c, {
@@ -81,7 +81,7 @@ export function gateRoutes(config: Config) {
       if (auth.setCookie) refused.headers.append("Set-Cookie", auth.setCookie);
       return refused;
     }
-    return proxyToOrigin(config, app, request, {
+    return proxyToOrigin(config, app, request, url, {
       dropAuthorization: auth.authorizationIsOurs,
       identity: { principal: auth.principal, assertion: await assertionFor(config, app, auth.principal) },
       setCookie: auth.setCookie,
@@ -97,7 +97,7 @@ export function gateRoutes(config: Config) {
  * anyone else is sent to sign in (or refused) with the clean URL as `next`.
  */
 async function moveShareTokenToCookie(c: Context<AppEnv>, app: CompiledApp, token: string, url: URL): Promise<Response> {
-  const config = c.var.config;
+  const config = c.get("config");
   const deps = authDeps(c);
   const request = c.req.raw;
   const clean = pathAndQueryWithoutShareToken(url);
@@ -106,7 +106,7 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, app: CompiledApp, toke
   const headers = new Headers({ ...GATE_ANSWER_HEADERS, Location: safeNext(clean, config.authPrefix) });
   if (share) {
     headers.append("Set-Cookie", serializeEdgeCookie(config, "share", token, (share.expiresAt - Date.now()) / 1000));
-    await recordEvent(c.var.db, {
+    await recordEvent(c.get("db"), {
       event: "token_verified",
       userId: share.principal.userId,
       reason: "share_link",

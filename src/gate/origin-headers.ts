@@ -30,30 +30,61 @@ export interface OriginHeaderOptions {
   identity?: { principal: Principal; assertion: string };
 }
 
+/** Bounds the per-isolate memo of header-name verdicts: the names are the client's to choose. */
+const MAX_REMEMBERED_NAMES = 1000;
+
+/** Per PASS_CLIENT_HEADERS set: header name -> may a client-sent field of that name reach the origin (Cookie aside)? */
+const verdicts = new WeakMap<ReadonlySet<string>, Map<string, boolean>>();
+
 /**
- * The origin the browser used for this app: the request's own for an app of APPS (its host
- * matched the app's hosts), PUBLIC_URL's for the implicit app, as before APPS existed.
+ * Whether a client field named `name` is copied as it is: not one clients may not send, not
+ * hop-by-hop, not Cookie (filtered on its own). Remembered per name, since the same few
+ * names come on every request and the check is string work (docs/benchmarks.md).
  */
-export function publicOriginFor(config: Config, app: CompiledApp, url: URL): string {
-  return app.implicit ? config.publicUrl.origin : url.origin;
+function copiesField(name: string, passed: ReadonlySet<string>): boolean {
+  let memo = verdicts.get(passed);
+  if (!memo) {
+    memo = new Map();
+    verdicts.set(passed, memo);
+  }
+  let verdict = memo.get(name);
+  if (verdict === undefined) {
+    const lower = name.toLowerCase();
+    verdict = mayReachOrigin(name, passed) && !HOP_BY_HOP.includes(lower) && lower !== "cookie";
+    // Past the bound a name is simply checked each time: a client cannot grow the memo.
+    if (memo.size < MAX_REMEMBERED_NAMES) memo.set(name, verdict);
+  }
+  return verdict;
 }
 
-/** The headers for the origin request, built from the client's. */
-export function originRequestHeaders(config: Config, app: CompiledApp, request: Request, options: OriginHeaderOptions): Headers {
+/**
+ * The URL the browser used for this app: the request's own for an app of APPS (its host
+ * matched the app's hosts), PUBLIC_URL for the implicit app, as before APPS existed.
+ */
+export function publicUrlFor(config: Config, app: CompiledApp, url: URL): URL {
+  return app.implicit ? config.publicUrl : url;
+}
+
+/** The headers for the origin request, built from the client's; `publicUrl` is publicUrlFor()'s. */
+export function originRequestHeaders(config: Config, request: Request, publicUrl: URL, options: OriginHeaderOptions): Headers {
   const incoming = request.headers;
+  const passed = config.origin.passClientHeaders;
   const headers = new Headers();
-  const named = new Set(
-    (incoming.get("Connection") ?? "")
-      .split(",")
-      .map((token) => token.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  const connection = incoming.get("Connection");
+  // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+  const named =
+    connection === null
+      ? null
+      : new Set(
+          connection
+            .split(",")
+            .map((token) => token.trim().toLowerCase())
+            .filter(Boolean),
+        );
   incoming.forEach((value, name) => {
+    if (!copiesField(name, passed)) return;
     const lower = name.toLowerCase();
-    if (!mayReachOrigin(name, config.origin.passClientHeaders) || HOP_BY_HOP.includes(lower)) return;
-    // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
-    if (named.has(lower)) return;
-    if (lower === "cookie" || (lower === "authorization" && options.dropAuthorization)) return;
+    if (named?.has(lower) || (options.dropAuthorization && lower === "authorization")) return;
     headers.append(name, value);
   });
   const cookie = withoutEdgeCookies(incoming.get("Cookie"));
@@ -70,29 +101,27 @@ export function originRequestHeaders(config: Config, app: CompiledApp, request: 
   if (ip) headers.set("X-Forwarded-For", ip);
   // The host the browser used: one the app's hosts matched (docs/access.md), or PUBLIC_URL's
   // for the implicit app. Never a client-sent X-Forwarded-Host.
-  const publicOrigin = new URL(publicOriginFor(config, app, new URL(request.url)));
-  headers.set("X-Forwarded-Host", publicOrigin.host);
-  headers.set("X-Forwarded-Proto", publicOrigin.protocol.slice(0, -1));
+  headers.set("X-Forwarded-Host", publicUrl.host);
+  headers.set("X-Forwarded-Proto", publicUrl.protocol.slice(0, -1));
 
-  if (options.identity) {
-    const { principal, assertion } = options.identity;
-    identityHeaders(config, principal, assertion).forEach((value, name) => {
-      headers.set(name, value);
-    });
-  }
+  if (options.identity) setIdentityHeaders(headers, config, options.identity.principal, options.identity.assertion);
   return headers;
 }
 
-/** The identity headers on their own, for the forward-auth answer (GET /verify). */
-export function identityHeaders(config: Config, principal: Principal, assertion: string): Headers {
-  const headers = new Headers({
-    "Sesame-Assertion": assertion,
-    "Sesame-User-Id": principal.userId,
-    "Sesame-User-Email": principal.email,
-  });
+/** Sets the identity headers on `headers`, replacing any of the same names. */
+function setIdentityHeaders(headers: Headers, config: Config, principal: Principal, assertion: string): void {
+  headers.set("Sesame-Assertion", assertion);
+  headers.set("Sesame-User-Id", principal.userId);
+  headers.set("Sesame-User-Email", principal.email);
   if (config.origin.forwardCompatHeaders) {
     headers.set("X-Forwarded-User", principal.userId);
     headers.set("X-Forwarded-Email", principal.email);
   }
+}
+
+/** The identity headers on their own, for the forward-auth answer (GET /verify). */
+export function identityHeaders(config: Config, principal: Principal, assertion: string): Headers {
+  const headers = new Headers();
+  setIdentityHeaders(headers, config, principal, assertion);
   return headers;
 }

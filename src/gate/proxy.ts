@@ -8,7 +8,7 @@ import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { AppError } from "../errors";
 import { errorResponse } from "../http/error-response";
-import { type OriginHeaderOptions, originRequestHeaders, publicOriginFor } from "./origin-headers";
+import { type OriginHeaderOptions, originRequestHeaders, publicUrlFor } from "./origin-headers";
 
 /** The query parameter that carries share tokens: ours, so it never reaches the origin. */
 export const SHARE_PARAM = "sesame";
@@ -30,9 +30,23 @@ export interface ProxyOptions extends OriginHeaderOptions {
   setCookie?: string | null;
 }
 
+/**
+ * True when `search` cannot hold our parameter in any spelling: without "sesame" and without
+ * an escape (`%73esame`), no name in it decodes to SHARE_PARAM. Spares most requests a
+ * URLSearchParams (docs/benchmarks.md).
+ */
+function lacksShareParam(search: string): boolean {
+  return search === "" || (!search.includes(SHARE_PARAM) && !search.includes("%"));
+}
+
+/** The `sesame` parameter of `url`, or null. */
+export function shareTokenOf(url: URL): string | null {
+  return lacksShareParam(url.search) ? null : url.searchParams.get(SHARE_PARAM);
+}
+
 /** `url`'s path and query without our `sesame` parameter (other parameters keep their order and spelling). */
 export function pathAndQueryWithoutShareToken(url: URL): string {
-  if (!url.searchParams.has(SHARE_PARAM)) return url.pathname + url.search;
+  if (lacksShareParam(url.search) || !url.searchParams.has(SHARE_PARAM)) return url.pathname + url.search;
   const kept = url.search
     .slice(1)
     .split("&")
@@ -48,17 +62,30 @@ function decodeParamName(name: string): string {
   }
 }
 
+/** Each app origin's origin and base path (without trailing slashes), worked out once per isolate. */
+const originBases = new WeakMap<CompiledApp, string>();
+
 /** The origin URL for a request URL: the app origin's origin and base path, then the request's path and query. */
 function originUrlFor(app: CompiledApp, url: URL): string {
-  const base = app.origin.pathname.replace(/\/+$/, "");
-  return `${app.origin.origin}${base}${pathAndQueryWithoutShareToken(url)}`;
+  let base = originBases.get(app);
+  if (base === undefined) {
+    base = app.origin.origin + app.origin.pathname.replace(/\/+$/, "");
+    originBases.set(app, base);
+  }
+  return base + pathAndQueryWithoutShareToken(url);
 }
 
 /** Forwards `request` to `app`'s origin and returns its answer, streaming both ways. */
-export async function proxyToOrigin(config: Config, app: CompiledApp, request: Request, options: ProxyOptions): Promise<Response> {
-  const url = new URL(request.url);
+export async function proxyToOrigin(
+  config: Config,
+  app: CompiledApp,
+  request: Request,
+  url: URL,
+  options: ProxyOptions,
+): Promise<Response> {
   const target = originUrlFor(app, url);
-  const headers = originRequestHeaders(config, app, request, options);
+  const publicUrl = publicUrlFor(config, app, url);
+  const headers = originRequestHeaders(config, request, publicUrl, options);
   const hasBody = request.method !== "GET" && request.method !== "HEAD" && request.body !== null;
 
   // The timeout covers the wait for the origin's response head only: a long download that
@@ -89,7 +116,7 @@ export async function proxyToOrigin(config: Config, app: CompiledApp, request: R
   }
 
   if (response.webSocket) return response;
-  const location = publicLocation(app, publicOriginFor(config, app, url), response.headers.get("Location"));
+  const location = publicLocation(app, publicUrl.origin, response.headers.get("Location"));
   // fetch()'s headers are immutable; re-wrap (the body stays the origin's stream) only to change them.
   if (location === null && !options.setCookie) return response;
   const answer = new Response(response.body, response);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { decide } from "../../src/access";
+import { implicitRegistry } from "../../src/access/compile";
 import type { PolicyDefinition } from "../../src/access/types";
 import { app, person, registryOf, request } from "./support";
 
@@ -199,5 +200,30 @@ describe("decide: the implicit app (no APPS)", () => {
     // No policies: an ambiguous path is not refused, it just is never public.
     expect(decide(only, person("a@b.c"), request("//static/x")).decision).toBe("allow");
     expect(decide(only, null, request("//static/x")).decision).toBe("sign-in");
+  });
+});
+
+describe("decide: the same request asked again", () => {
+  const wikiApp = wiki([{ name: "docs", path: "/docs/*", action: "allow", include: [{ everyone: true }] }]);
+  const implicit = implicitRegistry({
+    originText: "https://origin.internal.example",
+    origin: new URL("https://origin.internal.example"),
+    audience: "https://origin.internal.example",
+    publicPaths: ["/docs/*"],
+  }).apps[0]!;
+  const alice = person("alice@example.com");
+
+  it("answers each app from its own rules when one request's facts are asked of several", () => {
+    const facts = request("/docs/a");
+    expect(decide(implicit, null, facts)).toEqual({ decision: "bypass", policy: null });
+    expect(decide(wikiApp, null, facts)).toEqual({ decision: "sign-in", policy: "docs" });
+    expect(decide(implicit, alice, facts)).toEqual({ decision: "bypass", policy: null });
+  });
+
+  it("answers for the path the facts hold now", () => {
+    const facts = request("/docs/a");
+    expect(decide(wikiApp, alice, facts)).toEqual({ decision: "allow", policy: "docs" });
+    facts.pathname = "/other";
+    expect(decide(wikiApp, alice, facts)).toEqual({ decision: "deny", policy: null });
   });
 });
