@@ -3,6 +3,13 @@
  * answers with the time they took. jose HS256 runs in the same isolate as the baseline, so
  * the ratio means something on any machine.
  *
+ * Both sides do the same work: mint gives a complete token, verify checks signature (both
+ * tags for sesame), scope, expiry and, for sesame, the user's state. Neither side hashes
+ * the token: the hash (hashToken) is what revocation, the audit log and service_tokens key
+ * on, and since 2026-11-29 the engine leaves it to the callers that store or log a token
+ * (the token service takes it once per token), as a JWT library leaves its `jti` lookups
+ * to its callers. docs/benchmarks.md says what that means for the figures.
+ *
  *   GET /run?op=mint|verify|jose-sign|jose-verify&n=1000  ->  {op, n, ms, failures}
  *   GET /sizes                                            ->  {sesame, jwt}  (characters)
  */

@@ -7,7 +7,17 @@ import type { Database } from "../db/client";
 import type { User } from "../db/schema";
 import { revokedTokenKey, revokedUserTokensKey, USER_REVOCATION_TTL_SECONDS } from "../kv/keys";
 import { isRevocationRecorded, recordRevocation } from "../kv/revocations";
-import { createToken, deriveKey, deriveKeys, type TokenInfo, type VerifyResult, verifyToken } from "../tokens";
+import {
+  createToken,
+  deriveKey,
+  deriveKeys,
+  hashToken,
+  hashTokenOnce,
+  type TokenInfo,
+  type TokenSubject,
+  type VerifyResult,
+  verifyToken,
+} from "../tokens";
 import { findUserById } from "../users/store";
 import { LOGIN_SCOPE } from "./scopes";
 
@@ -27,10 +37,20 @@ export interface IssueOptions {
   oneTime?: boolean;
 }
 
-/** Mints a token for `user` under the current SESAME_SECRET. */
-export async function issueToken(deps: TokenDeps, user: User, options: IssueOptions = {}) {
+/** What a token says of itself, and its hash: the only form in which it is stored or logged. */
+export interface HashedTokenInfo extends TokenInfo {
+  /** hashToken(token): base64url SHA-256 of the token text. */
+  hash: string;
+}
+
+/** Mints a token for `user` under the current SESAME_SECRET; every caller stores or logs its hash. */
+export async function issueToken(
+  deps: TokenDeps,
+  user: User,
+  options: IssueOptions = {},
+): Promise<{ token: string; info: HashedTokenInfo }> {
   const scope = options.scope ?? LOGIN_SCOPE;
-  return createToken(user, {
+  const { token, info } = await createToken(user, {
     key: await deriveKey(deps.config.secrets.sesame[0], "token"),
     scope,
     maxAge: options.maxAge ?? deps.config.link.maxAgeSeconds,
@@ -38,6 +58,7 @@ export async function issueToken(deps: TokenDeps, user: User, options: IssueOpti
     bindEmail: deps.config.link.invalidateOnEmailChange,
     now: deps.now,
   });
+  return { token, info: { ...info, hash: await hashToken(token) } };
 }
 
 export interface CheckOptions {
@@ -45,23 +66,49 @@ export interface CheckOptions {
   maxAge?: number;
   /** Loads the token's user; defaults to findUserById (a caller may read more in the same D1 round trip). */
   loadUser?: (id: string) => Promise<User | null>;
+  /**
+   * The caller's hashTokenOnce(token), when it needs the hash too (a cache key, a D1 lookup):
+   * the token is then hashed once between them.
+   */
+  tokenHash?: () => Promise<string>;
 }
+
+export type CheckResult<U extends TokenSubject = User> = VerifyResult<U, HashedTokenInfo>;
 
 /**
  * Verifies under the current secret and every fallback; checks KV revocation last. Throws
- * ServiceUnavailableError when KV cannot say whether the token was revoked.
+ * ServiceUnavailableError when KV cannot say whether the token was revoked. A result that
+ * names the token carries its hash, for the revocation key, the logs and the audit table.
  */
-export async function checkToken(deps: TokenDeps, token: unknown, options: CheckOptions): Promise<VerifyResult<User>> {
-  return verifyToken<User>(token, {
+export async function checkToken(deps: TokenDeps, token: unknown, options: CheckOptions): Promise<CheckResult> {
+  const tokenHash = options.tokenHash ?? hashTokenOnce(typeof token === "string" ? token : "");
+  const result = await verifyToken<User>(token, {
     keys: await deriveKeys(deps.config.secrets.sesame, "token"),
     scope: options.scope,
     maxAge: options.maxAge,
     bindEmail: deps.config.link.invalidateOnEmailChange,
     loadUser: options.loadUser ?? ((id) => findUserById(deps.db, id)),
-    // KV unreadable throws ServiceUnavailableError: never "not revoked" by default.
-    isRevoked: (hash) => isRevocationRecorded(deps.kv, revokedTokenKey(hash)),
+    isRevoked: isTokenRevoked(deps, tokenHash),
     now: deps.now,
   });
+  return withTokenHash(result, tokenHash);
+}
+
+/** The revocation read of one token. KV unreadable throws ServiceUnavailableError: never "not revoked" by default. */
+export function isTokenRevoked(deps: TokenDeps, tokenHash: () => Promise<string>): () => Promise<boolean> {
+  return async () => isRevocationRecorded(deps.kv, revokedTokenKey(await tokenHash()));
+}
+
+/**
+ * Adds the token's hash to a result that names the token. Malformed and forged tokens name
+ * none, and are never hashed.
+ */
+export async function withTokenHash<U extends TokenSubject>(
+  result: VerifyResult<U>,
+  tokenHash: () => Promise<string>,
+): Promise<CheckResult<U>> {
+  if (!result.token) return result as CheckResult<U>;
+  return { ...result, token: { ...result.token, hash: await tokenHash() } };
 }
 
 /**
@@ -72,7 +119,7 @@ export async function checkToken(deps: TokenDeps, token: unknown, options: Check
 export async function revokeToken(
   deps: TokenDeps,
   token: unknown,
-): Promise<{ revoked: true; userId: string; token: TokenInfo } | { revoked: false; reason: string }> {
+): Promise<{ revoked: true; userId: string; token: HashedTokenInfo } | { revoked: false; reason: string }> {
   const result = await checkToken(deps, token, { scope: () => true });
   const info = result.token;
   if (!info) return { revoked: false, reason: result.ok ? "malformed" : result.reason };

@@ -22,7 +22,7 @@ import { ServiceUnavailableError } from "../errors";
 import { sessionGroupsFor, TooManyGroupsError } from "../groups/session-groups";
 import { revokedTokenKey, revokedUserTokensKey } from "../kv/keys";
 import { readTokenRevocations } from "../kv/revocations";
-import { hashToken } from "../tokens";
+import { hashTokenOnce } from "../tokens";
 import { MAX_TOKEN_CHARS } from "../tokens/format";
 import { shareScopeMatches } from "./paths";
 import type { Principal } from "./principal";
@@ -100,7 +100,8 @@ async function verifyRemembered(
   if (token.length === 0 || token.length > MAX_TOKEN_CHARS) return null;
   const now = deps.now ?? Date.now();
   const cache = cacheFor(deps.config);
-  const hash = await hashToken(token);
+  const tokenHash = hashTokenOnce(token);
+  const hash = await tokenHash();
   const hit = cache.get(hash);
   const fresh = hit && now < hit.expiresAt && now - hit.verifiedAt < deps.config.session.revalidateSeconds * 1000;
   if (hit && fresh) {
@@ -121,7 +122,7 @@ async function verifyRemembered(
     return null;
   }
 
-  const result = await checkToken(deps, token, { scope: kind.acceptsScope });
+  const result = await checkToken(deps, token, { scope: kind.acceptsScope, tokenHash });
   if (!result.ok) {
     logRejection(kind, result.reason, result.token?.hash);
     return null;

@@ -18,7 +18,6 @@ import { clientIp, userAgent } from "../http/request-info";
 import type { Locale } from "../i18n";
 import { MailDeliveryError, type Mailer, type MailReceipt, renderLoginEmail } from "../mail";
 import { pruneRateLimitsIfDue, rateLimitClient, rateLimitHit, rateLimitKey } from "../rate-limit";
-import { hashToken } from "../tokens";
 import { userByEmailQuery } from "../users/store";
 import { hashAttempt } from "./attempt-cookie";
 import { generateCode, hashCode } from "./codes";
@@ -92,8 +91,8 @@ export async function requestLogin(deps: LoginDeps, input: LoginRequestInput): P
     linkHash: null,
   };
   request.codeHash = await hashCode(config.secrets.sesame[0], request.id, code);
-  const token = user ? (await issueToken({ ...deps, now }, user)).token : await issueSignupToken(deps, request);
-  request.linkHash = await hashToken(token);
+  const { token, info } = user ? await issueToken({ ...deps, now }, user) : await issueSignupToken(deps, request);
+  request.linkHash = info.hash;
   const detail = { requestId: request.id, newUser: user === null };
   const requested: AuthEvent = { event: "link_requested", userId: user?.id ?? null, detail, ...audit };
   await db.batch([insertLoginRequestStatement(db, request), eventStatement(db, requested, now)]);

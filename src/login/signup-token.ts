@@ -14,17 +14,15 @@
  *   consumption kills the code of that email.
  */
 import { LOGIN_SCOPE, SIGNUP_SCOPE } from "../auth/scopes";
-import { checkToken, type TokenDeps } from "../auth/token-service";
+import { checkToken, type HashedTokenInfo, isTokenRevoked, type TokenDeps, withTokenHash } from "../auth/token-service";
 import type { LoginRequest, User } from "../db/schema";
-import { revokedTokenKey } from "../kv/keys";
-import { isRevocationRecorded } from "../kv/revocations";
 import {
   createToken,
   deriveKey,
   deriveKeys,
   hashToken,
+  hashTokenOnce,
   type TokenFailureReason,
-  type TokenInfo,
   type TokenSubject,
   verifyToken,
 } from "../tokens";
@@ -47,8 +45,8 @@ function subjectOf(request: LoginRequest): TokenSubject & { request: LoginReques
 }
 
 /** Mints the sign-up link token for a pending request; it lives exactly as long as the row. */
-export async function issueSignupToken(deps: TokenDeps, request: LoginRequest): Promise<string> {
-  const { token } = await createToken(subjectOf(request), {
+export async function issueSignupToken(deps: TokenDeps, request: LoginRequest): Promise<{ token: string; info: HashedTokenInfo }> {
+  const { token, info } = await createToken(subjectOf(request), {
     key: await deriveKey(deps.config.secrets.sesame[0], "token"),
     scope: SIGNUP_SCOPE,
     maxAge: Math.round((request.expiresAt - request.createdAt) / 1000),
@@ -56,13 +54,13 @@ export async function issueSignupToken(deps: TokenDeps, request: LoginRequest): 
     bindEmail: true,
     now: request.createdAt,
   });
-  return token;
+  return { token, info: { ...info, hash: await hashToken(token) } };
 }
 
 export type LinkCheck =
-  | { ok: true; kind: "user"; user: User; token: TokenInfo; loginRequest: LoginRequest | null }
-  | { ok: true; kind: "signup"; request: LoginRequest; token: TokenInfo; loginRequest: LoginRequest }
-  | { ok: false; reason: TokenFailureReason; userId?: string; token?: TokenInfo };
+  | { ok: true; kind: "user"; user: User; token: HashedTokenInfo; loginRequest: LoginRequest | null }
+  | { ok: true; kind: "signup"; request: LoginRequest; token: HashedTokenInfo; loginRequest: LoginRequest }
+  | { ok: false; reason: TokenFailureReason; userId?: string; token?: HashedTokenInfo };
 
 /**
  * Checks a link token of either kind without consuming it: a login link (scope "") for an
@@ -72,17 +70,18 @@ export type LinkCheck =
  */
 export async function checkLinkToken(deps: TokenDeps, token: unknown): Promise<LinkCheck> {
   let loginRequest: LoginRequest | null = null;
+  // One hash for the request lookup, the revocation read and the result, whichever runs.
+  const tokenHash = hashTokenOnce(typeof token === "string" ? token : "");
   const loadUser = async (id: string) => {
-    const linkHash = typeof token === "string" ? await hashToken(token) : "";
-    const [users, requests] = await deps.db.batch([userByIdQuery(deps.db, id), loginRequestByLinkHashQuery(deps.db, linkHash)]);
+    const [users, requests] = await deps.db.batch([userByIdQuery(deps.db, id), loginRequestByLinkHashQuery(deps.db, await tokenHash())]);
     loginRequest = requests[0] ?? null;
     return users[0] ?? null;
   };
-  const asLogin = await checkToken(deps, token, { scope: LOGIN_SCOPE, loadUser });
+  const asLogin = await checkToken(deps, token, { scope: LOGIN_SCOPE, loadUser, tokenHash });
   if (asLogin.ok) return { ok: true, kind: "user", user: asLogin.user, token: asLogin.token, loginRequest };
   if (asLogin.reason !== "wrong_scope" || asLogin.token?.scope !== SIGNUP_SCOPE) return asLogin;
 
-  const result = await verifyToken(token, {
+  const verified = await verifyToken(token, {
     keys: await deriveKeys(deps.config.secrets.sesame, "token"),
     scope: SIGNUP_SCOPE,
     bindEmail: true,
@@ -90,9 +89,10 @@ export async function checkLinkToken(deps: TokenDeps, token: unknown): Promise<L
       const request = await findLoginRequest(deps.db, id);
       return request ? subjectOf(request) : null;
     },
-    isRevoked: (hash) => isRevocationRecorded(deps.kv, revokedTokenKey(hash)),
+    isRevoked: isTokenRevoked(deps, tokenHash),
     now: deps.now,
   });
+  const result = await withTokenHash(verified, tokenHash);
   if (!result.ok) return result;
   const request = result.user.request;
   // Already redeemed (by this link or by the code), or killed by another sign-in.

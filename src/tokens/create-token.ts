@@ -1,7 +1,5 @@
 import { encodeBase64url } from "./base64url";
-import { uuidToBytes } from "./bytes";
-import { packBody } from "./format";
-import { hashToken } from "./hash-token";
+import { packBody, TAG_BYTES } from "./format";
 import { computeBodyTag, computeStateTag } from "./tags";
 import type { TokenInfo, TokenSubject } from "./types";
 
@@ -20,34 +18,25 @@ export interface CreateTokenOptions {
   now?: number;
 }
 
-/** Mints a sesame token for `user` (the analogue of django-sesame's `get_token`). */
+/**
+ * Mints a sesame token for `user` (the analogue of django-sesame's `get_token`). A caller
+ * that stores or logs the token takes its hashToken (the token service does).
+ */
 export async function createToken(user: TokenSubject, options: CreateTokenOptions): Promise<{ token: string; info: TokenInfo }> {
-  const userIdBytes = uuidToBytes(user.id);
-  if (!userIdBytes) throw new TypeError("user.id must be a lower-case UUID");
-  if (!Number.isInteger(options.maxAge) || options.maxAge <= 0 || options.maxAge > 0xffffffff) {
+  const { key, maxAge, oneTime } = options;
+  if (!Number.isInteger(maxAge) || maxAge <= 0 || maxAge > 0xffffffff) {
     throw new TypeError("maxAge must be a positive whole number of seconds");
   }
   const issuedAt = options.now ?? Date.now();
   const scope = options.scope ?? "";
-  const body = { userId: user.id, issuedAt, lifetimeSeconds: options.maxAge, scope, oneTime: options.oneTime };
-  const signed = packBody(body, userIdBytes);
+  const bytes = packBody({ userId: user.id, issuedAt, lifetimeSeconds: maxAge, scope, oneTime });
+  const signedLength = bytes.length - 2 * TAG_BYTES;
+  const signed = bytes.subarray(0, signedLength);
   const [bodyTag, stateTag] = await Promise.all([
-    computeBodyTag(options.key, signed),
-    computeStateTag(options.key, signed, user, options.oneTime, options.bindEmail),
+    computeBodyTag(key, signed),
+    computeStateTag(key, signed, user, oneTime, options.bindEmail),
   ]);
-  const bytes = new Uint8Array(signed.length + bodyTag.length + stateTag.length);
-  bytes.set(signed);
-  bytes.set(bodyTag, signed.length);
-  bytes.set(stateTag, signed.length + bodyTag.length);
-  const token = encodeBase64url(bytes);
-  return {
-    token,
-    info: {
-      scope,
-      issuedAt,
-      expiresAt: issuedAt + options.maxAge * 1000,
-      oneTime: options.oneTime,
-      hash: await hashToken(token),
-    },
-  };
+  bytes.set(bodyTag, signedLength);
+  bytes.set(stateTag, signedLength + TAG_BYTES);
+  return { token: encodeBase64url(bytes), info: { scope, issuedAt, expiresAt: issuedAt + maxAge * 1000, oneTime } };
 }

@@ -33,6 +33,7 @@ export function deriveKeys(secrets: readonly string[], purpose: KeyPurpose): Pro
   return Promise.all(secrets.map((s) => deriveKey(s, purpose)));
 }
 
-export async function hmac(key: CryptoKey, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
+/** HMAC-SHA256 of `data`: the full 32-byte MAC, without a copy. */
+export function hmac(key: CryptoKey, data: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  return crypto.subtle.sign("HMAC", key, data).then((mac) => new Uint8Array(mac));
 }

@@ -21,15 +21,21 @@ export type TokenFailureReason =
   | "unknown_user"
   | "inactive_user";
 
+/**
+ * What a token says of itself. Its hash, the only form in which a token is stored or logged,
+ * is not part of it: hashToken(token), paid for only by the callers that store or log it.
+ */
 export interface TokenInfo {
   scope: string;
   issuedAt: number;
   expiresAt: number;
   oneTime: boolean;
-  /** base64url SHA-256 of the token text: the only form in which a token is stored or logged. */
-  hash: string;
 }
 
-export type VerifyResult<U extends TokenSubject = TokenSubject> =
-  | { ok: true; user: U; token: TokenInfo }
-  | { ok: false; reason: TokenFailureReason; userId?: string; token?: TokenInfo };
+/**
+ * What verification says. `I` is what the caller learns of the token: the engine gives
+ * TokenInfo; the token service adds the hash (src/auth/token-service.ts).
+ */
+export type VerifyResult<U extends TokenSubject = TokenSubject, I extends TokenInfo = TokenInfo> =
+  | { ok: true; user: U; token: I }
+  | { ok: false; reason: TokenFailureReason; userId?: string; token?: I };

@@ -1,7 +1,6 @@
 import { decodeBase64url } from "./base64url";
 import { timingSafeEqual } from "./bytes";
 import { MAX_TOKEN_CHARS, parseTokenBytes } from "./format";
-import { hashToken } from "./hash-token";
 import { computeBodyTag, computeStateTag } from "./tags";
 import type { TokenFailureReason, TokenInfo, TokenSubject, VerifyResult } from "./types";
 
@@ -14,8 +13,11 @@ export interface VerifyTokenOptions<U extends TokenSubject> {
   maxAge?: number;
   bindEmail: boolean;
   loadUser(id: string): Promise<U | null>;
-  /** Early revocation (KV); asked last, so junk never costs a read. */
-  isRevoked?(hash: string): Promise<boolean>;
+  /**
+   * Early revocation (KV, keyed by hashToken(token)); asked last, so junk never costs a read
+   * and the hash is taken only for a token that passed every other check.
+   */
+  isRevoked?(): Promise<boolean>;
   /** Unix ms; defaults to Date.now(). */
   now?: number;
 }
@@ -47,7 +49,6 @@ export async function verifyToken<U extends TokenSubject>(token: unknown, option
     issuedAt: parsed.issuedAt,
     expiresAt: parsed.issuedAt + parsed.lifetimeSeconds * 1000,
     oneTime: parsed.oneTime,
-    hash: await hashToken(token),
   };
   const fail = (reason: TokenFailureReason): VerifyResult<U> => ({
     ok: false,
@@ -77,6 +78,6 @@ export async function verifyToken<U extends TokenSubject>(token: unknown, option
     return fail("bad_signature");
   }
 
-  if (options.isRevoked && (await options.isRevoked(info.hash))) return fail("revoked");
+  if (options.isRevoked && (await options.isRevoked())) return fail("revoked");
   return { ok: true, user, token: info };
 }

@@ -3,11 +3,13 @@ import {
   createToken,
   decodeBase64url,
   encodeBase64url,
+  isUuid,
   sha256,
   timingSafeEqual,
   timingSafeEqualSecrets,
   verifyToken,
 } from "../../src/tokens";
+import { bytesToUuid, writeUuidBytes } from "../../src/tokens/bytes";
 import { HEADER_BYTES } from "../../src/tokens/format";
 import { makeUser, T0, tokenKey } from "./support";
 
@@ -65,5 +67,39 @@ describe("a token whose scope bytes are not UTF-8", () => {
     });
     expect(result).toEqual({ ok: false, reason: "malformed" });
     expect(loads).toBe(0);
+  });
+});
+
+describe("user ids in token bytes", () => {
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it("takes a lower-case UUID, and nothing else, into 16 bytes and back to the same text", () => {
+    const ids = Array.from({ length: 200 }, () => crypto.randomUUID());
+    for (const id of ids) {
+      const out = new Uint8Array(20);
+      expect(writeUuidBytes(id, out, 2), id).toBe(true);
+      expect(bytesToUuid(out, 2)).toBe(id);
+      expect(isUuid(id)).toBe(true);
+    }
+    const id = ids[0]!;
+    const refused = [
+      "",
+      "42",
+      id.toUpperCase(),
+      id.replace(/-/g, ""),
+      `${id}0`,
+      id.slice(1),
+      `${id.slice(0, 8)}${id.slice(9, 10)}-${id.slice(10)}`, // a dash one place off
+      id.replace(/[0-9a-f]$/, "g"),
+      id.replace(/[0-9a-f]$/, "\u0660"), // ARABIC-INDIC DIGIT ZERO
+      id.replace(/^[0-9a-f]/, "\u{1F511}").slice(0, 36),
+      id.replace(/-/, "_"),
+      ` ${id.slice(1)}`,
+    ];
+    for (const text of refused) {
+      expect(UUID.test(text), text).toBe(false); // the cases are what they claim to be
+      expect(isUuid(text), text).toBe(false);
+      expect(writeUuidBytes(text, new Uint8Array(16), 0), text).toBe(false);
+    }
   });
 });
