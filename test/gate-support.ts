@@ -87,9 +87,10 @@ export function countingD1(d1: D1Database): { binding: D1Database; count: () => 
 /** KV's read operations: each call is one read (list included: it is billed and rate-limited as one). */
 const KV_READS = new Set<PropertyKey>(["get", "getWithMetadata", "list"]);
 
-/** A KV binding that counts the reads made through it (get, getWithMetadata, list). */
-export function countingKV(kv: KVNamespace): { binding: KVNamespace; count: () => number; reset: () => void } {
+/** A KV binding that counts the reads made through it (get, getWithMetadata, list), and the keys they named. */
+export function countingKV(kv: KVNamespace): { binding: KVNamespace; count: () => number; keysRead: () => string[]; reset: () => void } {
   let reads = 0;
+  let keys: string[] = [];
   const binding = new Proxy(kv, {
     get(target, property) {
       const value = Reflect.get(target, property);
@@ -97,14 +98,18 @@ export function countingKV(kv: KVNamespace): { binding: KVNamespace; count: () =
       if (!KV_READS.has(property)) return value.bind(target);
       return (...args: unknown[]) => {
         reads += 1;
+        const named = args[0];
+        if (typeof named === "string") keys.push(named);
+        else if (Array.isArray(named)) keys.push(...named.map(String));
         return value.apply(target, args);
       };
     },
   });
   const reset = () => {
     reads = 0;
+    keys = [];
   };
-  return { binding, count: () => reads, reset };
+  return { binding, count: () => reads, keysRead: () => [...keys], reset };
 }
 
 /** What token-service and the session functions need, from the bindings the worker under test uses. */

@@ -7,6 +7,8 @@ import { MAX_TOKEN_AGE_SECONDS } from "../config";
 
 /** KV refuses expirationTtl below 60 seconds. */
 const KV_MIN_TTL_SECONDS = 60;
+/** How long KV may take to carry a write to every location, as Cloudflare states it. */
+export const KV_PROPAGATION_SECONDS = 60;
 
 /** TTL for a revocation record: the revoked thing's remaining life, at least KV's minimum. */
 export function revocationTtlSeconds(expiresAtMs: number, nowMs = Date.now()): number {
@@ -26,3 +28,9 @@ export const revokedSessionKey = (sessionId: string) => `sess:${sessionId}`;
  */
 export const revokedUserTokensKey = (userId: string) => `user:${userId}`;
 export const USER_REVOCATION_TTL_SECONDS = MAX_TOKEN_AGE_SECONDS;
+
+/**
+ * The moment of the latest revocation in one of the shards of REVOKED (src/kv/generations.ts):
+ * `gen:<shard>`, the shard in hexadecimal.
+ */
+export const generationKey = (shard: number) => `gen:${shard.toString(16)}`;

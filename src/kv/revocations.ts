@@ -8,13 +8,15 @@
  * The gate's hot path (readSessionRevocation, readTokenRevocations) reads through a
  * per-isolate memo, so a credential in steady use costs no KV read (docs/security.md,
  * "How fast a revocation is refused"):
- * - "not revoked" (and a `user:` moment) is trusted for REVOCATION_RECHECK_SECONDS, then
- *   asked again. KV itself takes up to 60 s to carry a write to other locations, so this
- *   adds a few seconds to a bound that is a minute already;
+ * - "not revoked" (and a `user:` moment) is trusted for REVOCATION_RECHECK_SECONDS; after
+ *   that, for up to QUIET_TRUST_SECONDS, as long as its shard's generation says nothing was
+ *   revoked there since well before the read (src/kv/generations.ts: one KV read per shard
+ *   per recheck time, not one per credential); otherwise KV is asked again;
  * - "revoked" (a `sess:` or `tok:` mark) is final: a revoked session or token never comes
  *   back, so it is remembered until the credential expires;
- * - what this isolate writes (recordRevocation) goes into the memo at once, so a
- *   revocation refuses the next request this isolate serves, on any host.
+ * - what this isolate writes (recordRevocations) goes into the memo at once, so a
+ *   revocation refuses the next request this isolate serves, on any host; every write also
+ *   stamps its shard's generation, which is how other isolates learn of it.
  * Sign-in and first verifications (isRevocationRecorded) read KV itself: they read D1
  * anyway, and a fresh answer there costs nothing a person notices.
  *
@@ -24,13 +26,16 @@
 
 import { setBounded } from "../bounded-cache";
 import { ServiceUnavailableError } from "../errors";
+import { REVOCATION_RECHECK_SECONDS, stampGenerations, stillQuiet } from "./generations";
 import { revocationTtlSeconds } from "./keys";
 
+export { REVOCATION_RECHECK_SECONDS };
 /**
- * How long an isolate trusts a "not revoked" it read (or a `user:` moment) before asking KV
- * again: the delay it adds to a revocation written elsewhere (docs/security.md).
+ * The longest an isolate trusts a "not revoked" it read, however quiet its shard: the bound
+ * for a revocation whose generation stamp never arrived (one written by a version before
+ * generations, during an upgrade).
  */
-export const REVOCATION_RECHECK_SECONDS = 5;
+export const QUIET_TRUST_SECONDS = 60;
 /** Bounds the memo (about 200 bytes an entry); beyond it the oldest entry goes and is read again when needed. */
 const MAX_REMEMBERED_KEYS = 20_000;
 
@@ -47,12 +52,17 @@ interface Remembered {
 const memo = new Map<string, Remembered>();
 
 /** What the memo may answer for `key` at `now`, or undefined when KV must be asked. */
-function recall(key: string, now: number): Remembered | undefined {
+async function recall(kv: KVNamespace, key: string, now: number): Promise<Remembered | undefined> {
   const entry = memo.get(key);
   if (!entry) return undefined;
   if (now < entry.finalUntil) return entry;
   // A clock that went back is not trusted to say the answer is recent.
-  return now >= entry.readAt && now - entry.readAt < REVOCATION_RECHECK_SECONDS * 1000 ? entry : undefined;
+  if (now < entry.readAt) return undefined;
+  const age = now - entry.readAt;
+  if (age < REVOCATION_RECHECK_SECONDS * 1000) return entry;
+  const canChange = entry.finalUntil === 0;
+  if (canChange && age < QUIET_TRUST_SECONDS * 1000 && (await stillQuiet(kv, key, entry.readAt, now))) return entry;
+  return undefined;
 }
 
 /**
@@ -80,7 +90,7 @@ export async function isRevocationRecorded(kv: KVNamespace, key: string): Promis
  * Throws ServiceUnavailableError when KV must be asked and cannot answer.
  */
 export async function readSessionRevocation(kv: KVNamespace, key: string, options: { now: number; expiresAt: number }): Promise<boolean> {
-  const known = recall(key, options.now);
+  const known = await recall(kv, key, options.now);
   if (known) return known.value !== null;
   let value: string | null;
   try {
@@ -104,8 +114,7 @@ export async function readTokenRevocations(
   userKey: string,
   options: { now: number; expiresAt: number },
 ): Promise<{ tokenRevoked: boolean; userTokensRevokedBefore: number | null }> {
-  const knownToken = recall(tokenKey, options.now);
-  const knownUser = recall(userKey, options.now);
+  const [knownToken, knownUser] = await Promise.all([recall(kv, tokenKey, options.now), recall(kv, userKey, options.now)]);
   let tokenValue = knownToken?.value ?? null;
   let userValue = knownUser?.value ?? null;
   const missing = [knownToken ? null : tokenKey, knownUser ? null : userKey].filter((key): key is string => key !== null);
@@ -129,25 +138,49 @@ export async function readTokenRevocations(
   return { tokenRevoked: tokenValue !== null, userTokensRevokedBefore: Number.isFinite(before) ? before : null };
 }
 
+/** One revocation to record: `key` until the revoked thing would have expired anyway (Unix ms). */
+export interface RevocationRecord {
+  key: string;
+  expiresAt: number;
+  /** The default mark ("1") is final; a value (the `user:` moment) can be raised by a later write. */
+  value?: string;
+}
+
 /**
- * Records `key` in REVOKED until the revoked thing would have expired anyway (at least KV's
- * minimum TTL), holding `value`, and in this isolate's memo at once. The default mark ("1")
- * is final; a `value` (the `user:` moment) can be raised by a later write elsewhere, so it
- * is asked again like a "not revoked". Throws ServiceUnavailableError when KV cannot take
- * the write, and then remembers nothing.
+ * Records each key in REVOKED until the revoked thing would have expired anyway (at least
+ * KV's minimum TTL), and in this isolate's memo at once; then stamps their shards'
+ * generations once each, so other isolates stop trusting what they remember there. A mark is
+ * final; a `value` (the `user:` moment) can be raised by a later write elsewhere, so it is
+ * asked again like a "not revoked". Throws ServiceUnavailableError when KV cannot take a
+ * write: a key it refused is not remembered; a stamp it refused leaves the keys written, and
+ * the caller reports the revocation as not done, to be tried again.
  */
-export async function recordRevocation(
-  kv: KVNamespace,
-  key: string,
-  record: { expiresAt: number; now?: number; value?: string },
-): Promise<void> {
-  const now = record.now ?? Date.now();
+export async function recordRevocations(kv: KVNamespace, records: readonly RevocationRecord[], now = Date.now()): Promise<void> {
+  await Promise.all(
+    records.map(async ({ key, expiresAt, value }) => {
+      try {
+        await kv.put(key, value ?? "1", { expirationTtl: revocationTtlSeconds(expiresAt, now) });
+      } catch (error) {
+        throw kvUnavailable("put", key, error);
+      }
+      remember(key, { value: value ?? "1", readAt: now, finalUntil: value === undefined ? expiresAt : 0 });
+    }),
+  );
+  if (records.length === 0) return;
   try {
-    await kv.put(key, record.value ?? "1", { expirationTtl: revocationTtlSeconds(record.expiresAt, now) });
+    await stampGenerations(
+      kv,
+      records.map((r) => r.key),
+      now,
+    );
   } catch (error) {
-    throw kvUnavailable("put", key, error);
+    throw kvUnavailable("put", "gen:", error);
   }
-  remember(key, { value: record.value ?? "1", readAt: now, finalUntil: record.value === undefined ? record.expiresAt : 0 });
+}
+
+/** recordRevocations for one key. */
+export function recordRevocation(kv: KVNamespace, key: string, record: { expiresAt: number; now?: number; value?: string }): Promise<void> {
+  return recordRevocations(kv, [{ key, expiresAt: record.expiresAt, value: record.value }], record.now);
 }
 
 function kvUnavailable(operation: "get" | "put", key: string, error: unknown): ServiceUnavailableError {

@@ -27,7 +27,7 @@ import { sessionGroupsFor, sessionGroupsOf, sessionGroupsQuery, TooManyGroupsErr
 import { readEdgeCookie, serializeEdgeCookie } from "../http/cookies";
 import { clientIp, userAgent } from "../http/request-info";
 import { revokedSessionKey } from "../kv/keys";
-import { isRevocationRecorded, readSessionRevocation, recordRevocation } from "../kv/revocations";
+import { isRevocationRecorded, readSessionRevocation, recordRevocations } from "../kv/revocations";
 import { signSessionJwt, verifySessionJwt } from "./jwt";
 import { findSessionWithUser, markSessionsRevoked, sessionWritten, slideSession } from "./store";
 import type { SessionCheck, SessionClaims, SessionDeps, SessionIdentity } from "./types";
@@ -242,7 +242,11 @@ export async function revokeUserSessions(deps: SessionDeps, userId: string): Pro
 }
 
 async function publishRevocations(deps: SessionDeps, ended: { id: string; expiresAt: number }[], now: number) {
-  await Promise.all(ended.map((s) => recordRevocation(deps.kv, revokedSessionKey(s.id), { expiresAt: s.expiresAt, now })));
+  await recordRevocations(
+    deps.kv,
+    ended.map((s) => ({ key: revokedSessionKey(s.id), expiresAt: s.expiresAt })),
+    now,
+  );
 }
 
 /** Unix ms after which a session that began at `startedAt` is refused, however it was used. */
