@@ -43,7 +43,7 @@ const views = new Map<number, ShardView>();
 /** How many stamps this isolate wrote per shard: a read that spans one of them is dropped. */
 const ownStamps = new Map<number, number>();
 
-/** The shard of a REVOCATIONS key: FNV-1a over its text, so writers and readers agree. */
+/** The shard of a key of REVOKED: FNV-1a over its text, so writers and readers agree. */
 export function shardOf(key: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
