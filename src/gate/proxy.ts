@@ -8,6 +8,7 @@ import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { AppError } from "../errors";
 import { errorResponse } from "../http/error-response";
+import { strictTransportSecurityFor } from "../middleware/security-headers";
 import { type OriginHeaderOptions, originRequestHeaders, publicUrlFor } from "./origin-headers";
 
 /** The query parameter that carries share tokens: ours, so it never reaches the origin. */
@@ -117,11 +118,15 @@ export async function proxyToOrigin(
 
   if (response.webSocket) return response;
   const location = publicLocation(app, publicUrl.origin, response.headers.get("Location"));
-  // fetch()'s headers are immutable; re-wrap (the body stays the origin's stream) only to change them.
-  if (location === null && !options.setCookie) return response;
+  // Set here, on the one copy made below: fetch()'s headers are immutable, and the middleware
+  // would otherwise fail to set them, then copy the answer twice (its own and Hono's).
+  const hsts = strictTransportSecurityFor(config, response);
+  // Re-wrapped (the body stays the origin's stream) only to change headers.
+  if (location === null && !options.setCookie && hsts === null) return response;
   const answer = new Response(response.body, response);
   if (location !== null) answer.headers.set("Location", location);
   if (options.setCookie) answer.headers.append("Set-Cookie", options.setCookie);
+  if (hsts !== null) answer.headers.set("Strict-Transport-Security", hsts);
   return answer;
 }
 

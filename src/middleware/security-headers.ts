@@ -132,19 +132,36 @@ function keepsOriginPolicy(origin: string, edgeIncludesSubdomains: boolean): boo
   return !edgeIncludesSubdomains || directives.includes("includesubdomains");
 }
 
+const strictTransportSecurityValues = new WeakMap<Config, string | null>();
+
+/**
+ * The Strict-Transport-Security value `response` must carry, or null to leave it as it is:
+ * plain http, a WebSocket handshake (101), or a value of its own that asks at least as much
+ * as the edge's (an origin's `preload` survives).
+ */
+export function strictTransportSecurityFor(config: Config, response: Response): string | null {
+  let value = strictTransportSecurityValues.get(config);
+  if (value === undefined) {
+    value = strictTransportSecurity(config);
+    strictTransportSecurityValues.set(config, value);
+  }
+  if (value === null || response.status === 101) return null;
+  const current = response.headers.get("Strict-Transport-Security");
+  if (current !== null && keepsOriginPolicy(current, config.hstsIncludeSubdomains)) return null;
+  return value;
+}
+
 /**
  * Sets Strict-Transport-Security on every answer of the edge: its own pages, refusals and
- * errors, and the origin's proxied responses. An origin's own value is kept when it asks at
- * least as much (its `preload` survives); otherwise the edge's replaces it, since the edge
- * owns the host's transport policy. WebSocket handshakes (101) are left as they are.
+ * errors, and the origin's proxied responses (the proxy sets it itself when it copies the
+ * origin's answer: src/gate/proxy.ts). An origin's own value is kept when it asks at least
+ * as much; otherwise the edge's replaces it, since the edge owns the host's transport policy.
  */
 export function strictTransportSecurityHeader(config: Config): MiddlewareHandler {
-  const value = strictTransportSecurity(config);
   return async function strictTransportSecurityHeader(c, next) {
     await next();
-    if (value === null || c.res.status === 101) return;
-    const fromOrigin = c.res.headers.get("Strict-Transport-Security");
-    if (fromOrigin !== null && keepsOriginPolicy(fromOrigin, config.hstsIncludeSubdomains)) return;
+    const value = strictTransportSecurityFor(config, c.res);
+    if (value === null) return;
     try {
       c.res.headers.set("Strict-Transport-Security", value);
     } catch {
