@@ -269,14 +269,16 @@ describe("identity headers from the client", () => {
       await gate("/x", {
         headers: {
           Cookie: cookie,
-          Connection: "keep-alive, X-Secret-Hop",
+          Connection: "keep-alive, X-Secret-Hop, x-other-hop",
           "X-Secret-Hop": "1",
+          "X-Other-Hop": "1",
           "Proxy-Authorization": "Basic eA==",
           "X-Kept": "yes",
         },
       }),
     );
     expect(echo.headers["x-secret-hop"]).toBeUndefined();
+    expect(echo.headers["x-other-hop"]).toBeUndefined();
     expect(echo.headers["proxy-authorization"]).toBeUndefined();
     expect(echo.headers["x-kept"]).toBe("yes");
   });
