@@ -49,7 +49,10 @@ function compileSelector(selector: Selector): SelectorTest {
   if ("ip" in selector) {
     // Validated before compiling; a range that still fails to parse matches nobody.
     const inRange = parseIpRange(selector.ip);
-    return (_p, _r, ip) => ip !== null && inRange?.(ip) === true;
+    return (_p, _r, ipOf) => {
+      const ip = ipOf();
+      return ip !== null && inRange?.(ip) === true;
+    };
   }
   const country = selector.country;
   return (_p, request) => request.country === country;

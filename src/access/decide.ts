@@ -25,7 +25,7 @@ function policiesFor(app: CompiledApp, path: string): readonly CompiledPolicy[] 
 }
 
 /** Kleene logic over selectors: null ("unknown") only arises for a request nobody signed in to. */
-function any(tests: readonly SelectorTest[], p: AccessPrincipal | null, r: AccessRequest, ip: ParsedIp | null): boolean | null {
+function any(tests: readonly SelectorTest[], p: AccessPrincipal | null, r: AccessRequest, ip: () => ParsedIp | null): boolean | null {
   let unknown = false;
   for (const test of tests) {
     const result = test(p, r, ip);
@@ -35,7 +35,7 @@ function any(tests: readonly SelectorTest[], p: AccessPrincipal | null, r: Acces
   return unknown ? null : false;
 }
 
-function all(tests: readonly SelectorTest[], p: AccessPrincipal | null, r: AccessRequest, ip: ParsedIp | null): boolean | null {
+function all(tests: readonly SelectorTest[], p: AccessPrincipal | null, r: AccessRequest, ip: () => ParsedIp | null): boolean | null {
   let unknown = false;
   for (const test of tests) {
     const result = test(p, r, ip);
@@ -46,7 +46,7 @@ function all(tests: readonly SelectorTest[], p: AccessPrincipal | null, r: Acces
 }
 
 /** include (any) and require (all) and not exclude (any). */
-function selects(policy: CompiledPolicy, p: AccessPrincipal | null, r: AccessRequest, ip: ParsedIp | null): boolean | null {
+function selects(policy: CompiledPolicy, p: AccessPrincipal | null, r: AccessRequest, ip: () => ParsedIp | null): boolean | null {
   const included = any(policy.include, p, r, ip);
   if (included === false) return false;
   const required = policy.require.length === 0 ? true : all(policy.require, p, r, ip);
@@ -97,7 +97,11 @@ export function decide(app: CompiledApp, principal: AccessPrincipal | null, requ
   if (path === null) return { decision: "bad-path", policy: null };
   const policies = policiesFor(app, path);
   if (!policies) return { decision: "deny", policy: null };
-  const ip = request.ip ? parseIp(request.ip) : null;
+  let parsed: ParsedIp | null | undefined;
+  const ip = () => {
+    if (parsed === undefined) parsed = request.ip ? parseIp(request.ip) : null;
+    return parsed;
+  };
   for (const policy of policies) {
     const selected = selects(policy, principal, request, ip);
     if (selected === false) continue;

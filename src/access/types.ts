@@ -76,7 +76,8 @@ export interface Decision {
 }
 
 /** A compiled selector: true, false, or (for a request nobody signed in to) unknown. */
-export type SelectorTest = (principal: AccessPrincipal | null, request: AccessRequest, ip: ParsedIp | null) => boolean | null;
+/** `ip()` parses the request's address on first use: only an `ip` selector asks for it. */
+export type SelectorTest = (principal: AccessPrincipal | null, request: AccessRequest, ip: () => ParsedIp | null) => boolean | null;
 
 export interface CompiledPolicy {
   name: string;

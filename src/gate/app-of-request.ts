@@ -17,11 +17,26 @@ export function requestFacts(request: Request, url: URL): AccessRequest {
 
 /**
  * What decide() needs of a gated request. The address and country only for an app whose
- * policies name one: reading `request.cf` parses Cloudflare's metadata, a cost on every
- * request (docs/benchmarks.md), and no other app's decision can depend on them.
+ * policies name one, and then only once a policy of the path being decided asks: reading
+ * `request.cf` parses Cloudflare's metadata, a cost on every request (docs/benchmarks.md),
+ * and no other decision can depend on them.
  */
 export function accessRequestOf(app: CompiledApp, request: Request, url: URL): AccessRequest {
-  return app.readsClientAddress ? requestFacts(request, url) : { pathname: url.pathname, ip: null, country: null };
+  if (!app.readsClientAddress) return { pathname: url.pathname, ip: null, country: null };
+  let facts: AccessRequest | undefined;
+  const read = () => {
+    facts ??= requestFacts(request, url);
+    return facts;
+  };
+  return {
+    pathname: url.pathname,
+    get ip() {
+      return read().ip;
+    },
+    get country() {
+      return read().country;
+    },
+  };
 }
 
 /** The app of this request's host; none (the auth host when it is not an app) is a 404, and nothing is proxied. */

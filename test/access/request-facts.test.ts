@@ -1,7 +1,7 @@
 /**
  * What the gate hands decide() of a request (src/gate/app-of-request.ts): the address and
- * country only for an app whose policies name one, so the others never pay for reading
- * Cloudflare's request metadata.
+ * country only for an app whose policies name one, and only once a policy of the path being
+ * decided asks, so the others never pay for reading Cloudflare's request metadata.
  */
 import { describe, expect, it } from "vitest";
 import { decide } from "../../src/access";
@@ -42,6 +42,24 @@ describe("accessRequestOf", () => {
     expect(counted.reads).toBe(1);
     expect(decide(wiki, person("a@example.com"), facts)).toEqual({ decision: "allow", policy: "staff" });
     expect(decide(wiki, person("a@example.com"), { ...facts, country: "FR" })).toEqual({ decision: "deny", policy: "germany only" });
+  });
+
+  it("reads them only when a policy of the path being decided names one", () => {
+    const policies = [
+      { name: "items", path: "/items/*", action: "allow" as const, include: [{ emailDomain: "example.com" }] },
+      { name: "office", path: "/office/*", action: "allow" as const, include: [{ ip: "203.0.113.0/24" }, { country: "DE" }] },
+    ];
+    const wiki = registryOf([app({ policies })]).appByName("wiki")!;
+    const items = countedRequest("/items/42");
+    const itemsFacts = accessRequestOf(wiki, items.request, items.url);
+    expect(decide(wiki, null, itemsFacts)).toEqual({ decision: "sign-in", policy: "items" });
+    expect(decide(wiki, person("a@example.com"), itemsFacts)).toEqual({ decision: "allow", policy: "items" });
+    expect(items.counted.reads).toBe(0);
+    const office = countedRequest("/office/desk");
+    const officeFacts = accessRequestOf(wiki, office.request, office.url);
+    expect(decide(wiki, null, officeFacts)).toEqual({ decision: "sign-in", policy: "office" });
+    expect(decide(wiki, person("a@example.com"), officeFacts)).toEqual({ decision: "allow", policy: "office" });
+    expect(office.counted.reads).toBe(1);
   });
 
   it("gives an app with an ip rule the address", () => {
