@@ -12,7 +12,7 @@ import { strictTransportSecurityFor } from "../middleware/security-headers";
 import { type OriginHeaderOptions, originRequestHeaders, publicUrlFor } from "./origin-headers";
 
 /** The query parameter that carries share tokens: ours, so it never reaches the origin. */
-export const SHARE_PARAM = "sesame";
+const SHARE_PARAM = "sesame";
 
 class OriginUnreachableError extends AppError {
   constructor() {
