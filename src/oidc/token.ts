@@ -128,17 +128,21 @@ async function codeGrant(c: Context<AppEnv>, client: Client, params: URLSearchPa
   if (!code) return oauthError("invalid_request", "code is required");
   const refused = (reason: string, detail: Record<string, string | number> = {}) =>
     refuseGrant(c, client, "the code is invalid, expired, already used, or was issued to another client or redirect URI", reason, detail);
+  // RFC 6749 section 4.1.2, RFC 9700 section 4.5: a code used twice, or seen at a client it was not
+  // issued to (a stolen code), revokes what was issued from it, even what is not inserted yet.
+  const revokeAndRefuse = async (grantId: string, issuedTo: string, used: boolean) =>
+    refused(issuedTo === client.clientId ? "code_replayed" : "code_other_client", {
+      revoked: await revokeCodeGrant(db, grantId),
+      alreadyUsed: used ? 1 : 0,
+    });
   const exchange = await exchangeCode(db, code);
   if (!exchange.ok) {
-    if (exchange.reason === "replayed") {
-      // RFC 6749 section 4.1.2: a code used twice revokes what its first use issued, even what it has not inserted yet.
-      const revoked = await revokeCodeGrant(db, exchange.grantId);
-      return refused("code_replayed", { revoked });
-    }
+    if (exchange.reason === "replayed") return revokeAndRefuse(exchange.grantId, exchange.clientId, true);
     return refused(`code_${exchange.reason}`);
   }
   const row = exchange.code;
-  if (row.clientId !== client.clientId) return refused("code_other_client");
+  // This exchange burned the code: its own client's later use is a replay and is refused too.
+  if (row.clientId !== client.clientId) return revokeAndRefuse(row.grantId, row.clientId, false);
   if (params.get("redirect_uri") !== row.redirectUri) return refused("redirect_uri_mismatch");
   const verifier = params.get("code_verifier");
   if (row.codeChallenge !== null) {

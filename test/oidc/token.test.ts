@@ -220,10 +220,49 @@ describe("refusals", () => {
     await expectOAuthError(res, "invalid_grant");
   });
 
-  it("refuses a code issued to another client", async () => {
-    const { edge, exchange } = await codeGranted();
+  /** Refusals from one test address are many in this file: none may be folded into a summary row. */
+  const EVERY_REFUSAL_AUDITED = { AUDIT_FAILURES_PER_CLIENT: "1000" };
+
+  /** The audit row of the latest refused grant at `clientId`: its reason and detail. */
+  async function lastRefusal(clientId: string) {
+    const row = await env.DB.prepare(
+      "SELECT reason, detail FROM auth_events WHERE event = 'oidc_grant_refused' AND json_extract(detail, '$.client') = ? ORDER BY id DESC LIMIT 1",
+    )
+      .bind(clientId)
+      .first<{ reason: string; detail: string }>();
+    return { reason: row?.reason, detail: JSON.parse(row?.detail ?? "{}") as Record<string, unknown> };
+  }
+
+  it("refuses a used code at another client and revokes every token its first exchange issued", async () => {
+    const offline = { scope: "openid email offline_access" };
+    const { edge, basic, exchange } = await codeGranted(EVERY_REFUSAL_AUDITED, {}, offline);
+    const issued = (await (await exchange()).json()) as TokenAnswer;
+    expect((await userinfo(edge, issued.access_token)).status).toBe(200);
     const other = await registerClient(edge);
     await expectOAuthError(await exchange({}, { id: other.clientId, secret: other.clientSecret! }), "invalid_grant");
+    expect((await userinfo(edge, issued.access_token)).status).toBe(401);
+    const refresh = await tokenRequest(edge, { grant_type: "refresh_token", refresh_token: issued.refresh_token! }, basic);
+    await expectOAuthError(refresh, "invalid_grant");
+    expect(await lastRefusal(other.clientId)).toEqual({
+      reason: "code_other_client",
+      detail: expect.objectContaining({ revoked: 2, alreadyUsed: 1 }),
+    });
+  });
+
+  it("refuses an unused code at another client, revokes its grant, and burns it for its own client", async () => {
+    const { edge, client, exchange } = await codeGranted(EVERY_REFUSAL_AUDITED);
+    const other = await registerClient(edge);
+    await expectOAuthError(await exchange({}, { id: other.clientId, secret: other.clientSecret! }), "invalid_grant");
+    expect(await lastRefusal(other.clientId)).toEqual({
+      reason: "code_other_client",
+      detail: expect.objectContaining({ revoked: 0, alreadyUsed: 0 }),
+    });
+    const revokedCodes = await env.DB.prepare("SELECT count(*) AS n FROM oidc_codes WHERE client_id = ? AND revoked_at IS NOT NULL")
+      .bind(client.clientId)
+      .first<{ n: number }>();
+    expect(revokedCodes?.n).toBe(1);
+    await expectOAuthError(await exchange(), "invalid_grant");
+    expect((await lastRefusal(client.clientId)).reason).toBe("code_replayed");
   });
 
   it("refuses an expired code (OIDC_CODE_TTL)", async () => {
