@@ -14,7 +14,11 @@ import { readBodyWithLimit } from "../http/read-body";
  */
 export const MAX_FORM_BYTES = 48 * 1024;
 
-export type FormFields = (name: string, maxLength: number) => string;
+/** A reader of the form's string fields, by name; `forEach` visits every field as sent, a repeated one as often as it came. */
+export interface FormFields {
+  (name: string, maxLength: number): string;
+  forEach(callback: (value: unknown, name: string) => void): void;
+}
 
 /** Parses the body once and returns a reader for its string fields. */
 export async function readForm(request: Request): Promise<FormFields> {
@@ -31,11 +35,12 @@ export async function readForm(request: Request): Promise<FormFields> {
   } catch {
     throw new BadRequestError("body", "The form could not be read");
   }
-  return (name, maxLength) => {
+  const field = (name: string, maxLength: number) => {
     const value = form.get(name);
     if (value === null) return "";
     if (typeof value !== "string") throw new BadRequestError(name, `${name} must be text`);
     if (value.length > maxLength) throw new BadRequestError(name, `${name} is too long`);
     return value;
   };
+  return Object.assign(field, { forEach: (callback: (value: unknown, name: string) => void) => form.forEach(callback) });
 }

@@ -15,7 +15,7 @@ import { clientIp, userAgent } from "../http/request-info";
 import { readForm } from "../login/form";
 import { ErrorPage } from "../pages/error-page";
 import { SignedOutPage } from "../pages/logout-page";
-import { siteFor } from "../pages/site";
+import { type Site, siteFor } from "../pages/site";
 import { htmlPage } from "../routes/auth-context";
 import { clearSessionCookie, readSession, readSessionClaims, revokeSession } from "../sessions";
 import { type Client, findClient } from "./clients";
@@ -28,16 +28,32 @@ import { ID_TOKEN_ALGS, publicOidcJwk } from "./signing-keys";
 const FIELDS = ["id_token_hint", "post_logout_redirect_uri", "client_id", "state"] as const;
 const MAX_FIELD_LENGTH = 4096;
 
-/** The request's logout parameters, from the query (GET) or the form (POST). */
-async function readParams(c: Context<AppEnv>): Promise<URLSearchParams> {
-  if (c.req.method === "GET") return new URL(c.req.url).searchParams;
+/**
+ * The request's logout parameters, from the query (GET) or the form (POST), and the first one
+ * sent more than once (`repeated`): none may be, or the first value would win unseen.
+ */
+async function readParams(c: Context<AppEnv>): Promise<{ params: URLSearchParams; repeated: string | null }> {
+  if (c.req.method === "GET") {
+    const params = new URL(c.req.url).searchParams;
+    return { params, repeated: repeatedParam(params) };
+  }
   const form = await readForm(c.req.raw);
   const params = new URLSearchParams();
   for (const name of FIELDS) {
     const value = form(name, MAX_FIELD_LENGTH);
     if (value) params.set(name, value);
   }
-  return params;
+  return { params, repeated: repeatedParam(form) };
+}
+
+/** The error page for a repeated parameter, naming it (at most 40 characters of it, as authorize does). */
+function repeatedParamPage(c: Context<AppEnv>, site: Site, name: string): Response {
+  const { t } = site.i18n;
+  return htmlPage(
+    c,
+    <ErrorPage site={site} title={t("oidcLogout.errorTitle")} message={t("oidcLogout.repeatedParam", { name: name.slice(0, 40) })} />,
+    400,
+  );
 }
 
 interface IdTokenHint {
@@ -138,9 +154,9 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
   const config = c.var.config;
   const site = siteFor(config, c.req.raw);
   const { t } = site.i18n;
-  const params = await readParams(c);
+  const { params, repeated } = await readParams(c);
+  if (repeated !== null) return repeatedParamPage(c, site, repeated);
   const errorPage = (message: string) => htmlPage(c, <ErrorPage site={site} title={t("oidcLogout.errorTitle")} message={message} />, 400);
-  if (repeatedParam(params) !== null) return errorPage(t("oidcLogout.repeatedParam"));
   const rawHint = params.get("id_token_hint");
   const hint = rawHint ? await readIdTokenHint(config, rawHint) : null;
   const target = await targetOf(c, params, hint?.clientId ?? null);
@@ -166,7 +182,8 @@ export async function logout(c: Context<AppEnv>): Promise<Response> {
 /** POST AUTH_PREFIX/oidc/end-session: the person's "Sign out" on the confirmation page (same-origin checked). */
 export async function confirmLogout(c: Context<AppEnv>): Promise<Response> {
   const config = c.var.config;
-  const params = await readParams(c);
+  const { params, repeated } = await readParams(c);
+  if (repeated !== null) return repeatedParamPage(c, siteFor(config, c.req.raw), repeated);
   params.delete("id_token_hint");
   const target = await targetOf(c, params, null);
   if (!target.ok) {

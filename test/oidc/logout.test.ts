@@ -227,6 +227,65 @@ describe("without a valid id_token_hint", () => {
   });
 });
 
+describe("a repeated parameter", () => {
+  /** Each field sent twice: a registered value first, so a reader that kept the first one would sign out and redirect. */
+  const repeats = (idToken: string): [string, [string, string][]][] => [
+    [
+      "post_logout_redirect_uri",
+      [
+        ["id_token_hint", idToken],
+        ["post_logout_redirect_uri", SIGNED_OUT],
+        ["post_logout_redirect_uri", "https://evil.example/"],
+      ],
+    ],
+    [
+      "id_token_hint",
+      [
+        ["id_token_hint", idToken],
+        ["id_token_hint", "not-a-token"],
+        ["post_logout_redirect_uri", SIGNED_OUT],
+      ],
+    ],
+  ];
+
+  async function expectRefusalNaming(res: Response, field: string) {
+    expect(res.status).toBe(400);
+    expect(res.headers.get("Location")).toBeNull();
+    expect(res.headers.get("Content-Type")).toMatch(/^text\/html/);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(await res.text()).toContain(field);
+  }
+
+  it("in the query of a GET gets the error page naming it, and signs nobody out", async () => {
+    const { edge, session, idToken, alive } = await signedIn();
+    for (const [field, params] of repeats(idToken)) {
+      const res = await edge(`/.sesame/oidc/logout?${new URLSearchParams(params)}`, {
+        headers: { Cookie: session.cookie, Accept: "text/html" },
+      });
+      await expectRefusalNaming(res, field);
+    }
+    expect(await alive()).toBe(true);
+  });
+
+  it("in the form of a POST gets the error page naming it, and signs nobody out", async () => {
+    const { edge, session, idToken, alive } = await signedIn();
+    for (const [field, params] of repeats(idToken)) {
+      const res = await edge("/.sesame/oidc/logout", {
+        method: "POST",
+        headers: {
+          Cookie: session.cookie,
+          "Content-Type": "application/x-www-form-urlencoded",
+          Origin: "https://rp.example",
+          Accept: "text/html",
+        },
+        body: new URLSearchParams(params),
+      });
+      await expectRefusalNaming(res, field);
+    }
+    expect(await alive()).toBe(true);
+  });
+});
+
 describe("never to an unregistered address", () => {
   it("shows an error page, does not redirect and does not sign out", async () => {
     const { edge, client, session, idToken, alive } = await signedIn();

@@ -96,7 +96,8 @@ export const de: Catalogue = {
   "oidcLogout.confirm": "Abmelden",
   "oidcLogout.stay": "Angemeldet bleiben",
   "oidcLogout.errorTitle": "Abmelden nicht möglich",
-  "oidcLogout.repeatedParam": "Die Abmeldeanfrage wiederholt einen Parameter. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
+  "oidcLogout.repeatedParam":
+    "Die Abmeldeanfrage wiederholt den Parameter „{name}“. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
   "oidcLogout.twoClients":
     "Die Abmeldeanfrage nennt zwei verschiedene Anwendungen. Gehen Sie zurück zur Anwendung und versuchen Sie es erneut.",
   "oidcLogout.unknownRedirect":

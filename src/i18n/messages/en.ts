@@ -95,7 +95,7 @@ export const en = {
   "oidcLogout.confirm": "Sign out",
   "oidcLogout.stay": "Stay signed in",
   "oidcLogout.errorTitle": "Sign-out not possible",
-  "oidcLogout.repeatedParam": "The sign-out request repeats a parameter. Go back to the application and try again.",
+  "oidcLogout.repeatedParam": 'The sign-out request repeats the parameter "{name}". Go back to the application and try again.',
   "oidcLogout.twoClients": "The sign-out request names two different applications. Go back to the application and try again.",
   "oidcLogout.unknownRedirect": "The application asked to return to an address it has not registered. You were not signed out.",
 

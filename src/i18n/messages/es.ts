@@ -95,7 +95,7 @@ export const es: Catalogue = {
   "oidcLogout.confirm": "Cerrar sesión",
   "oidcLogout.stay": "Mantener la sesión",
   "oidcLogout.errorTitle": "No se puede cerrar la sesión",
-  "oidcLogout.repeatedParam": "La solicitud de cierre de sesión repite un parámetro. Vuelve a la aplicación e inténtalo de nuevo.",
+  "oidcLogout.repeatedParam": "La solicitud de cierre de sesión repite el parámetro «{name}». Vuelve a la aplicación e inténtalo de nuevo.",
   "oidcLogout.twoClients":
     "La solicitud de cierre de sesión nombra dos aplicaciones distintas. Vuelve a la aplicación e inténtalo de nuevo.",
   "oidcLogout.unknownRedirect": "La aplicación pidió volver a una dirección que no ha registrado. No se cerró tu sesión.",

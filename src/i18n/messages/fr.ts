@@ -96,7 +96,7 @@ export const fr: Catalogue = {
   "oidcLogout.confirm": "Se déconnecter",
   "oidcLogout.stay": "Rester connecté",
   "oidcLogout.errorTitle": "Déconnexion impossible",
-  "oidcLogout.repeatedParam": "La demande de déconnexion répète un paramètre. Revenez à l’application et réessayez.",
+  "oidcLogout.repeatedParam": "La demande de déconnexion répète le paramètre « {name} ». Revenez à l’application et réessayez.",
   "oidcLogout.twoClients": "La demande de déconnexion nomme deux applications différentes. Revenez à l’application et réessayez.",
   "oidcLogout.unknownRedirect":
     "L’application demande à revenir à une adresse qu’elle n’a pas enregistrée. Vous n’avez pas été déconnecté.",

@@ -97,7 +97,8 @@ export const ja: Catalogue = {
   "oidcLogout.confirm": "サインアウト",
   "oidcLogout.stay": "サインインしたままにする",
   "oidcLogout.errorTitle": "サインアウトできません",
-  "oidcLogout.repeatedParam": "サインアウトの要求でパラメーターが重複しています。アプリケーションに戻って、もう一度お試しください。",
+  "oidcLogout.repeatedParam":
+    "サインアウトの要求でパラメーター「{name}」が重複しています。アプリケーションに戻って、もう一度お試しください。",
   "oidcLogout.twoClients":
     "サインアウトの要求に 2 つの異なるアプリケーションが指定されています。アプリケーションに戻って、もう一度お試しください。",
   "oidcLogout.unknownRedirect": "アプリケーションが登録されていないアドレスへの戻りを求めました。サインアウトしていません。",

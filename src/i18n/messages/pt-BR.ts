@@ -94,7 +94,7 @@ export const ptBR: Catalogue = {
   "oidcLogout.confirm": "Sair",
   "oidcLogout.stay": "Continuar conectado",
   "oidcLogout.errorTitle": "Não foi possível sair",
-  "oidcLogout.repeatedParam": "O pedido de saída repete um parâmetro. Volte ao aplicativo e tente novamente.",
+  "oidcLogout.repeatedParam": 'O pedido de saída repete o parâmetro "{name}". Volte ao aplicativo e tente novamente.',
   "oidcLogout.twoClients": "O pedido de saída indica dois aplicativos diferentes. Volte ao aplicativo e tente novamente.",
   "oidcLogout.unknownRedirect": "O aplicativo pediu para voltar a um endereço que não registrou. Sua sessão não foi encerrada.",
 
