@@ -245,7 +245,7 @@ describe("policies at the gate", () => {
 
   it("answers 400 for an ambiguous path on an app with policies, and proxies nothing", async () => {
     const { cookie } = await userWithSession();
-    for (const path of ["//admin/x", "/admin%2fx", "/admin\uff0fx", "/%2561dmin"]) {
+    for (const path of ["//admin/x", "/admin%2fx", "/admin\uff0fx", "/%2561dmin", "/admin%2ex", "/admin\u2215x", "/admin%E2%80%8Bx"]) {
       const res = await edge(`http://wiki.example.com${path}`, { headers: { Cookie: cookie } });
       expect(res.status, path).toBe(400);
       expect(await res.json()).toMatchObject({ error: "invalid_request", field: "path" });

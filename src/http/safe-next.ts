@@ -100,7 +100,8 @@ function startsLikePath(value: string): boolean {
  * True when some reader (browser, origin, framework) may take `text` for other text: it holds
  * a control or invisible character, a look-alike of "/" or "\\", or anything NFKC folds
  * (fullwidth "．" and "／", ligatures...). The characters safeNext refuses, checked over the
- * whole text: gate/paths.ts uses it so that no such path is public or inside a share scope.
+ * whole text: access/canonical-path.ts uses it so that no such path is decided on (by a
+ * policy, PUBLIC_PATHS or a share scope).
  * A plain space is not a look-alike.
  */
 export function hasLookAlikes(text: string): boolean {

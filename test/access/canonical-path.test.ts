@@ -39,6 +39,21 @@ describe("canonicalPath", () => {
     expect(canonicalPath(pathnameOf(raw))).toBeNull();
   });
 
+  // Once refused only for PUBLIC_PATHS and share scopes: one rule now decides every path (docs/access.md, "Paths").
+  it.each([
+    ["/admin%2ex", "an encoded dot inside a segment"],
+    ["/admin%2E%2Ex", "encoded dots the URL parser leaves alone"],
+    ["/admin..x", 'a ".." inside a segment'],
+    ["/admin\u200bx", "a zero-width space, which NFKC keeps"],
+    ["/admin%C2%ADx", "a soft hyphen, which NFKC keeps"],
+    ["/admin%C2%85x", "a C1 control character"],
+    ["/admin\u2215x", "a division slash, which NFKC keeps"],
+    ["/admin\u2044x", "a fraction slash"],
+    ["/admin\u202ex", "a right-to-left override"],
+  ])("refuses %s (%s), as PUBLIC_PATHS and share scopes always did", (raw, _why) => {
+    expect(canonicalPath(pathnameOf(raw))).toBeNull();
+  });
+
   it("refuses dot segments that reach it without the URL parser", () => {
     expect(canonicalPath("/a/../b")).toBeNull();
     expect(canonicalPath("/a/./b")).toBeNull();
