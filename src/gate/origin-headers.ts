@@ -67,37 +67,36 @@ export function publicUrlFor(config: Config, app: CompiledApp, url: URL): URL {
 
 /** The headers for the origin request, built from the client's; `publicUrl` is publicUrlFor()'s. */
 export function originRequestHeaders(config: Config, request: Request, publicUrl: URL, options: OriginHeaderOptions): Headers {
-  const incoming = request.headers;
   const passed = config.origin.passClientHeaders;
-  const headers = new Headers();
-  const connection = incoming.get("Connection");
-  // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
-  const named =
-    connection === null
-      ? null
-      : new Set(
-          connection
-            .split(",")
-            .map((token) => token.trim().toLowerCase())
-            .filter(Boolean),
-        );
-  incoming.forEach((value, name) => {
-    if (!copiesField(name, passed)) return;
-    const lower = name.toLowerCase();
-    if (named?.has(lower) || (options.dropAuthorization && lower === "authorization")) return;
-    headers.append(name, value);
+  // One pass over the client's fields, which also picks up the four read below: each call into
+  // the runtime's Headers costs about as much as the string work around it (docs/benchmarks.md).
+  // Iteration gives lower-case names, repeated fields joined as get() joins them.
+  const copied: [string, string][] = [];
+  let connection: string | null = null;
+  let cookie: string | null = null;
+  let upgrade = "";
+  let ip = "";
+  request.headers.forEach((value, name) => {
+    if (name === "connection") connection = value;
+    else if (name === "cookie") cookie = value;
+    else if (name === "upgrade") upgrade = value;
+    else if (name === "cf-connecting-ip") ip = value.trim();
+    if (copiesField(name, passed) && !(options.dropAuthorization && name === "authorization")) copied.push([name, value]);
   });
-  const cookie = withoutEdgeCookies(incoming.get("Cookie"));
-  if (cookie) headers.set("Cookie", cookie);
+  // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
+  const named = connection === null ? null : listedInConnection(connection);
+  const headers = new Headers();
+  for (const [name, value] of copied) if (!named?.has(name)) headers.append(name, value);
+  const kept = withoutEdgeCookies(cookie);
+  if (kept) headers.set("Cookie", kept);
 
   // A WebSocket handshake keeps its Upgrade: it is how fetch() knows to open one to the origin.
-  if ((incoming.get("Upgrade") ?? "").toLowerCase() === "websocket") {
+  if (upgrade.toLowerCase() === "websocket") {
     headers.set("Upgrade", "websocket");
     headers.set("Connection", "Upgrade");
   }
 
   // CF-Connecting-IP is set by Cloudflare itself; a client-sent X-Forwarded-For never is.
-  const ip = incoming.get("CF-Connecting-IP")?.trim();
   if (ip) headers.set("X-Forwarded-For", ip);
   // The host the browser used: one the app's hosts matched (docs/access.md), or PUBLIC_URL's
   // for the implicit app. Never a client-sent X-Forwarded-Host.
@@ -106,6 +105,16 @@ export function originRequestHeaders(config: Config, request: Request, publicUrl
 
   if (options.identity) setIdentityHeaders(headers, config, options.identity.principal, options.identity.assertion);
   return headers;
+}
+
+/** The field names a Connection header lists, lower-cased. */
+function listedInConnection(connection: string): Set<string> {
+  return new Set(
+    connection
+      .split(",")
+      .map((token) => token.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** Sets the identity headers on `headers`, replacing any of the same names. */

@@ -116,9 +116,11 @@ export async function readSessionClaims(request: Request, deps: SessionDeps): Pr
  * elsewhere; this refuses one copied there by hand or by a script.
  */
 function cookieBelongsHere(config: Config, claims: SessionClaims, request: Request): boolean {
+  // Without APPS an auth-host cookie is good everywhere: no URL to parse on the gate's hot path.
+  if (claims.host === undefined && !config.access.configured) return true;
   const host = hostnameOf(new URL(request.url).host);
   if (claims.host !== undefined) return claims.host === host;
-  return !config.access.configured || host === hostnameOf(config.publicUrl.host);
+  return host === hostnameOf(config.publicUrl.host);
 }
 
 /**
