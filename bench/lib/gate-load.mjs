@@ -101,7 +101,7 @@ export async function load(url, headersFor, seconds, { minRequests = 0, connecti
  * is busy at a time, so the difference over a round is that variant's cost, whatever else runs
  * on the machine. NaN where /proc does not exist.
  */
-function workerdCpuMs() {
+export function workerdCpuMs() {
   if (!existsSync("/proc/self/stat")) return NaN;
   const ticksPerMs = 100 / 1000; // USER_HZ is 100 on Linux
   let total = 0;

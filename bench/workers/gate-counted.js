@@ -6,6 +6,11 @@
  *   statements with the tests' counter, test/support/d1-round-trips.ts; KV reads):
  *     GET  /__bench/counters        -> {d1RoundTrips, d1Statements, kvReads}
  *     POST /__bench/counters/reset
+ * - POST /__bench/loop?mode=pass|session|token&n=N -> {requests}: N requests through the product's
+ *   fetch (or the pass-through's, bench/workers/passthrough.ts) inside this isolate, each with the
+ *   next credential made last, while fetch() is a stub answering as the bench origin does
+ *   (bench/gate-js.bench.mjs). Every answer must be a 200, and the gate's origin request must
+ *   carry the identity headers.
  * - POST /__bench/credentials?n=N[&host=H]  -> {cookies: [...], tokens: [...]}: N users, each
  *   with a real session (the same parts sign-in uses: test/support/sessions.ts) and a real
  *   service token (issueToken and its service_tokens row, as the admin API writes them). With
@@ -24,8 +29,13 @@ import { continueSessionOnHost } from "../../src/sessions/index.ts";
 import { newSecurityStamp } from "../../src/users/store.ts";
 import { countingD1RoundTrips } from "../../test/support/d1-round-trips.ts";
 import { createSession } from "../../test/support/sessions.ts";
+import passthrough from "./passthrough.ts";
 
 const counters = { kvReads: 0 };
+/** The credentials made last, for the loop. */
+let made = { cookies: [], tokens: [] };
+/** What the bench origin answers (bench/lib/gate-load.mjs). */
+const ORIGIN_ANSWER = JSON.stringify({ ok: true, items: [1, 2, 3] });
 let d1 = null;
 /** One wrapped env per original env, so the worker's per-isolate config cache still hits. */
 const wrappedEnvs = new WeakMap();
@@ -99,7 +109,40 @@ async function createCredentials(env, request, url) {
     }
     await deps.db.batch(tokenRows);
   }
+  made = { cookies, tokens };
   return Response.json({ cookies, tokens });
+}
+
+async function loop(env, ctx, url) {
+  const mode = url.searchParams.get("mode");
+  if (!["pass", "session", "token"].includes(mode)) return Response.json({ error: "mode must be pass, session or token" }, { status: 400 });
+  const n = Math.min(Number(url.searchParams.get("n") ?? "300"), 10_000);
+  const real = globalThis.fetch;
+  let sent = null;
+  globalThis.fetch = async (_input, init) => {
+    sent = init?.headers ?? null;
+    return new Response(ORIGIN_ANSWER, {
+      status: 200,
+      headers: { "Content-Type": "application/json", "Content-Length": String(ORIGIN_ANSWER.length) },
+    });
+  };
+  try {
+    for (let i = 0; i < n; i++) {
+      const headers = { Host: "127.0.0.1:8787", Connection: "keep-alive" };
+      if (mode === "session") headers.Cookie = made.cookies[i % made.cookies.length];
+      if (mode === "token") headers.Authorization = `Bearer ${made.tokens[i % made.tokens.length]}`;
+      const request = new Request("http://127.0.0.1:8787/api/items?view=full", { headers });
+      sent = null;
+      const answer = mode === "pass" ? await passthrough.fetch(request, env) : await worker.fetch(request, wrap(env), ctx);
+      await answer.arrayBuffer();
+      if (answer.status !== 200) return Response.json({ error: `${mode} answered ${answer.status}` }, { status: 500 });
+      if (mode !== "pass" && !sent?.get("Sesame-User-Id"))
+        return Response.json({ error: `${mode}: the origin request carried no identity` }, { status: 500 });
+    }
+  } finally {
+    globalThis.fetch = real;
+  }
+  return Response.json({ requests: n });
 }
 
 export default {
@@ -116,6 +159,7 @@ export default {
       return Response.json({ ...counters, ...d1Counts() });
     }
     if (url.pathname === "/__bench/credentials" && request.method === "POST") return createCredentials(env, request, url);
+    if (url.pathname === "/__bench/loop" && request.method === "POST") return loop(env, ctx, url);
     return worker.fetch(request, wrap(env), ctx);
   },
 };
