@@ -15,12 +15,14 @@ import { type OriginHeaderOptions, originRequestHeaders, publicUrlFor } from "./
 const SHARE_PARAM = "sesame";
 
 class OriginUnreachableError extends AppError {
+  override name = "OriginUnreachableError";
   constructor() {
     super("origin_unreachable", 502, "The application behind this sign-in gate is not answering. Please try again shortly.");
   }
 }
 
 class OriginTimeoutError extends AppError {
+  override name = "OriginTimeoutError";
   constructor() {
     super("origin_timeout", 504, "The application behind this sign-in gate took too long to answer. Please try again.");
   }

@@ -17,6 +17,7 @@ export const MAX_SESSION_GROUPS_BYTES = 2048;
 
 /** The user is in more policy-named groups than a cookie can hold: a clear page, never a loop. */
 export class TooManyGroupsError extends AppError {
+  override name = "TooManyGroupsError";
   constructor() {
     super(
       "too_many_groups",
