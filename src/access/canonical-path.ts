@@ -29,7 +29,9 @@ function isPrintableAscii(text: string): boolean {
 /**
  * `pathname` decoded once (so `/%61dmin` is `/admin`), or null when it is ambiguous:
  * - not starting with `/`; an encoded `/`, `\`, `.` or NUL; invalid or overlong UTF-8;
- * - after decoding: `\`, `//`, `..` anywhere, a `.` segment, a leftover escape (double encoding);
+ * - after decoding: `\`, `//`, `..` anywhere, a `.` segment, a `;` (path parameters, which Java
+ *   servers drop from every segment and Python's `urlparse` from the last: `/admin;x` is their
+ *   `/admin`), a leftover escape (double encoding);
  * - a character some reader takes for another, the ones a sign-in `next` may not hold
  *   (`hasLookAlikes`): a control or invisible character, a look-alike of `/` or `\`, and any
  *   text NFKC normalisation changes (a fullwidth `／` or `．`, ligatures, decomposed accents).
@@ -51,7 +53,7 @@ export function canonicalPath(pathname: string): string | null {
   }
   // The only look-alike printable ASCII holds is "\", checked below: anything else pays for the full check.
   if (!isPrintableAscii(decoded) && hasLookAlikes(decoded)) return null;
-  if (decoded.includes("\\") || decoded.includes("//") || decoded.includes("..")) return null;
+  if (decoded.includes("\\") || decoded.includes("//") || decoded.includes("..") || decoded.includes(";")) return null;
   if (decoded.includes("/./") || decoded.endsWith("/.")) return null;
   return decoded;
 }

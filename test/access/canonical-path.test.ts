@@ -54,6 +54,17 @@ describe("canonicalPath", () => {
     expect(canonicalPath(pathnameOf(raw))).toBeNull();
   });
 
+  // Path parameters: Tomcat, Jetty and Spring drop `;...` from every segment, Python's urlparse
+  // from the last one, so each reads these as /admin or /admin/x, not as the path decided on.
+  it.each([
+    ["/admin;x", "a path parameter on the last segment"],
+    ["/admin;", "an empty path parameter"],
+    ["/admin;x/y", "a path parameter inside the path"],
+    ["/admin%3bx", "an encoded semicolon"],
+  ])("refuses %s (%s)", (raw, _why) => {
+    expect(canonicalPath(pathnameOf(raw))).toBeNull();
+  });
+
   it("refuses dot segments that reach it without the URL parser", () => {
     expect(canonicalPath("/a/../b")).toBeNull();
     expect(canonicalPath("/a/./b")).toBeNull();
