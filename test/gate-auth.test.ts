@@ -62,6 +62,16 @@ describe("the session cookie", () => {
     expect(echo.headers.cookie).toBe("theme=dark; cart=a%3Db");
   });
 
+  it("keeps our cookie from the origin when it comes in a second Cookie field, which arrives joined with a comma", async () => {
+    const { cookie } = await userWithSession();
+    const { token } = await userWithServiceToken();
+    const headers = new Headers({ Authorization: `Bearer ${token}` });
+    headers.append("Cookie", "theme=dark");
+    headers.append("Cookie", cookie);
+    const echo = await echoOf(await gate("/x", { headers }));
+    expect(echo.headers.cookie ?? "").not.toContain(cookie.split("=")[0]);
+  });
+
   it("sends no Cookie header at all when only our cookies were sent", async () => {
     const { cookie } = await userWithSession();
     const echo = await echoOf(await gate("/x", { headers: { Cookie: cookie } }));

@@ -69,9 +69,18 @@ export function readEdgeCookie(request: Request, config: Config, cookie: EdgeCoo
   return readCookie(request.headers.get("Cookie"), edgeCookieName(config, cookie));
 }
 
+/** True when the cookie pair `pair` ("name=value") is one of the edge's. */
+function isEdgeCookiePair(pair: string): boolean {
+  const eq = pair.indexOf("=");
+  return EDGE_COOKIE_NAMES.has((eq === -1 ? pair : pair.slice(0, eq)).trim());
+}
+
 /**
  * The Cookie header without the edge's cookies, or null when nothing is left. Each kept
  * pair is passed on exactly as the client sent it (RFC 6265 section 5.4: "; " separated).
+ * Two Cookie fields reach us joined with ", " (Headers joins repeated fields so), and some
+ * origins split on the comma too (Python's SimpleCookie): a comma never belongs in a cookie
+ * value (RFC 6265 section 4.1.1), so a pair with one is dropped if any piece is ours.
  */
 export function withoutEdgeCookies(header: string | null): string | null {
   if (!header) return null;
@@ -79,10 +88,8 @@ export function withoutEdgeCookies(header: string | null): string | null {
     .split(";")
     .map((pair) => pair.trim())
     .filter((pair) => {
-      if (pair === "") return false;
-      const eq = pair.indexOf("=");
-      const name = (eq === -1 ? pair : pair.slice(0, eq)).trim();
-      return !EDGE_COOKIE_NAMES.has(name);
+      if (pair === "" || isEdgeCookiePair(pair)) return false;
+      return !pair.includes(",") || !pair.split(",").some(isEdgeCookiePair);
     });
   return kept.length > 0 ? kept.join("; ") : null;
 }
