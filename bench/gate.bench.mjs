@@ -7,7 +7,8 @@
  *   (c) the gate with a bearer service token, spread over CREDENTIALS distinct tokens,
  *   (d) as (b), with 50 apps of 20 policies each (APPS, from a generated file) instead of the
  *       single implicit app: the request goes to the last app's host,
- * all on this machine, in the same run, in front of the same tiny Node origin on loopback.
+ * all on this machine, in the same run, in front of the same tiny Node origin on loopback (the
+ * gate's copy refuses a request that arrives without the gate's identity headers).
  * A bare proxy in front of the same users receives the same requests, credentials included:
  * carrying a 300 to 400-byte credential through workerd costs a pass-through measurably, so
  * each gate variant is compared with the pass-through sent its own requests. Diagnostic (a0)
@@ -104,8 +105,11 @@ async function measure(variants, { warmUp }) {
 }
 
 export default async function run({ log = console.log } = {}) {
+  // Two copies of the same origin: the gate's answers 500 to a request without an identity,
+  // so every gated answer the bench counts went through with one.
   const origin = await startOrigin();
-  const stops = [origin.stop];
+  const gatedOrigin = await startOrigin({ requireIdentity: true });
+  const stops = [origin.stop, gatedOrigin.stop];
   try {
     // Same wrangler.toml (compatibility date and flags) as the gate: only the code differs.
     const passthrough = await startWorker({
@@ -114,9 +118,9 @@ export default async function run({ log = console.log } = {}) {
       bindings: { ORIGIN_URL: { type: "plain_text", value: origin.url } },
     });
     stops.unshift(passthrough.stop);
-    const single = await startGate(origin.url, { credentials: CREDENTIALS });
+    const single = await startGate(gatedOrigin.url, { credentials: CREDENTIALS });
     stops.unshift(single.stop);
-    const many = await startGate(origin.url, { apps: manyApps({ origin: origin.url }), credentials: CREDENTIALS });
+    const many = await startGate(gatedOrigin.url, { apps: manyApps({ origin: gatedOrigin.url }), credentials: CREDENTIALS });
     stops.unshift(many.stop);
 
     const pick = (list) => (i) => list[i % list.length];

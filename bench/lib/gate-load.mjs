@@ -14,14 +14,23 @@ import { MEASURED_HOST } from "./many-apps.mjs";
 import { ROOT } from "./paths.mjs";
 import { fetchJson, startWorker } from "./worker.mjs";
 
-/** The origin runs in its own thread, so it never competes with the load loop's event loop. */
+/**
+ * The origin runs in its own thread, so it never competes with the load loop's event loop.
+ * With `requireIdentity` it answers 500 to a request without the gate's Sesame-User-Id, so a
+ * benchmark of the gate fails rather than measure requests proxied without an identity.
+ */
 const ORIGIN_SOURCE = `
 const { createServer } = require("node:http");
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const body = JSON.stringify({ ok: true, items: [1, 2, 3] });
 const server = createServer((req, res) => {
   req.resume();
   req.on("end", () => {
+    if (workerData.requireIdentity && !req.headers["sesame-user-id"]) {
+      res.writeHead(500, { "Content-Type": "text/plain" });
+      res.end("no identity");
+      return;
+    }
     res.writeHead(200, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
     res.end(body);
   });
@@ -31,8 +40,8 @@ server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port
 parentPort.on("message", () => { server.closeAllConnections(); server.close(() => parentPort.close()); });
 `;
 
-export function startOrigin() {
-  const thread = new Worker(ORIGIN_SOURCE, { eval: true });
+export function startOrigin({ requireIdentity = false } = {}) {
+  const thread = new Worker(ORIGIN_SOURCE, { eval: true, workerData: { requireIdentity } });
   return new Promise((resolve, reject) => {
     thread.once("error", reject);
     thread.once("message", (port) =>
