@@ -59,9 +59,10 @@ export function startOrigin({ requireIdentity = false } = {}) {
 
 /**
  * `connections` keep-alive loops against `url` for `seconds` (and at least `minRequests`
- * requests), request i with headersFor(i); every answer must be a 200.
+ * requests), request i with headersFor(i); every answer must be a 200. `onAnswer(i, res)`
+ * sees each answer's head (a cookie jar takes re-issued cookies from it).
  */
-export async function load(url, headersFor, seconds, { minRequests = 0, connections = 10 } = {}) {
+export async function load(url, headersFor, seconds, { minRequests = 0, connections = 10, onAnswer = null } = {}) {
   let sent = 0;
   const agent = new Agent({ keepAlive: true, maxSockets: connections });
   const latencies = [];
@@ -81,7 +82,9 @@ export async function load(url, headersFor, seconds, { minRequests = 0, connecti
         } else latencies.push(performance.now() - started);
         resolve();
       };
-      const req = httpRequest(url, { agent, headers: headersFor(sent++) }, (res) => {
+      const index = sent++;
+      const req = httpRequest(url, { agent, headers: headersFor(index) }, (res) => {
+        onAnswer?.(index, res);
         res.on("end", () => settle(res.statusCode === 200 ? null : `status ${res.statusCode}`));
         // A connection dropped mid-answer ends with "close" and no "end": count it, never hang.
         res.on("close", () => settle("connection closed before the answer ended"));
@@ -132,9 +135,10 @@ export function workerdCpuMs() {
  * The gate worker with fresh secrets and a migrated local D1, and `credentials` users each holding
  * a session and a service token; with `apps`, APPS is that list (written to a file first, as a
  * deployment would keep it, and handed over as the variable's text) and the session cookies are
- * minted for MEASURED_HOST.
+ * minted for MEASURED_HOST; with `spreadSeconds`, the sessions began evenly over that many
+ * seconds before now (bench/workers/gate-counted.js).
  */
-export async function startGate(originUrl, { apps = null, credentials = 1000, inspectorPort = null } = {}) {
+export async function startGate(originUrl, { apps = null, credentials = 1000, inspectorPort = null, spreadSeconds = 0 } = {}) {
   const persist = mkdtempSync(join(tmpdir(), "sesame-bench-gate-"));
   await applyLocalMigrations(ROOT, { persistTo: persist });
   let appsText = null;
@@ -166,7 +170,9 @@ export async function startGate(originUrl, { apps = null, credentials = 1000, in
   };
   try {
     const host = apps ? `&host=${MEASURED_HOST}` : "";
-    const { cookies, tokens } = await fetchJson(gate, `/__bench/credentials?n=${credentials}${host}`, { method: "POST" });
+    const { cookies, tokens } = await fetchJson(gate, `/__bench/credentials?n=${credentials}${host}&spread=${spreadSeconds}`, {
+      method: "POST",
+    });
     return { gate, cookies, tokens, stop };
   } catch (error) {
     await stop();

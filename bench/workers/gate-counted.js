@@ -11,12 +11,14 @@
  *   next credential made last, while fetch() is a stub answering as the bench origin does
  *   (bench/gate-js.bench.mjs). Every answer must be a 200, and the gate's origin request must
  *   carry the identity headers.
- * - POST /__bench/credentials?n=N[&host=H]  -> {cookies: [...], tokens: [...]}: N users, each
- *   with a real session (the same parts sign-in uses: test/support/sessions.ts) and a real
- *   service token (issueToken and its service_tokens row, as the admin API writes them). With
- *   `host`, the session cookies are the ones the cross-host sign-in mints for that app host
- *   (continueSessionOnHost). The bench spreads its requests over all of them, so no cache of
- *   the gate sees one credential over and over.
+ * - POST /__bench/credentials?n=N[&host=H][&spread=S]  -> {cookies: [...], tokens: [...]}: N
+ *   users, each with a real session (the same parts sign-in uses: test/support/sessions.ts) and
+ *   a real service token (issueToken and its service_tokens row, as the admin API writes them).
+ *   With `host`, the session cookies are the ones the cross-host sign-in mints for that app host
+ *   (continueSessionOnHost). With `spread`, the sessions began (and were last checked in D1)
+ *   at moments spread evenly over the last S seconds, as sessions in continuous use are, so
+ *   their D1 re-checks come due one after another instead of all at once. The bench spreads
+ *   its requests over all of them, so no cache of the gate sees one credential over and over.
  */
 
 import { API_SCOPE } from "../../src/auth/scopes.ts";
@@ -73,6 +75,9 @@ async function createCredentials(env, request, url) {
   // The bench's own writes go to the real binding: the counters stay the gate's.
   const deps = { config: getConfig(product), db: createDb(env.DB), kv: product.REVOKED };
   const now = Date.now();
+  const spreadMs = Math.max(0, Number(url.searchParams.get("spread") ?? "0")) * 1000;
+  /** When the k-th session began: evenly over the last `spread` seconds. */
+  const signedInAt = (k) => now - Math.floor((spreadMs * k) / n);
   const cookies = [];
   const tokens = [];
   for (let start = 0; start < n; start += CHUNK) {
@@ -81,17 +86,19 @@ async function createCredentials(env, request, url) {
       email: `bench-${now}-${start + i}@example.com`,
       name: "",
       isActive: true,
-      createdAt: now - 60_000,
-      updatedAt: now - 60_000,
+      // Before the first session began: a later change of state would end the sessions.
+      createdAt: now - spreadMs - 60_000,
+      updatedAt: now - spreadMs - 60_000,
       lastLoginAt: null,
       securityStamp: newSecurityStamp(),
-      stateChangedAt: now - 60_000,
+      stateChangedAt: now - spreadMs - 60_000,
     }));
     const created = (await deps.db.batch(rows.map((row) => deps.db.insert(users).values(row).returning()))).map(([user]) => user);
     const tokenRows = [];
-    for (const user of created) {
-      const session = await createSession(deps, { user, amr: "link", request });
-      const cookie = host ? await continueSessionOnHost(deps, session.sessionId, host) : session.setCookie;
+    for (const [i, user] of created.entries()) {
+      const at = { ...deps, now: signedInAt(start + i) };
+      const session = await createSession(at, { user, amr: "link", request });
+      const cookie = host ? await continueSessionOnHost(at, session.sessionId, host) : session.setCookie;
       if (!cookie) throw new Error("the session is not live");
       cookies.push(cookie.split(";")[0]);
       const { token, info } = await issueToken(deps, user, { scope: API_SCOPE, maxAge: 86_400, oneTime: false });
