@@ -12,8 +12,8 @@
  * The variants take turns, so each one's traffic stops, for up to a few minutes, while the
  * others run; continuous traffic never does that. Each turn therefore starts with an unmeasured
  * lead-in of CREDENTIALS requests, which does the work that credentials returning after that
- * pause have fallen due for (assertions signed again, revocation answers read again, tokens
- * checked again in D1), and is then measured for SLOT_SECONDS, an assertion's reuse time, so
+ * pause have fallen due for (assertions signed again, revocation answers read again, sessions
+ * and tokens checked again in D1), and is then measured for SLOT_SECONDS, an assertion's reuse time, so
  * the turn signs each credential's assertion once more, as that much continuous traffic
  * would. What continuous traffic would also spread into those seconds, and the lead-in takes
  * instead, is counted apart (docs/benchmarks.md, "Why the lead-in").

@@ -60,7 +60,8 @@ export function startOrigin({ requireIdentity = false } = {}) {
 /**
  * `connections` keep-alive loops against `url` for `seconds` (and at least `minRequests`
  * requests), request i with headersFor(i); every answer must be a 200. `onAnswer(i, res)`
- * sees each answer's head (a cookie jar takes re-issued cookies from it).
+ * sees each answer's head (a cookie jar takes re-issued cookies from it); if it throws, that
+ * answer counts as failed.
  */
 export async function load(url, headersFor, seconds, { minRequests = 0, connections = 10, onAnswer = null } = {}) {
   let sent = 0;
@@ -84,8 +85,15 @@ export async function load(url, headersFor, seconds, { minRequests = 0, connecti
       };
       const index = sent++;
       const req = httpRequest(url, { agent, headers: headersFor(index) }, (res) => {
-        onAnswer?.(index, res);
-        res.on("end", () => settle(res.statusCode === 200 ? null : `status ${res.statusCode}`));
+        // An answer onAnswer refuses (a cookie of another session) fails like a wrong status,
+        // so the bench stops through its own cleanup rather than on an uncaught exception.
+        let refused = null;
+        try {
+          onAnswer?.(index, res);
+        } catch (error) {
+          refused = error.message;
+        }
+        res.on("end", () => settle(res.statusCode === 200 ? refused : `status ${res.statusCode}`));
         // A connection dropped mid-answer ends with "close" and no "end": count it, never hang.
         res.on("close", () => settle("connection closed before the answer ended"));
         res.resume();

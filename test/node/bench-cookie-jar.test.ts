@@ -9,6 +9,7 @@ import { createServer, get, type IncomingMessage, type Server } from "node:http"
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieJar } from "../../bench/lib/cookie-jar.mjs";
+import { load } from "../../bench/lib/gate-load.mjs";
 
 const part = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 /** A session cookie shaped like the gate's: `sess=<JWT>` whose payload names `sid`. */
@@ -70,5 +71,14 @@ describe("the gate bench's cookie jar", () => {
     const deleted = await answerSetting("sess=");
     expect(() => jar.adopt(1, deleted)).toThrow(/user 1's cookie/);
     expect(jar.at(1)).toBe(sessionCookie("s1", "1"));
+  });
+
+  it("makes the bench's load fail, with the reason, when an answer re-issues another session's cookie", async () => {
+    const jar = cookieJar(users());
+    const reissuing = `${base}/?c=${encodeURIComponent(sessionCookie("s2", "2"))}`;
+    const headersFor = (i: number) => ({ Cookie: jar.at(i) });
+    await expect(load(reissuing, headersFor, 0, { minRequests: 1, connections: 1, onAnswer: jar.adopt })).rejects.toThrow(
+      /1 requests to .* failed \(last: user 0's cookie was replaced by one of another session/,
+    );
   });
 });
