@@ -9,6 +9,7 @@ import { CATALOGUES } from "../src/i18n";
 import { ForbiddenPage } from "../src/pages/forbidden-page";
 import { siteFor } from "../src/pages/site";
 import { EDGE, type Fetcher, linkPath, makeUser, PREFIX, postForm, testConfig, uniqueEmail, worker, workerWith } from "./login-helpers";
+import { inOneWindow } from "./support/one-window";
 
 const STAND_IN = (env as unknown as Record<string, string>).MAILCHANNELS_API_URL!;
 
@@ -163,14 +164,15 @@ describe("error pages", () => {
     expect(((await json.json()) as { message: string }).message).toBe("Not found");
   });
 
-  it("say how long to wait, in the reader's language", async () => {
-    const fetcher = workerWith({ RATE_LIMIT_LOGIN_PER_EMAIL: "1" });
-    const email = uniqueEmail("wait");
-    await post(`${PREFIX}/login`, { email, next: "/" }, "de", fetcher);
-    const limited = await post(`${PREFIX}/login`, { email, next: "/" }, "de", fetcher);
-    expect(limited.status).toBe(429);
-    expect(await limited.text()).toMatch(/Bitte versuchen Sie es in \d+ Minuten? erneut\./);
-  });
+  it("say how long to wait, in the reader's language", () =>
+    inOneWindow(async () => {
+      const fetcher = workerWith({ RATE_LIMIT_LOGIN_PER_EMAIL: "1" });
+      const email = uniqueEmail("wait");
+      await post(`${PREFIX}/login`, { email, next: "/" }, "de", fetcher);
+      const limited = await post(`${PREFIX}/login`, { email, next: "/" }, "de", fetcher);
+      expect(limited.status).toBe(429);
+      expect(await limited.text()).toMatch(/Bitte versuchen Sie es in \d+ Minuten? erneut\./);
+    }));
 
   it("refuse an oversized form (413) in the reader's language", async () => {
     const tooLarge = await post(`${PREFIX}/login`, { email: "x@example.com", next: "x".repeat(60 * 1024) }, "ja");

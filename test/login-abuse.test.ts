@@ -18,6 +18,7 @@ import {
   uniqueEmail,
   workerWith,
 } from "./login-helpers";
+import { inOneWindow } from "./support/one-window";
 
 const STAND_IN = (env as unknown as Record<string, string>).MAILCHANNELS_API_URL!;
 const standIn = (path: string) => new URL(path, STAND_IN).href;
@@ -119,50 +120,48 @@ describe("no user enumeration through POST /login", () => {
 });
 
 describe("rate limits on POST /login", () => {
-  it("limits one address to RATE_LIMIT_LOGIN_PER_EMAIL per window, from any IP, with 429 and Retry-After", async () => {
-    const user = await makeUser();
-    for (let i = 0; i < 5; i++) expect((await askForLink(user.email)).status).toBe(200);
-    const limited = await askForLink(user.email);
-    expect(limited.status).toBe(429);
-    const retryAfter = Number(limited.headers.get("Retry-After"));
-    expect(retryAfter).toBeGreaterThan(0);
-    expect(retryAfter).toBeLessThanOrEqual(900);
-    expect(await limited.text()).toContain("Too many sign-in emails");
-    expect(await mailCount(user.email)).toBe(5);
-  });
+  it("limits one address to RATE_LIMIT_LOGIN_PER_EMAIL per window, from any IP, with 429 and Retry-After", () =>
+    inOneWindow(async () => {
+      const user = await makeUser();
+      for (let i = 0; i < 5; i++) expect((await askForLink(user.email)).status).toBe(200);
+      const limited = await askForLink(user.email);
+      expect(limited.status).toBe(429);
+      const retryAfter = Number(limited.headers.get("Retry-After"));
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(retryAfter).toBeLessThanOrEqual(900);
+      expect(await limited.text()).toContain("Too many sign-in emails");
+      expect(await mailCount(user.email)).toBe(5);
+    }));
 
   it("answers an unknown address's limit exactly like an existing one's", async () => {
     const known = (await makeUser()).email;
     const unknown = uniqueEmail("unknown");
-    const bodies = [];
+    const bodies: string[] = [];
     // One moment for both answers: the page states the wait in whole minutes, which a clock
     // crossing a minute boundary between the two would change for a reason that is not the address.
-    vi.useFakeTimers({ toFake: ["Date"] });
-    vi.setSystemTime(Date.now());
-    try {
+    await inOneWindow(async () => {
       for (const email of [known, unknown]) {
         for (let i = 0; i < 5; i++) await askForLink(email);
         const res = await askForLink(email);
         expect(res.status).toBe(429);
         bodies.push(await res.text());
       }
-    } finally {
-      vi.useRealTimers();
-    }
+    });
     expect(bodies[0]).toBe(bodies[1]);
     const events = await rows("SELECT id FROM auth_events WHERE event = 'rate_limited' AND reason = 'login_per_email'");
     expect(events.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("limits one client IP to RATE_LIMIT_LOGIN_PER_IP across addresses", async () => {
-    const fetcher = workerWith({ RATE_LIMIT_LOGIN_PER_IP: "3" });
-    const headers = { Origin: EDGE, "CF-Connecting-IP": "192.0.2.77" };
-    for (let i = 0; i < 3; i++) expect((await askForLink(uniqueEmail(), { fetcher, headers })).status).toBe(200);
-    const limited = await askForLink(uniqueEmail(), { fetcher, headers });
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get("Retry-After")).not.toBeNull();
-    expect((await askForLink(uniqueEmail(), { fetcher, headers: { ...headers, "CF-Connecting-IP": "192.0.2.78" } })).status).toBe(200);
-  });
+  it("limits one client IP to RATE_LIMIT_LOGIN_PER_IP across addresses", () =>
+    inOneWindow(async () => {
+      const fetcher = workerWith({ RATE_LIMIT_LOGIN_PER_IP: "3" });
+      const headers = { Origin: EDGE, "CF-Connecting-IP": "192.0.2.77" };
+      for (let i = 0; i < 3; i++) expect((await askForLink(uniqueEmail(), { fetcher, headers })).status).toBe(200);
+      const limited = await askForLink(uniqueEmail(), { fetcher, headers });
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("Retry-After")).not.toBeNull();
+      expect((await askForLink(uniqueEmail(), { fetcher, headers: { ...headers, "CF-Connecting-IP": "192.0.2.78" } })).status).toBe(200);
+    }));
 });
 
 describe("mail provider failures", () => {

@@ -16,6 +16,7 @@ import {
   uniqueEmail,
   workerWith,
 } from "./login-helpers";
+import { inOneWindow } from "./support/one-window";
 
 function postCode(email: string, code: string, extra: { next?: string; headers?: Record<string, string>; fetcher?: Fetcher } = {}) {
   return postForm(`${PREFIX}/code`, { email, code, next: extra.next ?? "/" }, { headers: extra.headers, fetcher: extra.fetcher });
@@ -170,17 +171,18 @@ describe("sign-in by code", () => {
     expect(generateCode(10)).toMatch(/^[0-9]{10}$/);
   });
 
-  it("rate-limits POST /code per client IP with 429 and Retry-After", async () => {
-    const fetcher = workerWith({ RATE_LIMIT_CODE_PER_IP: "3" });
-    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
-    const headers = { Origin: "http://localhost:8787", "CF-Connecting-IP": ip };
-    const email = uniqueEmail();
-    for (let i = 0; i < 3; i++) expect((await postCode(email, "123456", { headers, fetcher })).status).toBe(400);
-    const limited = await postCode(email, "123456", { headers, fetcher });
-    expect(limited.status).toBe(429);
-    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
-    expect(await limited.text()).toContain("Too many");
-    // Another client is not affected.
-    expect((await postCode(email, "123456", { headers: { ...headers, "CF-Connecting-IP": "203.0.113.9" }, fetcher })).status).toBe(400);
-  });
+  it("rate-limits POST /code per client IP with 429 and Retry-After", () =>
+    inOneWindow(async () => {
+      const fetcher = workerWith({ RATE_LIMIT_CODE_PER_IP: "3" });
+      const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+      const headers = { Origin: "http://localhost:8787", "CF-Connecting-IP": ip };
+      const email = uniqueEmail();
+      for (let i = 0; i < 3; i++) expect((await postCode(email, "123456", { headers, fetcher })).status).toBe(400);
+      const limited = await postCode(email, "123456", { headers, fetcher });
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+      expect(await limited.text()).toContain("Too many");
+      // Another client is not affected.
+      expect((await postCode(email, "123456", { headers: { ...headers, "CF-Connecting-IP": "203.0.113.9" }, fetcher })).status).toBe(400);
+    }));
 });

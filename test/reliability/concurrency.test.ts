@@ -18,6 +18,7 @@ import {
   sessionCookie,
   testConfig,
 } from "../login-helpers";
+import { inOneWindow } from "../support/one-window";
 import { MAIL_STAND_IN_URL, workerWithBindings } from "./support/fault-worker";
 import { captureProductLogs, countStatuses, drain, reportFigures } from "./support/figures";
 
@@ -125,34 +126,36 @@ describe("50 users signing in at once", () => {
 });
 
 describe("the per-address rate limit under 100 parallel requests", () => {
-  it("sends exactly RATE_LIMIT_LOGIN_PER_EMAIL emails (dev mailbox) and answers the rest 429", async () => {
-    const limit = testConfig().rateLimit.loginPerEmail;
-    const user = await makeUser();
+  it("sends exactly RATE_LIMIT_LOGIN_PER_EMAIL emails (dev mailbox) and answers the rest 429", () =>
+    inOneWindow(async () => {
+      const limit = testConfig().rateLimit.loginPerEmail;
+      const user = await makeUser();
 
-    const results = await Promise.all(Array.from({ length: PARALLEL }, () => askForLink(user.email, { fetcher: edge })));
-    const statuses = countStatuses(results);
-    await drain(results);
+      const results = await Promise.all(Array.from({ length: PARALLEL }, () => askForLink(user.email, { fetcher: edge })));
+      const statuses = countStatuses(results);
+      await drain(results);
 
-    expect(statuses).toEqual({ 200: limit, 429: PARALLEL - limit });
-    expect(await mailCount(user.email, edge)).toBe(limit);
-    const events = await eventsOf(user.id);
-    expect(events.filter((e) => e === "email_sent")).toHaveLength(limit);
-    reportFigures("rate limit x100 (dev)", { limit, statuses, emails: limit });
-  });
+      expect(statuses).toEqual({ 200: limit, 429: PARALLEL - limit });
+      expect(await mailCount(user.email, edge)).toBe(limit);
+      const events = await eventsOf(user.id);
+      expect(events.filter((e) => e === "email_sent")).toHaveLength(limit);
+      reportFigures("rate limit x100 (dev)", { limit, statuses, emails: limit });
+    }));
 
-  it("makes exactly RATE_LIMIT_LOGIN_PER_EMAIL requests to the MailChannels stand-in", async () => {
-    const apiKey = `reliability-${crypto.randomUUID()}`;
-    const mailchannels = workerWithBindings({ MAILER: "mailchannels", MAILCHANNELS_API_KEY: apiKey });
-    const limit = testConfig().rateLimit.loginPerEmail;
-    const user = await makeUser();
+  it("makes exactly RATE_LIMIT_LOGIN_PER_EMAIL requests to the MailChannels stand-in", () =>
+    inOneWindow(async () => {
+      const apiKey = `reliability-${crypto.randomUUID()}`;
+      const mailchannels = workerWithBindings({ MAILER: "mailchannels", MAILCHANNELS_API_KEY: apiKey });
+      const limit = testConfig().rateLimit.loginPerEmail;
+      const user = await makeUser();
 
-    const results = await Promise.all(Array.from({ length: PARALLEL }, () => askForLink(user.email, { fetcher: mailchannels })));
-    const statuses = countStatuses(results);
-    await drain(results);
+      const results = await Promise.all(Array.from({ length: PARALLEL }, () => askForLink(user.email, { fetcher: mailchannels })));
+      const statuses = countStatuses(results);
+      await drain(results);
 
-    const sent = (await (await fetch(new URL(`/__sent?apiKey=${apiKey}`, MAIL_STAND_IN_URL))).json()) as unknown[];
-    expect(statuses).toEqual({ 200: limit, 429: PARALLEL - limit });
-    expect(sent).toHaveLength(limit);
-    reportFigures("rate limit x100 (mailchannels)", { limit, statuses, providerRequests: sent.length });
-  });
+      const sent = (await (await fetch(new URL(`/__sent?apiKey=${apiKey}`, MAIL_STAND_IN_URL))).json()) as unknown[];
+      expect(statuses).toEqual({ 200: limit, 429: PARALLEL - limit });
+      expect(sent).toHaveLength(limit);
+      reportFigures("rate limit x100 (mailchannels)", { limit, statuses, providerRequests: sent.length });
+    }));
 });
