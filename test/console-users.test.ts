@@ -226,6 +226,18 @@ describe("credentials from a user's page", () => {
     expect(revoked?.detail).toMatchObject({ scope: "path:/reports/42", adminId: admin.id });
   });
 
+  it("issues a share link that may also send the methods ticked on the form", async () => {
+    const { cookie } = await signedInAdmin();
+    const user = await newUser("share-methods");
+    const form = await pageText(await consoleGet(`/users/${user.id}`, cookie));
+    for (const method of ["post", "put", "patch", "delete"]) expect(form).toContain(`name="method-${method}"`);
+    const fields = { path: "/forms/*", days: "1", "method-post": "yes", "method-delete": "yes" };
+    const html = await pageText(await consolePost(`/users/${user.id}/share-links`, fields, cookie), 201);
+    expect(html).toContain("may also send POST, DELETE there from the shared pages");
+    const [issued] = await auditRows("share_link_issued", user.id);
+    expect(issued?.detail).toMatchObject({ scope: "path:/forms/* POST,DELETE" });
+  });
+
   it("explains a bad lifetime or path on a console page", async () => {
     const { cookie } = await signedInAdmin();
     const user = await newUser("bad");

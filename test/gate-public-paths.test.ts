@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { canonicalPath } from "../src/access/canonical-path";
+import { parseShareScope, shareScope } from "../src/auth/scopes";
 import { isPublicPath, matchesPublicPattern, shareScopeMatches } from "../src/gate/paths";
 import { echoOf, workerWith } from "./gate-support";
 
@@ -60,7 +61,7 @@ describe("look-alike characters", () => {
   it("keep a path out of every public pattern and share scope", () => {
     for (const path of LOOK_ALIKE_PATHS) {
       expect(isPublicPath(["/static/*", "/static*"], path), path).toBe(false);
-      expect(shareScopeMatches("path:/static/*", null, path), path).toBe(false);
+      expect(shareScopeMatches("path:/static/*", null, path, "GET"), path).toBe(false);
     }
   });
 });
@@ -72,8 +73,8 @@ describe("the policies' refusals", () => {
   it("hold for public patterns and share scopes too", () => {
     for (const path of POLICY_REFUSALS) {
       expect(isPublicPath(["/static/*", "/static*"], path), path).toBe(false);
-      expect(shareScopeMatches("path:/static/*", null, path), path).toBe(false);
-      expect(shareScopeMatches("path:wiki:/static/*", "wiki", path), path).toBe(false);
+      expect(shareScopeMatches("path:/static/*", null, path, "GET"), path).toBe(false);
+      expect(shareScopeMatches("path:wiki:/static/*", "wiki", path, "GET"), path).toBe(false);
     }
   });
 });
@@ -107,33 +108,64 @@ describe("PUBLIC_PATHS patterns", () => {
 
 describe("share scopes", () => {
   it('"path:/x" is exact and "path:/x/*" covers /x and everything below it', () => {
-    expect(shareScopeMatches("path:/reports/42", null, "/reports/42")).toBe(true);
-    expect(shareScopeMatches("path:/reports/42", null, "/reports/42/raw")).toBe(false);
-    expect(shareScopeMatches("path:/reports/42", null, "/reports/4")).toBe(false);
-    expect(shareScopeMatches("path:/reports/*", null, "/reports")).toBe(true);
-    expect(shareScopeMatches("path:/reports/*", null, "/reports/42/raw")).toBe(true);
-    expect(shareScopeMatches("path:/reports/*", null, "/reportsx")).toBe(false);
-    expect(shareScopeMatches("path:/reports/*", null, "/reports/%2e%2e/admin")).toBe(false);
-    expect(shareScopeMatches("path:/*", null, "/anything")).toBe(true);
+    expect(shareScopeMatches("path:/reports/42", null, "/reports/42", "GET")).toBe(true);
+    expect(shareScopeMatches("path:/reports/42", null, "/reports/42/raw", "GET")).toBe(false);
+    expect(shareScopeMatches("path:/reports/42", null, "/reports/4", "GET")).toBe(false);
+    expect(shareScopeMatches("path:/reports/*", null, "/reports", "GET")).toBe(true);
+    expect(shareScopeMatches("path:/reports/*", null, "/reports/42/raw", "GET")).toBe(true);
+    expect(shareScopeMatches("path:/reports/*", null, "/reportsx", "GET")).toBe(false);
+    expect(shareScopeMatches("path:/reports/*", null, "/reports/%2e%2e/admin", "GET")).toBe(false);
+    expect(shareScopeMatches("path:/*", null, "/anything", "GET")).toBe(true);
   });
 
   it("matches nothing for scopes that are not paths", () => {
-    expect(shareScopeMatches("api", null, "/api")).toBe(false);
-    expect(shareScopeMatches("", null, "/")).toBe(false);
-    expect(shareScopeMatches("path:reports", null, "/reports")).toBe(false);
-    expect(shareScopeMatches("path:/re*", null, "/reports")).toBe(false);
+    expect(shareScopeMatches("api", null, "/api", "GET")).toBe(false);
+    expect(shareScopeMatches("", null, "/", "GET")).toBe(false);
+    expect(shareScopeMatches("path:reports", null, "/reports", "GET")).toBe(false);
+    expect(shareScopeMatches("path:/re*", null, "/reports", "GET")).toBe(false);
   });
 
   it('"path:<app>:/x" opens that path on that app only, and an app-less scope opens nothing under APPS', () => {
-    expect(shareScopeMatches("path:wiki:/reports/42", "wiki", "/reports/42")).toBe(true);
-    expect(shareScopeMatches("path:wiki:/reports/*", "wiki", "/reports/7")).toBe(true);
-    expect(shareScopeMatches("path:wiki:/a:b", "wiki", "/a:b")).toBe(true);
-    expect(shareScopeMatches("path:wiki:/reports/42", "tools", "/reports/42")).toBe(false);
-    expect(shareScopeMatches("path:wiki:/reports/42", null, "/reports/42")).toBe(false);
-    expect(shareScopeMatches("path:/reports/42", "wiki", "/reports/42")).toBe(false);
-    expect(shareScopeMatches("path:wiki:reports", "wiki", "/reports")).toBe(false);
-    expect(shareScopeMatches("path::/reports", "", "/reports")).toBe(false);
-    expect(shareScopeMatches("path:wi/ki:/x", "wi/ki", "/x")).toBe(false);
+    expect(shareScopeMatches("path:wiki:/reports/42", "wiki", "/reports/42", "GET")).toBe(true);
+    expect(shareScopeMatches("path:wiki:/reports/*", "wiki", "/reports/7", "GET")).toBe(true);
+    expect(shareScopeMatches("path:wiki:/a:b", "wiki", "/a:b", "GET")).toBe(true);
+    expect(shareScopeMatches("path:wiki:/reports/42", "tools", "/reports/42", "GET")).toBe(false);
+    expect(shareScopeMatches("path:wiki:/reports/42", null, "/reports/42", "GET")).toBe(false);
+    expect(shareScopeMatches("path:/reports/42", "wiki", "/reports/42", "GET")).toBe(false);
+    expect(shareScopeMatches("path:wiki:reports", "wiki", "/reports", "GET")).toBe(false);
+    expect(shareScopeMatches("path::/reports", "", "/reports", "GET")).toBe(false);
+    expect(shareScopeMatches("path:wi/ki:/x", "wi/ki", "/x", "GET")).toBe(false);
+  });
+
+  it("allows GET and HEAD, and another method only when the scope lists it", () => {
+    for (const method of ["GET", "HEAD"]) expect(shareScopeMatches("path:/forms/7", null, "/forms/7", method), method).toBe(true);
+    for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS", "get"]) {
+      expect(shareScopeMatches("path:/forms/7", null, "/forms/7", method), method).toBe(false);
+    }
+    const scope = shareScope("wiki", "/forms/*", ["POST", "DELETE"]);
+    expect(scope).toBe("path:wiki:/forms/* POST,DELETE");
+    for (const method of ["GET", "HEAD", "POST", "DELETE"]) expect(shareScopeMatches(scope, "wiki", "/forms/7", method), method).toBe(true);
+    for (const method of ["PUT", "PATCH", "OPTIONS"]) expect(shareScopeMatches(scope, "wiki", "/forms/7", method), method).toBe(false);
+    // The path and app still decide first.
+    expect(shareScopeMatches(scope, "wiki", "/other", "POST")).toBe(false);
+    expect(shareScopeMatches(scope, "tools", "/forms/7", "POST")).toBe(false);
+  });
+
+  it("reads a method list only as shareScope writes it", () => {
+    expect(parseShareScope("path:/x POST,PUT")).toEqual({ app: null, path: "/x", methods: ["GET", "HEAD", "POST", "PUT"] });
+    expect(parseShareScope("path:/x")).toEqual({ app: null, path: "/x", methods: ["GET", "HEAD"] });
+    for (const scope of [
+      "path:/x ",
+      "path:/x post",
+      "path:/x PUT,POST",
+      "path:/x POST,POST",
+      "path:/x GET",
+      "path:/x POST PUT",
+      "path:/x POST,",
+    ]) {
+      expect(parseShareScope(scope), scope).toBeNull();
+      expect(shareScopeMatches(scope, null, "/x", "GET"), scope).toBe(false);
+    }
   });
 });
 

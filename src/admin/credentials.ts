@@ -7,7 +7,7 @@
  */
 import { desc, eq } from "drizzle-orm";
 import { auditTokenHash } from "../audit/record-event";
-import { API_SCOPE, shareScope } from "../auth/scopes";
+import { API_SCOPE, SHARE_READ_METHODS, shareScope } from "../auth/scopes";
 import { issueToken, revokeToken } from "../auth/token-service";
 import { MAX_TOKEN_AGE_SECONDS } from "../config";
 import { type ServiceToken, serviceTokens, type User } from "../db/schema";
@@ -18,7 +18,7 @@ import { recordRevocation } from "../kv/revocations";
 import { isUuid } from "../tokens";
 import { MAX_SCOPE_BYTES } from "../tokens/format";
 import { type AdminCaller, recordAdminAction } from "./caller";
-import { checkSharePath, shareLinkApp, tokenUrl } from "./token-scope";
+import { checkSharePath, shareActions, shareLinkApp, tokenUrl } from "./token-scope";
 
 /** Shortest lifetime worth minting: a link must survive a mail round trip; also KV's minimum TTL. */
 export const MIN_TOKEN_AGE_SECONDS = 60;
@@ -111,12 +111,13 @@ export async function revokeServiceToken(caller: AdminCaller, row: ServiceToken)
 export async function issueShareLink(
   caller: AdminCaller,
   user: User,
-  input: { app: string | null; path: string; maxAge: number },
-): Promise<{ token: string; url: string; scope: string; expiresAt: number }> {
+  input: { app: string | null; path: string; maxAge: number; methods?: readonly string[] },
+): Promise<{ token: string; url: string; scope: string; methods: readonly string[]; expiresAt: number }> {
   const { config } = caller.deps;
   const shareApp = shareLinkApp(config, input.app, "app");
-  // The scope (app and path) must fit the token's 255-byte scope field (src/tokens/format.ts).
-  const maxPathLength = Math.min(MAX_SHARE_PATH_LENGTH, MAX_SCOPE_BYTES - shareScope(shareApp?.name ?? null, "").length);
+  const actions = shareActions(input.methods ?? [], "methods");
+  // The scope (app, path, methods) must fit the token's 255-byte scope field (src/tokens/format.ts).
+  const maxPathLength = Math.min(MAX_SHARE_PATH_LENGTH, MAX_SCOPE_BYTES - shareScope(shareApp?.name ?? null, "", actions).length);
   if (input.path.length === 0) throw new BadRequestError("path", "path must not be empty");
   if (input.path.length > maxPathLength) throw new BadRequestError("path", `path must be at most ${maxPathLength} characters`);
   const path = checkSharePath(input.path, "path");
@@ -127,11 +128,12 @@ export async function issueShareLink(
   checkMaxAge(input.maxAge, "maxAge");
   requireActive(user);
 
-  const scope = shareScope(shareApp?.name ?? null, path);
+  const scope = shareScope(shareApp?.name ?? null, path, actions);
   const { token, info } = await issueToken(caller.deps, user, { scope, maxAge: input.maxAge, oneTime: false });
   await recordAdminAction(caller, { event: "share_link_issued", userId: user.id, detail: { scope, tokenHash: auditTokenHash(info.hash) } });
+  const methods = [...SHARE_READ_METHODS, ...actions];
   // biome-ignore lint/style/noNonNullAssertion: a share scope always has a URL (token-scope.ts)
-  return { token, url: tokenUrl(config, scope, token)!, scope, expiresAt: info.expiresAt };
+  return { token, url: tokenUrl(config, scope, token)!, scope, methods, expiresAt: info.expiresAt };
 }
 
 /**

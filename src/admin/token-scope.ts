@@ -5,7 +5,7 @@
  * non-ASCII) could never match, or could match more than the operator meant.
  */
 import type { CompiledApp } from "../access";
-import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX, parseShareScope } from "../auth/scopes";
+import { API_SCOPE, LOGIN_SCOPE, PATH_SCOPE_PREFIX, parseShareScope, SHARE_ACTION_METHODS, SHARE_READ_METHODS } from "../auth/scopes";
 import type { Config } from "../config";
 import { BadRequestError } from "../errors";
 import { refuseControlCharacters } from "../http/control-characters";
@@ -35,6 +35,25 @@ export function checkSharePath(path: string, field: string): string {
             : null;
   if (problem) throw new BadRequestError(field, `${field} ${problem}`);
   return path;
+}
+
+/**
+ * The methods a share link is issued for besides GET and HEAD (docs/gate.md, "Share links"),
+ * from the `methods` the admin gave: each one of GET, HEAD, POST, PUT, PATCH or DELETE, as HTTP
+ * spells them (upper case). GET and HEAD may be listed, and are allowed anyway: the link is
+ * opened with a GET. Returns the others in the order a scope lists them; 400 naming `field`.
+ */
+export function shareActions(methods: readonly string[], field: string): string[] {
+  const known: readonly string[] = [...SHARE_READ_METHODS, ...SHARE_ACTION_METHODS];
+  for (const method of methods) {
+    if (!known.includes(method)) {
+      throw new BadRequestError(
+        field,
+        `${field} may name only ${known.join(", ")} (upper case), not ${JSON.stringify(method.slice(0, 16))}`,
+      );
+    }
+  }
+  return SHARE_ACTION_METHODS.filter((method) => methods.includes(method));
 }
 
 /**
@@ -75,7 +94,10 @@ export function checkTokenScope(config: Config, scope: string): string {
   if (scope.startsWith(PATH_SCOPE_PREFIX)) {
     const share = parseShareScope(scope);
     if (share === null || (share.app === null && config.access.configured)) {
-      throw new BadRequestError("scope", "scope must be path:/x without APPS, or path:<app>:/x with it");
+      throw new BadRequestError(
+        "scope",
+        "scope must be path:/x without APPS, or path:<app>:/x with it, then optionally a space and the other methods it allows (POST,PUT,PATCH,DELETE, in that order)",
+      );
     }
     shareLinkApp(config, share.app, "scope");
     checkSharePath(share.path, "scope");

@@ -18,6 +18,7 @@ import { addGroupMember, existingGroup } from "../admin/groups";
 import { resolveUser } from "../admin/resolve-user";
 import { endSessions, listSessionsOf } from "../admin/sessions";
 import { createUserAccount, DEFAULT_PAGE_SIZE, deleteUserAccount, listUserPage, MAX_NAME_LENGTH, updateUserAccount } from "../admin/users";
+import { SHARE_ACTION_METHODS } from "../auth/scopes";
 import type { Config } from "../config";
 import { AppError, BadRequestError, NotFoundError } from "../errors";
 import { groupsOfUser, listGroups } from "../groups/store";
@@ -248,13 +249,18 @@ export function consoleUserRoutes(config: Config) {
       app: optional(form, "app", 200) ?? null,
       path: form("path", 400),
       maxAge: daysField(form),
+      // One checkbox per method a link may also allow (src/console/pages/user-page.tsx).
+      methods: SHARE_ACTION_METHODS.filter((method) => form(`method-${method.toLowerCase()}`, 8) === "yes"),
     });
+    const actions = link.methods.filter((method) => method !== "GET" && method !== "HEAD");
     const page = (
       <IssuedPage
         config={config}
         email={c.var.admin.email}
         title="Share link issued"
-        summary={`A link that opens ${new URL(link.url).host}${new URL(link.url).pathname} as ${user.email}, without signing in.`}
+        summary={`A link that opens ${new URL(link.url).host}${new URL(link.url).pathname} as ${user.email}, without signing in${
+          actions.length > 0 ? `, and may also send ${actions.join(", ")} there from the shared pages` : ""
+        }.`}
         secret={link.url}
         secretLabel="Link"
         expiresAt={link.expiresAt}

@@ -1,12 +1,14 @@
 /**
  * Who is asking: the session cookie, then `Authorization: Bearer <service token>`, then a
- * share token on a GET or HEAD (the share cookie, or `?sesame=` on a request that cannot be
- * redirected).
+ * share token: on a GET or HEAD the share cookie, or `?sesame=` on a request that cannot be
+ * redirected; on another method only the share cookie of a link issued for that method, and
+ * only from the app's own pages (docs/gate.md, "Share links").
  * The first that verifies wins; none of them ever creates a session.
  */
 import type { CompiledApp } from "../access";
 import type { TokenDeps } from "../auth/token-service";
 import { readEdgeCookie } from "../http/cookies";
+import { isSameOriginRequest } from "../middleware/csrf";
 import { decodeBase64url } from "../tokens";
 import { MAX_TOKEN_CHARS, parseTokenBytes } from "../tokens/format";
 import type { Principal } from "./principal";
@@ -18,8 +20,13 @@ export interface AuthenticateOptions {
   app: CompiledApp;
   /** The raw URL pathname share scopes are matched against. */
   pathname: string;
-  /** Accept share tokens (cookie or `shareToken`) on GET and HEAD; off for /verify and /me-like answers. */
+  /** Accept share tokens (cookie or `shareToken`); off for /verify and /me-like answers. */
   allowShare: boolean;
+  /**
+   * The origin the app's pages are served from (publicUrlFor's): a share cookie on a method
+   * other than GET or HEAD counts only on a request from it. Without it, never.
+   */
+  appOrigin?: string;
   /** A `?sesame=` token to try last (requests that are not redirected to move it into a cookie). */
   shareToken?: string | null;
 }
@@ -73,13 +80,21 @@ export async function authenticate(deps: TokenDeps, request: Request, options: A
     result.bearerRefused = true;
   }
 
-  // A share link lets someone read what was shared, never act on it (docs/gate.md, "Share links").
-  const readOnly = request.method === "GET" || request.method === "HEAD";
-  if (options.allowShare && readOnly) {
-    const candidates = [readEdgeCookie(request, deps.config, "share"), options.shareToken];
+  if (options.allowShare) {
+    // A share link reads what was shared; it acts on it (another method) only when issued for
+    // that method, and then only with its cookie, from the app's own pages, so another site
+    // cannot make a visitor's browser act (docs/gate.md, "Share links").
+    const method = request.method;
+    const reads = method === "GET" || method === "HEAD";
+    const cookie = readEdgeCookie(request, deps.config, "share");
+    const candidates = reads
+      ? [cookie, options.shareToken]
+      : options.appOrigin !== undefined && isSameOriginRequest(request, options.appOrigin)
+        ? [cookie]
+        : [];
     for (const token of candidates) {
       if (!token) continue;
-      const share = await authenticateShareToken(deps, token, options.app, options.pathname);
+      const share = await authenticateShareToken(deps, token, options.app, options.pathname, method);
       if (share) {
         result.principal = share.principal;
         return result;

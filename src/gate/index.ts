@@ -20,6 +20,7 @@ import { accessRequestOf, requireApp } from "./app-of-request";
 import { assertionFor } from "./assertion";
 import { authenticate, bearerToken, looksLikeSesameToken } from "./authenticate";
 import { forbiddenResponse, recordAccessDenied } from "./forbidden";
+import { publicUrlFor } from "./origin-headers";
 import { pathAndQueryWithoutShareToken, proxyToOrigin, shareTokenOf } from "./proxy";
 import { GATE_ANSWER_HEADERS, refuseRequest } from "./refuse";
 import { authenticateShareToken } from "./token-auth";
@@ -59,7 +60,13 @@ export function gateRoutes(config: Config) {
     const redirectable = (request.method === "GET" || request.method === "HEAD") && !request.headers.has("Upgrade");
     if (shareToken !== null && redirectable) return moveShareTokenToCookie(c, app, shareToken, url);
 
-    const auth = await authenticate(deps, request, { app, pathname: url.pathname, allowShare: true, shareToken });
+    const auth = await authenticate(deps, request, {
+      app,
+      pathname: url.pathname,
+      allowShare: true,
+      appOrigin: publicUrlFor(config, app, url).origin,
+      shareToken,
+    });
     const pathAndQuery = pathAndQueryWithoutShareToken(url);
     if (!auth.principal) {
       if (anonymous.decision === "deny") return forbiddenResponse(config, request, { email: null, pathAndQuery });
@@ -101,7 +108,7 @@ async function moveShareTokenToCookie(c: Context<AppEnv>, app: CompiledApp, toke
   const deps = authDeps(c);
   const request = c.req.raw;
   const clean = pathAndQueryWithoutShareToken(url);
-  const share = await authenticateShareToken(deps, token, app, url.pathname);
+  const share = await authenticateShareToken(deps, token, app, url.pathname, request.method);
   // The request path is the client's: `//evil.example/x` must not become a Location to another host.
   const headers = new Headers({ ...GATE_ANSWER_HEADERS, Location: safeNext(clean, config.authPrefix) });
   if (share) {

@@ -35,11 +35,12 @@ export function isPublicPath(patterns: readonly string[], pathname: string): boo
  * - "/x"   matches only /x;
  * - "/x/*" matches /x itself (the URL the admin API hands out) and anything below /x/,
  *   at a segment boundary (never /xy).
+ * - `method` must be one the link allows: GET and HEAD, and those it was issued with.
  * Any other scope (login, api, labels) matches nothing.
  */
-export function shareScopeMatches(scope: string, app: string | null, pathname: string): boolean {
+export function shareScopeMatches(scope: string, app: string | null, pathname: string, method: string): boolean {
   const share = parseShareScope(scope);
-  if (share === null || share.app !== app) return false;
+  if (share === null || share.app !== app || !share.methods.includes(method)) return false;
   const path = canonicalPath(pathname);
   if (path === null) return false;
   const pattern = share.path;

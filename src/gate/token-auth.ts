@@ -184,20 +184,22 @@ export async function authenticateServiceToken(deps: TokenDeps, token: string): 
 }
 
 /**
- * A share token (`?sesame=` or the share cookie) whose "path:" scope names `app` and covers
- * `pathname`. Returns the principal and the token's expiry (for the share cookie's lifetime).
+ * A share token (`?sesame=` or the share cookie) whose "path:" scope names `app`, covers
+ * `pathname` and allows `method`. Returns the principal and the token's expiry (for the share
+ * cookie's lifetime).
  */
 export async function authenticateShareToken(
   deps: TokenDeps,
   token: string,
   app: CompiledApp,
   pathname: string,
+  method: string,
 ): Promise<{ principal: TokenPrincipal; expiresAt: number } | null> {
   // The implicit app (no APPS) accepts the app-less scopes it always did, and only those.
   const appName = app.implicit ? null : app.name;
   const kind: TokenKind = {
     label: "share",
-    acceptsScope: (scope) => shareScopeMatches(scope, appName, pathname),
+    acceptsScope: (scope) => shareScopeMatches(scope, appName, pathname, method),
     // Named in assertions and logs by the audit form of its hash, never by the token.
     sidFor: async (_deps, tokenHash) => auditTokenHash(tokenHash),
   };

@@ -70,6 +70,18 @@ export function readString(body: JsonObject, field: string, rules: StringRules):
   return value;
 }
 
+/** An optional list of strings: undefined when absent; 400 when not an array, longer than `maxItems`, or an item breaks `rules`. */
+export function readStringList(body: JsonObject, field: string, maxItems: number, rules: StringRules): string[] | undefined {
+  const raw = body[field];
+  if (raw === undefined) return undefined;
+  if (!Array.isArray(raw)) throw new BadRequestError(field, `${field} must be a list of strings`);
+  if (raw.length > maxItems) throw new BadRequestError(field, `${field} must have at most ${maxItems} items`);
+  return raw.map((item) => {
+    if (typeof item !== "string") throw new BadRequestError(field, `${field} must be a list of strings`);
+    return readString({ [field]: item }, field, rules) as string;
+  });
+}
+
 /** An optional boolean field: only JSON true or false (never "true", 1 or null). */
 export function readBoolean(body: JsonObject, field: string): boolean | undefined {
   const raw = body[field];

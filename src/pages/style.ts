@@ -25,6 +25,9 @@ a{color:var(--link)}
 label{display:block;font-weight:600;margin:1rem 0 .35rem}
 input{width:100%;font:inherit;padding:.65rem .75rem;border:1px solid var(--border);border-radius:8px;background:var(--bg);color:var(--fg)}
 input[inputmode=numeric]{letter-spacing:.3em;font-variant-numeric:tabular-nums}
+input[type=checkbox]{width:auto;margin:0 .35rem 0 0}
+fieldset{border:0;padding:0;margin:1rem 0 0}legend{font-weight:600;padding:0}
+fieldset label{display:inline-flex;align-items:center;font-weight:400;margin:.35rem 1rem 0 0}
 button,.button{display:inline-block;width:100%;margin-top:1rem;font:inherit;font-weight:600;padding:.7rem 1rem;border:0;border-radius:8px;background:var(--accent);color:var(--accent-fg);cursor:pointer;text-align:center;text-decoration:none}
 button.secondary{background:transparent;color:var(--link);border:1px solid var(--border)}
 :focus-visible{outline:3px solid var(--link);outline-offset:2px}

@@ -286,6 +286,18 @@ describe("npm run admin -- share and service-token", () => {
     expect(result.stderr).toContain("app: this deployment has no APPS");
   });
 
+  it("passes --methods to the edge, and says on stderr what the link allows", async () => {
+    const email = await addUser("share-methods");
+    const result = await admin(["share", email, "--path", "/forms/7", "--methods", "POST, DELETE", "--json"]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ scope: "path:/forms/7 POST,DELETE", methods: ["GET", "HEAD", "POST", "DELETE"] });
+    const plain = await admin(["share", email, "--path", "/forms/8", "--methods", "PUT"]);
+    expect(plain.stderr).toContain("allowing GET, HEAD, PUT");
+    const wrong = await admin(["share", email, "--path", "/forms/9", "--methods", "post"]);
+    expect(wrong).toMatchObject({ code: 1, stdout: "" });
+    expect(wrong.stderr).toMatch(/\(field: methods\)/);
+  });
+
   it("requires --path for share", async () => {
     expect(await admin(["share", "a@example.com"])).toMatchObject({ code: 2, stderr: expect.stringContaining("--path") });
   });

@@ -30,6 +30,7 @@ const FLAGS = {
   ip: { type: "string" },
   country: { type: "string" },
   method: { type: "string" },
+  methods: { type: "string" },
 };
 /** Flags every command accepts. */
 const GLOBAL_FLAGS = ["url", "token", "prefix", "json", "help"];

@@ -122,15 +122,22 @@ const topCommands = {
     },
   },
   share: {
-    usage: "share <email|id> --path /reports/42 [--app NAME] [--max-age 7d]",
-    flags: ["path", "app", "max-age"],
+    usage: "share <email|id> --path /reports/42 [--app NAME] [--max-age 7d] [--methods POST,PUT]",
+    flags: ["path", "app", "max-age", "methods"],
     async run({ client, flags, args }) {
       const ref = requirePositional(args, 0, "an email or id", "share");
       if (!flags.path) throw new UsageError("share needs --path (like /reports/42 or /reports/*)");
       // --app is required when the edge has APPS; the edge says so (400 naming "app") when it is missing.
-      const issued = await client.issueShareLink(ref, defined({ path: flags.path, app: flags.app, maxAge: maxAgeOf(flags) }));
+      // --methods is checked by the edge too (400 naming "methods").
+      const methods = flags.methods === undefined ? undefined : flags.methods.split(",").map((method) => method.trim());
+      const issued = await client.issueShareLink(ref, defined({ path: flags.path, app: flags.app, maxAge: maxAgeOf(flags), methods }));
       const on = flags.app ? ` on ${flags.app}` : "";
-      return { json: issued, text: issued.url, note: `share link for ${flags.path}${on}, expires ${formatTime(issued.expiresAt)}` };
+      const allows = ` allowing ${issued.methods.join(", ")}`;
+      return {
+        json: issued,
+        text: issued.url,
+        note: `share link for ${flags.path}${on}${allows}, expires ${formatTime(issued.expiresAt)}`,
+      };
     },
   },
   revoke: {

@@ -1,4 +1,5 @@
 import type { EventRow } from "../../admin/events";
+import { SHARE_ACTION_METHODS } from "../../auth/scopes";
 import type { Config } from "../../config";
 import type { ServiceToken, Session, User } from "../../db/schema";
 import { ConsoleLayout, Notice, when } from "./layout";
@@ -231,6 +232,14 @@ export function UserPage(props: UserPageProps) {
           <label for="share-days">Lifetime in days</label>
           <input id="share-days" name="days" type="number" required min={1} max={365} value="7" inputmode="numeric" />
         </div>
+        <fieldset>
+          <legend>Also allow (it always opens and reads)</legend>
+          {SHARE_ACTION_METHODS.map((method) => (
+            <label>
+              <input type="checkbox" name={`method-${method.toLowerCase()}`} value="yes" /> {method}
+            </label>
+          ))}
+        </fieldset>
         <button type="submit">Issue link</button>
       </form>
       <form method="post" action={`${admin}/tokens/revoke`} class="inline">

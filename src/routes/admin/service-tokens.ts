@@ -20,7 +20,7 @@ import { resolveUser } from "../../admin/resolve-user";
 import { MAX_TOKEN_AGE_SECONDS } from "../../config";
 import type { ServiceToken } from "../../db/schema";
 import type { AppEnv } from "../../env";
-import { readInteger, readJsonObject, readString, required } from "../../http/json-body";
+import { readInteger, readJsonObject, readString, readStringList, required } from "../../http/json-body";
 import { adminCaller } from "./admin-audit";
 import { isoTime, isoTimeOrNull } from "./user-json";
 
@@ -59,12 +59,13 @@ export function serviceTokenAdminRoutes() {
 
   app.post("/users/:user/share-links", async function issueShareLinkRoute(c) {
     const user = await resolveUser(c.var.db, c.req.param("user"));
-    const body = await readJsonObject(c.req.raw, ["path", "app", "maxAge"]);
+    const body = await readJsonObject(c.req.raw, ["path", "app", "maxAge", "methods"]);
     const app = readString(body, "app", { maxLength: 200, nonEmpty: true, trim: false }) ?? null;
     const path = required(readString(body, "path", { maxLength: MAX_SHARE_PATH_LENGTH, nonEmpty: true, trim: false }), "path");
     const maxAge = readInteger(body, "maxAge", MIN_TOKEN_AGE_SECONDS, MAX_TOKEN_AGE_SECONDS) ?? SHARE_LINK_DEFAULT_MAX_AGE_SECONDS;
-    const link = await issueShareLink(adminCaller(c), user, { app, path, maxAge });
-    return c.json({ token: link.token, url: link.url, scope: link.scope, expiresAt: isoTime(link.expiresAt) }, 201);
+    const methods = readStringList(body, "methods", 6, { maxLength: 16, trim: false });
+    const link = await issueShareLink(adminCaller(c), user, { app, path, maxAge, methods });
+    return c.json({ token: link.token, url: link.url, scope: link.scope, methods: link.methods, expiresAt: isoTime(link.expiresAt) }, 201);
   });
 
   return app;
