@@ -38,8 +38,24 @@ interface RememberedToken {
   /** Unix ms: the token's own issue time and expiry. */
   issuedAt: number;
   expiresAt: number;
-  /** Unix ms: when D1 last confirmed user and row. */
-  verifiedAt: number;
+  /** Unix ms: when D1 is asked again about user and row (recheckAt()). */
+  recheckAt: number;
+}
+
+/**
+ * How much earlier than SESSION_REVALIDATE after its last D1 check a remembered token may be
+ * checked again: up to this share of the period, set by the token's hash. Tokens first verified
+ * together (clients started at once, an isolate's first seconds) would otherwise come due
+ * together every period, a burst of D1 reads; this way they come due one after another over the
+ * period's last fifth, and none is trusted longer than SESSION_REVALIDATE (docs/gate.md).
+ */
+const RECHECK_SPREAD = 0.2;
+
+/** When a token checked in D1 at `now` is checked there again. */
+function recheckAt(tokenHash: string, now: number, revalidateMs: number): number {
+  // A SHA-256 in base64url: its first characters are as good as random, and fixed per token.
+  const share = ((tokenHash.charCodeAt(0) * 131 + tokenHash.charCodeAt(1) * 7 + tokenHash.charCodeAt(2)) % 1000) / 1000;
+  return now + Math.round(revalidateMs * (1 - RECHECK_SPREAD * share));
 }
 
 const remembered = new WeakMap<Config, Map<string, RememberedToken>>();
@@ -103,7 +119,7 @@ async function verifyRemembered(
   const tokenHash = hashTokenOnce(token);
   const hash = await tokenHash();
   const hit = cache.get(hash);
-  const fresh = hit && now < hit.expiresAt && now - hit.verifiedAt < deps.config.session.revalidateSeconds * 1000;
+  const fresh = hit && now < hit.expiresAt && now < hit.recheckAt;
   if (hit && fresh) {
     if (!kind.acceptsScope(hit.principal.scope)) {
       logRejection(kind, "wrong_scope", hash);
@@ -155,7 +171,12 @@ async function verifyRemembered(
     setBounded(
       cache,
       hash,
-      { principal, issuedAt: result.token.issuedAt, expiresAt: result.token.expiresAt, verifiedAt: now },
+      {
+        principal,
+        issuedAt: result.token.issuedAt,
+        expiresAt: result.token.expiresAt,
+        recheckAt: recheckAt(hash, now, deps.config.session.revalidateSeconds * 1000),
+      },
       MAX_REMEMBERED_TOKENS,
     );
   }
