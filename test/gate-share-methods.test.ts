@@ -12,7 +12,7 @@ import { getConfig } from "../src/config";
 import { decodeBase64url, encodeBase64url } from "../src/tokens";
 import { HEADER_BYTES, parseTokenBytes } from "../src/tokens/format";
 import { admin, adminOk, createUserViaApi, expectError, type UserJson } from "./admin-client";
-import { cookieFrom, EDGE, echoOf, gate } from "./gate-support";
+import { cookieFrom, EDGE, echoOf, gate, userWithSession, workerWith } from "./gate-support";
 
 interface ShareLink {
   token: string;
@@ -111,6 +111,33 @@ describe("a share link issued for POST", () => {
       expect(res.status, why).toBe(401);
       expect(await res.json(), why).toMatchObject({ error: "unauthenticated" });
     }
+  });
+
+  it("checks the method when the POST is the first request to verify the link, as when it is remembered", async () => {
+    const link = await shareLink({ path: "/forms/*", methods: ["POST"] });
+    const cookie = `sesame-share=${link.token}`;
+    // Each worker built here has an empty memory of verified tokens: its first check is the full one.
+    const post = (method: string) =>
+      workerWith({})("/forms/7", { method, body: "a=1", headers: { Cookie: cookie, Origin: EDGE, "Content-Type": "text/plain" } });
+    expect((await echoOf(await post("POST"))).headers["sesame-user-id"]).toBe(link.user.id);
+    expect((await post("PUT")).status).toBe(401);
+  });
+
+  it("never passes a method override to the origin on a share link's request", async () => {
+    const link = await shareLink({ path: "/forms/*", methods: ["POST"] });
+    const cookie = await open(onEdge, link.url);
+    const overrides = { "X-HTTP-Method-Override": "DELETE", "X-HTTP-Method": "DELETE", "X-Method-Override": "DELETE" };
+    const echo = await echoOf(
+      await gate("/forms/7", { method: "POST", body: "a=1", headers: { ...overrides, Cookie: cookie, Origin: EDGE } }),
+    );
+    expect(echo.headers["sesame-user-id"]).toBe(link.user.id);
+    for (const name of Object.keys(overrides)) expect(echo.headers[name.toLowerCase()], name).toBeUndefined();
+    // A signed-in user's request keeps them: the origin decides what its own users may do.
+    const { cookie: session } = await userWithSession();
+    const own = await echoOf(
+      await gate("/forms/7", { method: "POST", body: "a=1", headers: { ...overrides, Cookie: session, Origin: EDGE } }),
+    );
+    for (const name of Object.keys(overrides)) expect(own.headers[name.toLowerCase()], name).toBe("DELETE");
   });
 
   it("still refuses POST with the cookie of a link issued without methods, from the shared page", async () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { createDb } from "../src/db/client";
 import { sessions } from "../src/db/schema";
 import { admin, adminOk, createUserViaApi, expectError, type UserJson } from "./admin-client";
-import { cookieFrom, echoOf, gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
+import { cookieFrom, EDGE, echoOf, gate, userWithServiceToken, userWithSession, workerWith } from "./gate-support";
 
 interface ShareLink {
   token: string;
@@ -172,7 +172,7 @@ describe("opening a share link", () => {
 
   it("authenticates a WebSocket handshake (which cannot be redirected) directly, and never passes the token to the origin", async () => {
     const link = await shareLink("/__ws");
-    const res = await gate(`/__ws?a=1&sesame=${link.token}`, { headers: { Upgrade: "websocket" } });
+    const res = await gate(`/__ws?a=1&sesame=${link.token}`, { headers: { Upgrade: "websocket", Origin: EDGE } });
     expect(res.status).toBe(101);
     const socket = res.webSocket!;
     const first = new Promise<string>((resolve) => socket.addEventListener("message", (event) => resolve(String(event.data))));
@@ -189,14 +189,38 @@ describe("opening a share link", () => {
     expect((await gate("/reports/9", { method: "HEAD", headers: { Cookie: cookie } })).status).toBe(200);
     for (const method of ["POST", "PUT", "PATCH", "DELETE", "OPTIONS"]) {
       const body = method === "OPTIONS" || method === "DELETE" ? undefined : "x";
+      // From the shared page itself (Origin), so it is the method that is refused.
+      const headers = { Origin: EDGE, Accept: "text/html" };
       for (const [how, res] of [
-        ["cookie", await gate("/reports/9", { method, body, headers: { Cookie: cookie, Accept: "text/html" } })],
-        ["query", await gate(`/reports/9?sesame=${link.token}`, { method, body })],
+        ["cookie", await gate("/reports/9", { method, body, headers: { ...headers, Cookie: cookie } })],
+        ["query", await gate(`/reports/9?sesame=${link.token}`, { method, body, headers })],
       ] as const) {
         expect(res.status, `${method} with the share ${how}`).toBe(401);
         expect(await res.json()).toMatchObject({ error: "unauthenticated" });
       }
     }
+  });
+
+  it("refuses a WebSocket handshake on a share credential unless it comes from the app's own pages", async () => {
+    const link = await shareLink("/__ws");
+    const { cookie } = await open(`${EDGE}/__ws?sesame=${link.token}`);
+    for (const [why, headers] of [
+      ["a sibling subdomain's page", { Origin: "http://evil.localhost:8787" }],
+      ["another site", { Origin: "https://evil.example" }],
+      ["no Origin", {}],
+    ] as const) {
+      for (const [how, path, cookieHeader] of [
+        ["cookie", "/__ws", { Cookie: cookie }],
+        ["query", `/__ws?sesame=${link.token}`, {}],
+      ] as const) {
+        const res = await gate(path, { headers: { Upgrade: "websocket", ...headers, ...cookieHeader } });
+        expect(res.status, `${why}, ${how}`).toBe(401);
+      }
+    }
+    const ok = await gate("/__ws", { headers: { Upgrade: "websocket", Origin: EDGE, Cookie: cookie } });
+    expect(ok.status).toBe(101);
+    ok.webSocket!.accept();
+    ok.webSocket!.close(1000, "done");
   });
 
   it("does not accept a service token as a share link, nor a share token as a bearer", async () => {

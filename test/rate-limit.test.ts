@@ -77,7 +77,9 @@ describe("hitRateLimit", () => {
 
   it("allows exactly 5 of 100 concurrent hits with limit 5", async () => {
     const key = uniqueKey();
-    const results = await Promise.all(Array.from({ length: 100 }, () => hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW })));
+    const results = await Promise.all(
+      Array.from({ length: 100 }, () => hitRateLimit(db, { key, limit: 5, windowSeconds: WINDOW, now: T0 })),
+    );
     expect(results.filter((r) => r.allowed)).toHaveLength(5);
     expect(results.map((r) => r.count).sort((x, y) => x - y)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
   });

@@ -83,15 +83,15 @@ export async function authenticate(deps: TokenDeps, request: Request, options: A
   if (options.allowShare) {
     // A share link reads what was shared; it acts on it (another method) only when issued for
     // that method, and then only with its cookie, from the app's own pages, so another site
-    // cannot make a visitor's browser act (docs/gate.md, "Share links").
+    // cannot make a visitor's browser act (docs/gate.md, "Share links"). A WebSocket is both
+    // reading and acting, and the share cookie (SameSite=Lax) goes with a handshake from a
+    // sibling subdomain: it too must come from the app's own pages.
     const method = request.method;
     const reads = method === "GET" || method === "HEAD";
+    const mustBeFromAppPage = !reads || request.headers.has("Upgrade");
+    const fromAppPage = () => options.appOrigin !== undefined && isSameOriginRequest(request, options.appOrigin);
     const cookie = readEdgeCookie(request, deps.config, "share");
-    const candidates = reads
-      ? [cookie, options.shareToken]
-      : options.appOrigin !== undefined && isSameOriginRequest(request, options.appOrigin)
-        ? [cookie]
-        : [];
+    const candidates = mustBeFromAppPage && !fromAppPage() ? [] : reads ? [cookie, options.shareToken] : [cookie];
     for (const token of candidates) {
       if (!token) continue;
       const share = await authenticateShareToken(deps, token, options.app, options.pathname, method);

@@ -90,6 +90,7 @@ export function gateRoutes(config: Config) {
     }
     return proxyToOrigin(config, app, request, url, {
       dropAuthorization: auth.authorizationIsOurs,
+      dropMethodOverrides: auth.principal.amr === "share",
       identity: { principal: auth.principal, assertion: await assertionFor(config, app, auth.principal) },
       setCookie: auth.setCookie,
     });

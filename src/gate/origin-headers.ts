@@ -26,9 +26,18 @@ const HOP_BY_HOP = [
 export interface OriginHeaderOptions {
   /** True when Authorization carried our own token: it never reaches the origin then. */
   dropAuthorization: boolean;
+  /**
+   * True when the request acts through a share link: the methods it may use are the link's
+   * (docs/gate.md, "Share links"), so the headers with which frameworks let a POST pass for
+   * another method never reach the origin then.
+   */
+  dropMethodOverrides?: boolean;
   /** Identity to attach; none for public paths. */
   identity?: { principal: Principal; assertion: string };
 }
+
+/** Headers with which Laravel, Symfony, Express's method-override and others let a POST act as another method. */
+const METHOD_OVERRIDES = ["x-http-method-override", "x-http-method", "x-method-override"];
 
 /** Bounds the per-isolate memo of header-name verdicts: the names are the client's to choose. */
 const MAX_REMEMBERED_NAMES = 1000;
@@ -81,7 +90,10 @@ export function originRequestHeaders(config: Config, request: Request, publicUrl
     else if (name === "cookie") cookie = value;
     else if (name === "upgrade") upgrade = value;
     else if (name === "cf-connecting-ip") ip = value.trim();
-    if (copiesField(name, passed) && !(options.dropAuthorization && name === "authorization")) copied.push([name, value]);
+    if (!copiesField(name, passed)) return;
+    if (options.dropAuthorization && name === "authorization") return;
+    if (options.dropMethodOverrides && METHOD_OVERRIDES.includes(name)) return;
+    copied.push([name, value]);
   });
   // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).
   const named = connection === null ? null : listedInConnection(connection);

@@ -29,7 +29,7 @@ const ENDPOINTS: Endpoint[] = [
   { method: "POST", path: (u) => `/users/${u.id}/revoke-tokens`, keys: [] },
   { method: "POST", path: () => "/tokens/revoke", keys: ["token"] },
   { method: "POST", path: (u) => `/users/${u.id}/service-tokens`, keys: ["name", "maxAge"] },
-  { method: "POST", path: (u) => `/users/${u.id}/share-links`, keys: ["path", "maxAge"] },
+  { method: "POST", path: (u) => `/users/${u.id}/share-links`, keys: ["path", "maxAge", "methods"] },
   { method: "POST", path: (u) => `/users/${u.id}/sessions/revoke`, keys: ["sessionId"] },
 ];
 

@@ -1,7 +1,8 @@
 /**
  * Surface 1: sesame tokens wherever the edge reads one - `?sesame=` on GET /link, the form
- * field of POST /link, the gate's bearer token, and a share token in the URL (GET, and POST,
- * where even the genuine one must be refused) or in the share cookie on a gated path. Answers token confusion: a genuine token of one
+ * field of POST /link, the gate's bearer token, and a share token in the URL (GET), in the share
+ * cookie on a gated path, and both on a same-origin POST (where even the genuine one of a link
+ * issued for GET and HEAD must be refused, and only the cookie of a link issued for POST passes). Answers token confusion: a genuine token of one
  * kind (service, share, login, expired, another secret) must never pass as another.
  */
 
@@ -17,6 +18,7 @@ import {
   adminOk,
   asHeaderValue,
   captureLogs,
+  EDGE,
   echoOf,
   edge,
   formBody,
@@ -35,13 +37,15 @@ import { type Outcome, runConcurrently, Tally } from "./support/tally";
 const INPUTS = 10_600;
 const CONTROLS_PER_TARGET = 8;
 const SHARED_PATH = "/shared/doc";
-const TARGETS = ["link-view", "link-redeem", "bearer", "share-url", "share-post", "share-cookie"] as const;
+const TARGETS = ["link-view", "link-redeem", "bearer", "share-url", "share-post", "share-cookie", "share-act"] as const;
 type Target = (typeof TARGETS)[number];
 
 interface Genuine {
   login: string;
   service: string;
   share: string;
+  /** A share link to the same folder issued for POST too (`methods`). */
+  shareAct: string;
 }
 
 /** Sends `token` where `target` reads it and says whether it let the request in. */
@@ -73,13 +77,38 @@ async function probe(target: Target, token: string, ip: string): Promise<Outcome
       authenticated = response.status === 303 && response.headers.getSetCookie().some((c) => /^sesame-share=./.test(c));
       break;
     case "share-post":
+      // From the shared page itself, with the token in the URL and in the cookie: the method
+      // check, not the same-origin one, is what must refuse it.
       response = await edge(`${SHARED_PATH}?sesame=${percentEncode(token)}`, {
         method: "POST",
-        headers: { Accept: "application/json", "Content-Type": "text/plain", "CF-Connecting-IP": ip },
+        headers: {
+          Cookie: `sesame-share=${asHeaderValue(token)}`,
+          Origin: EDGE,
+          Accept: "application/json",
+          "Content-Type": "text/plain",
+          "CF-Connecting-IP": ip,
+        },
         body: "hostile",
       });
       authenticated = (await echoOf(response))?.headers["sesame-user-id"] !== undefined;
       break;
+    case "share-act": {
+      const value = asHeaderValue(token);
+      seen = value.split(";")[0]!.trim();
+      response = await edge(SHARED_PATH, {
+        method: "POST",
+        headers: {
+          Cookie: `sesame-share=${value}`,
+          Origin: EDGE,
+          Accept: "application/json",
+          "Content-Type": "text/plain",
+          "CF-Connecting-IP": ip,
+        },
+        body: "hostile",
+      });
+      authenticated = (await echoOf(response))?.headers["sesame-user-id"] !== undefined;
+      break;
+    }
     case "share-cookie": {
       const value = asHeaderValue(token);
       // The cookie's value as the edge reads it: up to the first ";", trimmed.
@@ -95,9 +124,13 @@ async function probe(target: Target, token: string, ip: string): Promise<Outcome
   return { status: response.status, authenticated, offSite: isOffSite(response.headers.get("Location")), seen };
 }
 
-/** The genuine token that `target` accepts, or null: a share link authorises GET and HEAD only, so a POST accepts none. */
+/**
+ * The genuine token that `target` accepts, or null: the share link is issued for GET and HEAD
+ * only, so a POST accepts none of it; only the link issued for POST acts, with its cookie.
+ */
 function validFor(target: Target, genuine: Genuine): string | null {
   if (target === "share-post") return null;
+  if (target === "share-act") return genuine.shareAct;
   if (target === "bearer") return genuine.service;
   if (target.startsWith("share")) return genuine.share;
   return genuine.login;
@@ -160,6 +193,8 @@ describe("hostile tokens", () => {
       login: (await issueToken(deps, viewer, { oneTime: false })).token,
       service: (await adminOk<{ token: string }>("POST", `/users/${holder.id}/service-tokens`, 201, { name: "hostile" })).token,
       share: (await adminOk<{ token: string }>("POST", `/users/${holder.id}/share-links`, 201, { path: "/shared/*" })).token,
+      shareAct: (await adminOk<{ token: string }>("POST", `/users/${holder.id}/share-links`, 201, { path: "/shared/*", methods: ["POST"] }))
+        .token,
     };
     const others = await Promise.all(
       ["token-other-1", "token-other-2"].map(async (label) => (await issueToken(deps, await makeUser(label))).token),
@@ -199,7 +234,7 @@ describe("hostile tokens", () => {
       logs.restore();
     }
 
-    const secrets = [genuine.login, genuine.service, genuine.share, ...others];
+    const secrets = [genuine.login, genuine.service, genuine.share, genuine.shareAct, ...others];
     const logged = logs.lines.filter((line) => secrets.some((secret) => line.includes(secret)));
     if (logged.length > 0) tally.flag("logs", logged[0], "a raw token was logged");
     tally.report(logs.lines);

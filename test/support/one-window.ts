@@ -9,6 +9,8 @@
 import { vi } from "vitest";
 
 export async function inOneWindow<T>(run: () => Promise<T>): Promise<T> {
+  // Nested, the inner call's end would set the clock going again under the outer one.
+  if (vi.isFakeTimers()) throw new Error("inOneWindow: the clock is already held (nested, or by the test itself)");
   vi.useFakeTimers({ toFake: ["Date"] });
   vi.setSystemTime(Date.now());
   try {

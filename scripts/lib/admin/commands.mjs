@@ -132,7 +132,8 @@ const topCommands = {
       const methods = flags.methods === undefined ? undefined : flags.methods.split(",").map((method) => method.trim());
       const issued = await client.issueShareLink(ref, defined({ path: flags.path, app: flags.app, maxAge: maxAgeOf(flags), methods }));
       const on = flags.app ? ` on ${flags.app}` : "";
-      const allows = ` allowing ${issued.methods.join(", ")}`;
+      // An edge older than `methods` does not list them: its links allow GET and HEAD.
+      const allows = ` allowing ${(issued.methods ?? ["GET", "HEAD"]).join(", ")}`;
       return {
         json: issued,
         text: issued.url,
