@@ -2,7 +2,7 @@
  * End to end in a real browser: Debian's Chromium against what `npm run dev` starts
  * (wrangler dev with the dev mailer, examples/origin), on spare ports with fresh state.
  * A person signs in by magic link, a second device signs in by code, then logs out; a third
- * opens a share link. The sign-in and share tokens never stay in the address bar or history.
+ * opens a share link, and a fourth posts the shared page's form through a link issued for POST. The sign-in and share tokens never stay in the address bar or history.
  * Screenshots of every step go to test-results/e2e/.
  */
 import assert from "node:assert/strict";
@@ -226,6 +226,42 @@ describe("opening a share link, on a third device", () => {
     await screenshot(page, "09-shared-page");
     const { href } = await assertNoTokenInHistory(page);
     assert.equal(href, `${stack.publicUrl}/reports/42?view=full`);
+  });
+});
+
+describe("a share link issued for POST, on a fourth device", () => {
+  it("lets the shared page's own form post, with the link's identity: the browser's same-origin headers are accepted", async () => {
+    const response = await fetch(`${stack.publicUrl}/.sesame/admin/api/users/${encodeURIComponent(DEMO_EMAIL)}/share-links`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${stack.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ path: "/forms/*", methods: ["POST"] }),
+    });
+    assert.equal(response.status, 201, await response.clone().text());
+    const { url } = await response.json();
+    const { page } = await newDevice();
+    await page.goto(url);
+    await page.getByText(DEMO_EMAIL).first().waitFor();
+    // A form on the shared page posts to a path inside the link's folder, as a page's own form would.
+    // The origin's page says Referrer-Policy: no-referrer, so Chromium sends `Origin: null` and
+    // `Sec-Fetch-Site: same-origin`: the second is what the gate's same-origin check believes.
+    const posted = page.waitForResponse((res) => res.request().method() === "POST");
+    await page.evaluate(() => {
+      const form = document.createElement("form");
+      form.method = "POST";
+      form.action = "/forms/7";
+      const field = document.createElement("input");
+      field.name = "answer";
+      field.value = "yes";
+      form.append(field);
+      document.body.append(form);
+      form.submit();
+    });
+    const answer = await posted;
+    assert.equal(answer.status(), 200, `the form's POST was answered ${answer.status()}`);
+    await page.getByText(DEMO_EMAIL).first().waitFor();
+    // The origin's page lists the claims it verified: the link's scope, with its methods.
+    await page.getByText("path:/forms/* POST").first().waitFor();
+    await screenshot(page, "10-share-link-form-posted");
   });
 });
 
