@@ -140,6 +140,25 @@ describe("a share link issued for POST", () => {
     for (const name of Object.keys(overrides)) expect(own.headers[name.toLowerCase()], name).toBe("DELETE");
   });
 
+  it("refuses a share link's POST that asks for another method with ?_method=, naming it; a signed-in user's passes", async () => {
+    const link = await shareLink({ path: "/forms/*", methods: ["POST"] });
+    const cookie = await open(onEdge, link.url);
+    for (const query of ["?_method=DELETE", "?a=1&_METHOD=put", "?%5Fmethod=DELETE"]) {
+      const res = await gate(`/forms/7${query}`, {
+        method: "POST",
+        body: "a=1",
+        headers: { Cookie: cookie, Origin: EDGE, Accept: "application/json" },
+      });
+      expect(res.status, query).toBe(400);
+      expect(await res.json(), query).toMatchObject({ field: "_method" });
+    }
+    // A GET's query is its own: frameworks read _method on POST only.
+    expect((await gate("/forms/7?_method=DELETE", { headers: { Cookie: cookie } })).status).toBe(200);
+    const { cookie: session } = await userWithSession();
+    const own = await gate("/forms/7?_method=DELETE", { method: "POST", body: "a=1", headers: { Cookie: session, Origin: EDGE } });
+    expect((await echoOf(own)).url).toContain("_method=DELETE");
+  });
+
   it("still refuses POST with the cookie of a link issued without methods, from the shared page", async () => {
     const link = await shareLink({ path: "/forms/*" });
     const cookie = await open(onEdge, link.url);

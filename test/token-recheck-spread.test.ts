@@ -19,7 +19,7 @@ describe("service tokens verified together", () => {
     const tokens = await Promise.all(Array.from({ length: TOKENS }, () => userWithServiceToken()));
     const base = deps();
     const period = base.config.session.revalidateSeconds * 1000;
-    const t0 = freshMoment();
+    const t0 = freshMoment(period + 1000);
     const accepted = async (at: number) => {
       const principals = await Promise.all(tokens.map((t) => authenticateServiceToken({ ...base, now: at }, t.token)));
       return principals.filter((p) => p !== null).length;

@@ -1,8 +1,9 @@
 /**
  * Who is asking: the session cookie, then `Authorization: Bearer <service token>`, then a
  * share token: on a GET or HEAD the share cookie, or `?sesame=` on a request that cannot be
- * redirected; on another method only the share cookie of a link issued for that method, and
- * only from the app's own pages (docs/gate.md, "Share links").
+ * redirected (an Upgrade: from the app's own pages only); on another method only the share
+ * cookie of a link issued for that method, and only from the app's own pages (docs/gate.md,
+ * "Share links").
  * The first that verifies wins; none of them ever creates a session.
  */
 import type { CompiledApp } from "../access";
@@ -23,8 +24,9 @@ export interface AuthenticateOptions {
   /** Accept share tokens (cookie or `shareToken`); off for /verify and /me-like answers. */
   allowShare: boolean;
   /**
-   * The origin the app's pages are served from (publicUrlFor's): a share cookie on a method
-   * other than GET or HEAD counts only on a request from it. Without it, never.
+   * The origin the app's pages are served from (publicUrlFor's): a share credential on a method
+   * other than GET or HEAD, or on a request with Upgrade, counts only on a request from it.
+   * Without it, never.
    */
   appOrigin?: string;
   /** A `?sesame=` token to try last (requests that are not redirected to move it into a cookie). */

@@ -73,8 +73,14 @@ export function gateRoutes(config: Config) {
       return refuseRequest(config, request, pathAndQuery, auth.bearerRefused);
     }
     const decision = decide(app, auth.principal, facts);
+    const actsThroughShareLink = auth.principal.amr === "share";
+    if (actsThroughShareLink && request.method !== "GET" && request.method !== "HEAD") refuseMethodOverrideParameter(url);
     if (decision.decision === "bypass") {
-      return proxyToOrigin(config, app, request, url, { dropAuthorization: auth.authorizationIsOurs, setCookie: auth.setCookie });
+      return proxyToOrigin(config, app, request, url, {
+        dropAuthorization: auth.authorizationIsOurs,
+        dropMethodOverrides: actsThroughShareLink,
+        setCookie: auth.setCookie,
+      });
     }
     if (decision.decision !== "allow") {
       await recordAccessDenied(c, {
@@ -90,12 +96,27 @@ export function gateRoutes(config: Config) {
     }
     return proxyToOrigin(config, app, request, url, {
       dropAuthorization: auth.authorizationIsOurs,
-      dropMethodOverrides: auth.principal.amr === "share",
+      dropMethodOverrides: actsThroughShareLink,
       identity: { principal: auth.principal, assertion: await assertionFor(config, app, auth.principal) },
       setCookie: auth.setCookie,
     });
   });
   return router;
+}
+
+/**
+ * A share link's request may use only the methods the link allows (docs/gate.md, "Share
+ * links"); `?_method=` is how Symfony, Laravel and Spring let a POST act as another. The gate
+ * refuses it (on anything but a GET or HEAD) rather than quietly change the query the origin
+ * receives.
+ */
+function refuseMethodOverrideParameter(url: URL): void {
+  if (!url.search.toLowerCase().includes("method")) return;
+  url.searchParams.forEach((_value, name) => {
+    if (name.toLowerCase() === "_method") {
+      throw new BadRequestError("_method", "A share link's request cannot carry _method: it may use only the methods the link allows.");
+    }
+  });
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { CompiledApp } from "../access";
 import type { Config } from "../config";
 import { withoutEdgeCookies } from "../http/cookies";
-import { mayReachOrigin } from "./client-headers";
+import { headerKey, mayReachOrigin } from "./client-headers";
 import type { Principal } from "./principal";
 
 /** RFC 9110 section 7.6.1 hop-by-hop fields, plus the legacy ones proxies still see. */
@@ -92,7 +92,7 @@ export function originRequestHeaders(config: Config, request: Request, publicUrl
     else if (name === "cf-connecting-ip") ip = value.trim();
     if (!copiesField(name, passed)) return;
     if (options.dropAuthorization && name === "authorization") return;
-    if (options.dropMethodOverrides && METHOD_OVERRIDES.includes(name)) return;
+    if (options.dropMethodOverrides && METHOD_OVERRIDES.includes(headerKey(name))) return;
     copied.push([name, value]);
   });
   // Fields the client listed in Connection are hop-by-hop too (RFC 9110 section 7.6.1).

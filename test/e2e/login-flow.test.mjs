@@ -229,21 +229,23 @@ describe("opening a share link, on a third device", () => {
   });
 });
 
-describe("a share link issued for POST, on a fourth device", () => {
-  it("lets the shared page's own form post, with the link's identity: the browser's same-origin headers are accepted", async () => {
+describe("share links and a form, on a fourth device", () => {
+  /** A share link for /forms/* as DEMO_EMAIL, issued through the admin API with `extra` fields. */
+  async function issueFormsLink(extra) {
     const response = await fetch(`${stack.publicUrl}/.sesame/admin/api/users/${encodeURIComponent(DEMO_EMAIL)}/share-links`, {
       method: "POST",
       headers: { Authorization: `Bearer ${stack.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ path: "/forms/*", methods: ["POST"] }),
+      body: JSON.stringify({ path: "/forms/*", ...extra }),
     });
     assert.equal(response.status, 201, await response.clone().text());
-    const { url } = await response.json();
+    return (await response.json()).url;
+  }
+
+  /** Opens `link` in a fresh browser, then submits a form on the shared page to /forms/7; returns the POST's answer. */
+  async function postFromSharedPage(link) {
     const { page } = await newDevice();
-    await page.goto(url);
+    await page.goto(link);
     await page.getByText(DEMO_EMAIL).first().waitFor();
-    // A form on the shared page posts to a path inside the link's folder, as a page's own form would.
-    // The origin's page says Referrer-Policy: no-referrer, so Chromium sends `Origin: null` and
-    // `Sec-Fetch-Site: same-origin`: the second is what the gate's same-origin check believes.
     const posted = page.waitForResponse((res) => res.request().method() === "POST");
     await page.evaluate(() => {
       const form = document.createElement("form");
@@ -257,11 +259,27 @@ describe("a share link issued for POST, on a fourth device", () => {
       form.submit();
     });
     const answer = await posted;
-    assert.equal(answer.status(), 200, `the form's POST was answered ${answer.status()}`);
-    await page.getByText(DEMO_EMAIL).first().waitFor();
-    // The origin's page lists the claims it verified: the link's scope, with its methods.
-    await page.getByText("path:/forms/* POST").first().waitFor();
+    return { page, answer, headers: await answer.request().allHeaders(), body: await answer.text() };
+  }
+
+  it("lets the shared page's own form post through a link issued for POST, with the link's identity", async () => {
+    const { page, answer, headers, body } = await postFromSharedPage(await issueFormsLink({ methods: ["POST"] }));
+    // The origin's page says Referrer-Policy: no-referrer, so Chromium sends `Origin: null`, and
+    // `Sec-Fetch-Site: same-origin`, which is what the gate's same-origin check then believes.
+    assert.equal(headers.origin, "null");
+    assert.equal(headers["sec-fetch-site"], "same-origin");
+    assert.equal(answer.status(), 200, `the form's POST was answered ${answer.status()}: ${body.slice(0, 200)}`);
+    // The origin verified the assertion and lists its claims: the link's user and scope, with its methods.
+    assert.match(body, new RegExp(DEMO_EMAIL));
+    assert.match(body, /path:\/forms\/\* POST/);
+    await page.waitForURL((url) => url.pathname === "/forms/7");
     await screenshot(page, "10-share-link-form-posted");
+  });
+
+  it("refuses the same form through a link issued for reading only", async () => {
+    const { answer, headers } = await postFromSharedPage(await issueFormsLink({}));
+    assert.equal(headers["sec-fetch-site"], "same-origin");
+    assert.equal(answer.status(), 401);
   });
 });
 

@@ -8,9 +8,12 @@
 const AHEAD_OF_REAL_CLOCK_MS = 100_000;
 const TEST_SPAN_MS = 200_000;
 
-let last = 0;
+/** The first moment no earlier test may still reach. */
+let free = 0;
 
-export function freshMoment(): number {
-  last = Math.max(Date.now() + AHEAD_OF_REAL_CLOCK_MS, last + TEST_SPAN_MS);
-  return last;
+/** A moment for a test whose clock runs up to `spanMs` past it (TEST_SPAN_MS unless it says otherwise). */
+export function freshMoment(spanMs = TEST_SPAN_MS): number {
+  const moment = Math.max(Date.now() + AHEAD_OF_REAL_CLOCK_MS, free);
+  free = moment + spanMs;
+  return moment;
 }
